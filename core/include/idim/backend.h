@@ -1,0 +1,96 @@
+// The backend seam: every math kernel that models, projections and optimisers run goes through this
+// interface. Calls are coarse (a whole batch or vector), so the virtual dispatch costs nothing.
+// Implementations: "reference" (plain loops, the test oracle), "cpu" (Eigen + xsimd; also the
+// WebAssembly build). A CUDA backend goes beside them, registered in backend_registry.cpp.
+// All arrays are row-major float32 in host memory; shapes are written beside each argument.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace idim {
+
+enum class Transpose { no, yes };
+
+struct ConvGeometry {       // one 2-D convolution or pooling window, NHWC layout
+    int batch, height, width, channels;   // input (batch, height, width, channels)
+    int kernel_h, kernel_w;
+    int stride, pad;                      // pad: zeros added on each side
+    int out_h() const { return (height + 2 * pad - kernel_h) / stride + 1; }
+    int out_w() const { return (width + 2 * pad - kernel_w) / stride + 1; }
+};
+
+struct SparseMatrix {       // compressed sparse rows, rows x cols
+    int64_t rows = 0, cols = 0;
+    std::vector<int64_t> row_start;       // (rows + 1)
+    std::vector<int32_t> col_index;       // (nnz)
+    std::vector<float> value;             // (nnz)
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual std::string name() const = 0;
+    virtual void set_threads(int n_threads) = 0;
+
+    // c(m,n) = alpha * op(a)(m,k) * op(b)(k,n) + beta * c; lda/ldb/ldc are row strides of the
+    // stored (untransposed) arrays.
+    virtual void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
+                      const float* a, int lda, const float* b, int ldb, float beta, float* c,
+                      int ldc) = 0;
+
+    // Element-wise and reductions over n floats.
+    virtual void axpby(size_t n, float alpha, const float* x, float beta, float* y) = 0;  // y = αx + βy
+    virtual void scale(size_t n, float alpha, float* x) = 0;                              // x *= α
+    virtual double dot(size_t n, const float* x, const float* y) = 0;                     // Σ x·y
+    virtual void multiply(size_t n, const float* x, const float* y, float* z) = 0;        // z = x ⊙ y
+
+    // x(rows,cols) += bias(cols)
+    virtual void add_bias(int rows, int cols, const float* bias, float* x) = 0;
+    // out(cols) += Σ_rows x(rows,cols)
+    virtual void add_column_sums(int rows, int cols, const float* x, float* out) = 0;
+
+    virtual void relu_forward(size_t n, const float* x, float* y) = 0;                    // y = max(x,0)
+    virtual void relu_backward(size_t n, const float* x, const float* dy, float* dx) = 0; // dx = dy·[x>0]
+
+    // logits (batch,classes), labels (batch). Returns Σ over the batch of -log softmax[label];
+    // writes dlogits = (softmax - onehot) / batch when dlogits is not null, and counts argmax hits.
+    virtual double softmax_cross_entropy(int batch, int classes, const float* logits,
+                                         const int32_t* labels, float* dlogits,
+                                         int* n_correct) = 0;
+
+    // Convolution as a matrix product: im2col writes cols (batch·out_h·out_w, kh·kw·channels);
+    // col2im adds such a matrix back into an image gradient (which it does not clear).
+    virtual void im2col(const ConvGeometry& g, const float* image, float* cols) = 0;
+    virtual void col2im(const ConvGeometry& g, const float* cols, float* image) = 0;
+    // Max pooling; argmax (batch·out_h·out_w·channels) records the winning input index.
+    virtual void maxpool_forward(const ConvGeometry& g, const float* x, float* y,
+                                 int32_t* argmax) = 0;
+    // dx (not cleared) += dy scattered to the argmax positions
+    virtual void maxpool_backward(const ConvGeometry& g, size_t n_out, const float* dy,
+                                  const int32_t* argmax, float* dx) = 0;
+
+    // Unnormalised Walsh–Hadamard transform in place; n is a power of two.
+    virtual void walsh_hadamard(size_t n, float* x) = 0;
+
+    // y(rows) = alpha · A·x + beta · y and x(cols) = alpha · Aᵀ·y + beta · x
+    virtual void sparse_gemv(const SparseMatrix& a, float alpha, const float* x, float beta,
+                             float* y) = 0;
+    virtual void sparse_gemv_transposed(const SparseMatrix& a, float alpha, const float* y,
+                                        float beta, float* x) = 0;
+
+    // Optimiser updates over n parameters (see optimizer.h for the formulas).
+    virtual void sgd_momentum_step(size_t n, float lr, float momentum, const float* grad,
+                                   float* velocity, float* param) = 0;
+    virtual void adam_step(size_t n, float lr, float beta1, float beta2, float epsilon,
+                           int64_t step, const float* grad, float* m, float* v, float* param) = 0;
+};
+
+// "cpu" (default) or "reference"; throws idim::Error naming the known ones otherwise.
+Backend& backend_by_name(const std::string& name);
+Backend& default_backend();
+std::vector<std::string> backend_names();
+
+}  // namespace idim

@@ -1,0 +1,44 @@
+// Optimisers over the trainable vector and learning-rate schedules.
+// SGD with momentum: v = μ·v + g; p -= lr·v (Keras/TF1 MomentumOptimizer, as the original).
+// Adam (Kingma & Ba): m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
+//   p -= lr·√(1−β2^t)/(1−β1^t) · m / (√v + ε)   (the TF1 form the original scripts ran).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "idim/backend.h"
+
+namespace idim {
+
+struct OptimizerConfig {
+    std::string kind = "adam";      // adam | sgd
+    double lr = 1e-3;
+    double momentum = 0.9;          // sgd
+    double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;   // adam (Keras defaults)
+    std::string schedule = "constant";   // constant | step | cosine
+    double step_gamma = 0.1;        // step: lr *= gamma every step_epochs
+    int step_epochs = 10;
+};
+
+class Optimizer {
+public:
+    Optimizer(const OptimizerConfig& config, size_t n_params);
+    // One update of params (n) with grad (n) at learning rate lr.
+    void step(Backend& be, double lr, const float* grad, float* params);
+    void reset();
+
+private:
+    OptimizerConfig config_;
+    std::vector<float> state_a_, state_b_;   // sgd: velocity; adam: m, v
+    int64_t t_ = 0;
+};
+
+// The learning rate at a fractional epoch in [0, total_epochs).
+double scheduled_lr(const OptimizerConfig& config, double epoch, int total_epochs);
+
+// Throws idim::Error for a negative or non-finite rate, an unknown kind or schedule, etc.
+void validate(const OptimizerConfig& config);
+
+}  // namespace idim

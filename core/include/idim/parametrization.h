@@ -1,0 +1,35 @@
+// How the trained vector maps to θ. Full training: θ is trained directly. Subspace training:
+// θ = θ0 + P·θ_d with θ_d (d) starting at zero and g_d = Pᵀ·∇θL. SAID (Aghajanyan et al. 2021):
+// θ_i = θ0_i + λ_g·(P·θ_{d−m})_i for i in parameter group g, with m scales λ (initialised to 1)
+// trained beside θ_{d−m}, so d counts the λs too.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "idim/backend.h"
+#include "idim/projection.h"
+
+namespace idim {
+
+class Parametrization {
+public:
+    virtual ~Parametrization() = default;
+    virtual size_t trainable_count() const = 0;               // D (full) or d (subspace)
+    virtual void init_trainable(float* trainable) const = 0;  // zeros (SAID: zeros then λ = 1)
+    // θ (D) from the trainable vector
+    virtual void expand(Backend& be, const float* trainable, float* theta) = 0;
+    // gradient of the trainable vector from dθ (D)
+    virtual void contract(Backend& be, const float* trainable, const float* dtheta,
+                          float* dtrainable) = 0;
+};
+
+// theta0 is copied and kept (D floats).
+std::unique_ptr<Parametrization> full_parametrization(std::vector<float> theta0);
+std::unique_ptr<Parametrization> subspace_parametrization(std::vector<float> theta0,
+                                                          std::unique_ptr<Projection> projection);
+// projection has dim_sub = d − groups.size(); throws if d ≤ m.
+std::unique_ptr<Parametrization> said_parametrization(std::vector<float> theta0,
+                                                      std::unique_ptr<Projection> projection,
+                                                      std::vector<ParamGroup> groups);
+
+}  // namespace idim
