@@ -6,6 +6,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <utility>
 
 namespace idim {
 
@@ -45,6 +46,8 @@ public:
     // {pair lo, pair hi, stream, attempt} (pair = index / 2; even index → first value) with a
     // logarithm built from + − × ÷ only (exact_log).
     double normal(uint64_t index) const;
+    // Both values of one polar-method pair: {normal(2·pair), normal(2·pair + 1)} at the cost of one.
+    std::pair<double, double> normal_pair(uint64_t pair) const;
 
 private:
     PhiloxKey key_;
