@@ -1,0 +1,113 @@
+// A network as a list of layers over one flat θ: the layer offsets, the forward pass, the
+// backward pass into one flat dθ, and the He-normal initialisation of θ0.
+#include "idim/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "idim/error.h"
+#include "idim/rng.h"
+
+namespace idim {
+
+size_t Layer::param_count() const {
+    size_t total = 0;
+    for (const ParamGroup& g : param_groups()) total += g.size;
+    return total;
+}
+
+Model::Model(Shape input, int classes) : input_(input), classes_(classes) {
+    require(input.size() > 0, "model: the input shape is empty");
+    require(classes >= 2, "model: at least 2 classes are needed, got " + std::to_string(classes));
+}
+
+void Model::add(std::unique_ptr<Layer> layer) {
+    offsets_.push_back(dim_);
+    dim_ += layer->param_count();
+    layers_.push_back(std::move(layer));
+    acts_.resize(layers_.size());
+}
+
+Shape Model::output_shape() const {
+    return layers_.empty() ? input_ : layers_.back()->output_shape();
+}
+
+std::vector<ParamGroup> Model::param_groups() const {
+    std::vector<ParamGroup> groups;
+    for (size_t l = 0; l < layers_.size(); ++l)
+        for (ParamGroup g : layers_[l]->param_groups()) {
+            g.name = "layer" + std::to_string(l) + "." + g.name;
+            g.offset += offsets_[l];
+            groups.push_back(g);
+        }
+    return groups;
+}
+
+std::string Model::describe() const {
+    std::ostringstream out;
+    for (size_t l = 0; l < layers_.size(); ++l) {
+        Shape s = layers_[l]->output_shape();
+        out << "  " << l << ": " << layers_[l]->describe() << "  -> " << s.height << "x"
+            << s.width << "x" << s.channels << "  params " << layers_[l]->param_count() << "\n";
+    }
+    out << "  D = " << dim_ << "\n";
+    return out.str();
+}
+
+void Model::init_params(float* theta, uint64_t seed) const {
+    CounterRng rng(seed, Stream::init);
+    for (const ParamGroup& g : param_groups()) {
+        double stddev = std::sqrt(2.0 / g.fan_in);
+        for (size_t i = 0; i < g.size; ++i)
+            theta[g.offset + i] = g.is_kernel ? float(stddev * rng.normal(g.offset + i)) : 0.0f;
+    }
+}
+
+// acts_[l] holds the output of layer l; the input is read in place.
+void Model::forward_all(Backend& be, const float* theta, int n, const float* x) {
+    require(!layers_.empty(), "model: no layers");
+    require(output_shape().size() == size_t(classes_),
+            "model: the last layer has " + std::to_string(output_shape().size()) +
+                " outputs but there are " + std::to_string(classes_) + " classes");
+    const float* in = x;
+    for (size_t l = 0; l < layers_.size(); ++l) {
+        acts_[l].resize(size_t(n) * layers_[l]->output_shape().size());
+        layers_[l]->forward(be, theta + offsets_[l], n, in, acts_[l].data());
+        in = acts_[l].data();
+    }
+}
+
+BatchResult Model::evaluate(Backend& be, const float* theta, int n, const float* x,
+                            const int32_t* labels) {
+    forward_all(be, theta, n, x);
+    BatchResult r;
+    r.loss_sum = be.softmax_cross_entropy(n, classes_, acts_.back().data(), labels, nullptr,
+                                          &r.n_correct);
+    return r;
+}
+
+// Backward from dlogits = (softmax − onehot)/n, layer by layer, each adding into its slice of dθ.
+BatchResult Model::forward_backward(Backend& be, const float* theta, int n, const float* x,
+                                    const int32_t* labels, float* dtheta) {
+    forward_all(be, theta, n, x);
+    BatchResult r;
+    grad_a_.resize(size_t(n) * classes_);
+    r.loss_sum = be.softmax_cross_entropy(n, classes_, acts_.back().data(), labels,
+                                          grad_a_.data(), &r.n_correct);
+    std::fill(dtheta, dtheta + dim_, 0.0f);
+    for (size_t l = layers_.size(); l-- > 0;) {
+        const float* in = l == 0 ? x : acts_[l - 1].data();
+        float* dx = nullptr;
+        if (l > 0) {
+            grad_b_.resize(acts_[l - 1].size());
+            dx = grad_b_.data();
+        }
+        layers_[l]->backward(be, theta + offsets_[l], n, in, acts_[l].data(), grad_a_.data(), dx,
+                             dtheta + offsets_[l]);
+        std::swap(grad_a_, grad_b_);
+    }
+    return r;
+}
+
+}  // namespace idim

@@ -1,0 +1,59 @@
+// SGD with momentum and Adam over the trainable vector (the update itself is a backend kernel),
+// plus the learning-rate schedules.
+#include "idim/optimizer.h"
+
+#include <cmath>
+#include <numbers>
+
+#include "idim/error.h"
+
+namespace idim {
+
+void validate(const OptimizerConfig& c) {
+    auto finite_positive = [](double x) { return std::isfinite(x) && x > 0; };
+    require(c.kind == "adam" || c.kind == "sgd",
+            "unknown optimizer '" + c.kind + "' (known: adam, sgd)");
+    require(finite_positive(c.lr), "the learning rate must be a positive number, got " +
+                                       std::to_string(c.lr));
+    require(c.momentum >= 0 && c.momentum < 1, "momentum must be in [0, 1), got " +
+                                                   std::to_string(c.momentum));
+    require(c.beta1 >= 0 && c.beta1 < 1 && c.beta2 >= 0 && c.beta2 < 1,
+            "Adam's beta1 and beta2 must be in [0, 1)");
+    require(finite_positive(c.epsilon), "Adam's epsilon must be positive");
+    require(c.schedule == "constant" || c.schedule == "step" || c.schedule == "cosine",
+            "unknown learning-rate schedule '" + c.schedule + "' (known: constant, step, cosine)");
+    require(c.step_epochs >= 1 && finite_positive(c.step_gamma),
+            "step schedule: step_epochs must be at least 1 and gamma positive");
+}
+
+Optimizer::Optimizer(const OptimizerConfig& config, size_t n_params) : config_(config) {
+    validate(config);
+    state_a_.assign(n_params, 0.0f);
+    if (config.kind == "adam") state_b_.assign(n_params, 0.0f);
+}
+
+void Optimizer::reset() {
+    std::fill(state_a_.begin(), state_a_.end(), 0.0f);
+    std::fill(state_b_.begin(), state_b_.end(), 0.0f);
+    t_ = 0;
+}
+
+void Optimizer::step(Backend& be, double lr, const float* grad, float* params) {
+    ++t_;
+    if (config_.kind == "sgd")
+        be.sgd_momentum_step(state_a_.size(), float(lr), float(config_.momentum), grad,
+                             state_a_.data(), params);
+    else
+        be.adam_step(state_a_.size(), float(lr), float(config_.beta1), float(config_.beta2),
+                     float(config_.epsilon), t_, grad, state_a_.data(), state_b_.data(), params);
+}
+
+double scheduled_lr(const OptimizerConfig& c, double epoch, int total_epochs) {
+    if (c.schedule == "step")
+        return c.lr * std::pow(c.step_gamma, std::floor(epoch / c.step_epochs));
+    if (c.schedule == "cosine")
+        return c.lr * 0.5 * (1 + std::cos(std::numbers::pi * epoch / std::max(total_epochs, 1)));
+    return c.lr;
+}
+
+}  // namespace idim

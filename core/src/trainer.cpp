@@ -1,0 +1,136 @@
+// The training loop for full and subspace training alike: per step θ = expand(w), ∇θ from the
+// task, (+ L2 on θ), g = contract(∇θ), optimiser step on w; per epoch an evaluation, divergence
+// check and the early stops the d_int90 search uses.
+#include "idim/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "idim/error.h"
+#include "idim/rng.h"
+
+namespace idim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void validate(const TrainConfig& c) {
+    require(c.epochs >= 1, "epochs must be at least 1, got " + std::to_string(c.epochs));
+    require(c.batch >= 1, "the batch size must be at least 1, got " + std::to_string(c.batch));
+    require(std::isfinite(c.weight_decay) && c.weight_decay >= 0,
+            "weight decay must be a non-negative number, got " + std::to_string(c.weight_decay));
+    validate(c.optimizer);
+}
+
+// A different shuffle each epoch, all from the one seed.
+std::vector<uint32_t> epoch_order(uint64_t seed, int epoch, size_t n) {
+    std::vector<uint32_t> order(n);
+    CounterRng rng(seed * 0x9E3779B97F4A7C15ull + uint64_t(epoch), Stream::batch_order);
+    random_permutation(rng, uint32_t(n), order.data());
+    return order;
+}
+
+// Once the target is passed, or once even the recent rate of improvement, kept up for every
+// remaining epoch, would not reach it (checked from the third epoch on, so a slow start is
+// not cut off). A pass/fail measure (the toy task) has no rate, so only the first rule applies.
+StopReason early_stop(const std::vector<EpochRecord>& epochs, double target, int total,
+                      bool graded) {
+    if (std::isnan(target)) return StopReason::completed;
+    const EpochRecord& last = epochs.back();
+    if (last.test_accuracy >= target) return StopReason::reached_target;
+    size_t e = epochs.size();
+    if (!graded || e < 3 || int(e) >= total) return StopReason::completed;
+    double gain_last = last.test_accuracy - epochs[e - 2].test_accuracy;
+    double gain_mean = (last.test_accuracy - epochs[e - 3].test_accuracy) / 2;
+    double rate = std::max({gain_last, gain_mean, 0.0});
+    if (last.test_accuracy + rate * (total - int(e)) < target) return StopReason::cannot_reach_target;
+    return StopReason::completed;
+}
+
+}  // namespace
+
+std::string to_string(StopReason reason) {
+    switch (reason) {
+        case StopReason::completed: return "completed";
+        case StopReason::reached_target: return "reached_target";
+        case StopReason::cannot_reach_target: return "cannot_reach_target";
+        case StopReason::diverged: return "diverged";
+        case StopReason::cancelled: return "cancelled";
+    }
+    return "unknown";
+}
+
+TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainConfig& config,
+                  const TrainHooks& hooks) {
+    validate(config);
+    const size_t dim = task.dim(), n_train = task.train_size();
+    std::vector<float> w(param.trainable_count()), grad(w.size()), theta(dim), dtheta(dim);
+    param.init_trainable(w.data());
+    Optimizer optimizer(config.optimizer, w.size());
+    const int64_t steps_per_epoch = int64_t((n_train + config.batch - 1) / config.batch);
+    const auto start = Clock::now();
+    TrainResult result;
+
+    for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+        std::vector<uint32_t> order = epoch_order(config.seed, epoch, n_train);
+        double loss_sum = 0;
+        for (int64_t s = 0; s < steps_per_epoch; ++s) {
+            size_t begin = size_t(s) * config.batch;
+            std::span<const uint32_t> batch(order.data() + begin,
+                                            std::min<size_t>(config.batch, n_train - begin));
+            param.expand(be, w.data(), theta.data());
+            double loss = task.loss_and_grad(be, theta.data(), batch, dtheta.data()).loss;
+            ++result.steps;
+            if (!std::isfinite(loss)) {
+                result.stop = StopReason::diverged;
+                break;
+            }
+            loss_sum += loss;
+            if (config.weight_decay > 0)   // Keras l2(λ) adds λ·Σθ² to the loss: ∇ += 2λθ
+                be.axpby(dim, float(2 * config.weight_decay), theta.data(), 1.0f, dtheta.data());
+            param.contract(be, w.data(), dtheta.data(), grad.data());
+            double lr = scheduled_lr(config.optimizer, epoch - 1 + double(s) / steps_per_epoch,
+                                     config.epochs);
+            optimizer.step(be, lr, grad.data(), w.data());
+            if (hooks.on_step) hooks.on_step({epoch, s + 1, steps_per_epoch, loss});
+        }
+        if (result.diverged()) break;
+
+        param.expand(be, w.data(), theta.data());
+        EpochRecord record;
+        record.epoch = epoch;
+        record.train_loss = loss_sum / steps_per_epoch;
+        Metrics test = task.evaluate_test(be, theta.data());
+        record.test_loss = test.loss;
+        record.test_accuracy = test.accuracy;
+        record.train_accuracy = config.evaluate_train ? task.evaluate_train(be, theta.data()).accuracy
+                                                      : std::nan("");
+        record.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        result.epochs.push_back(record);
+        if (!std::isfinite(test.loss)) {
+            result.stop = StopReason::diverged;
+            break;
+        }
+        if (hooks.on_epoch && !hooks.on_epoch(record)) {
+            result.stop = StopReason::cancelled;
+            break;
+        }
+        result.stop = early_stop(result.epochs, hooks.target_accuracy, config.epochs,
+                                 task.has_accuracy());
+        if (result.stop != StopReason::completed) break;
+    }
+
+    if (!result.epochs.empty()) {
+        const EpochRecord& last = result.epochs.back();
+        result.test_accuracy = last.test_accuracy;
+        result.train_accuracy = last.train_accuracy;
+        result.test_loss = last.test_loss;
+    }
+    if (result.diverged()) result.test_accuracy = result.train_accuracy = std::nan("");
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    result.trainable = std::move(w);
+    return result;
+}
+
+}  // namespace idim
