@@ -1,0 +1,85 @@
+// The networks of Li et al. (2018): exact parameter counts, He-normal θ0, and the gradient of
+// each whole model against float64 central finite differences.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gradient_check.h"
+#include "idim/error.h"
+
+using namespace idim;
+using idim::testing::expect_gradient_matches;
+using idim::testing::random_batch;
+
+TEST(Models, FcMnistHas199210Parameters) {
+    EXPECT_EQ(make_model({"fc", {200, 200}}, {28, 28, 1}, 10)->dim(), 199'210u);
+}
+TEST(Models, FcCifarHas656810Parameters) {
+    EXPECT_EQ(make_model({"fc", {200, 200}}, {32, 32, 3}, 10)->dim(), 656'810u);
+}
+TEST(Models, LenetMnistHas44426Parameters) {
+    EXPECT_EQ(make_model({"lenet", {}}, {28, 28, 1}, 10)->dim(), 44'426u);
+}
+TEST(Models, LenetCifarHas62006Parameters) {
+    EXPECT_EQ(make_model({"lenet", {}}, {32, 32, 3}, 10)->dim(), 62'006u);
+}
+TEST(Models, FcWidthsAndDepthAreConfigurable) {
+    // 784·50 + 50 + (50·50 + 50)·2 + 50·10 + 10
+    EXPECT_EQ(make_model({"fc", {50, 50, 50}}, {28, 28, 1}, 10)->dim(), 45'360u);
+}
+TEST(Models, UnknownModelIsRefusedByName) {
+    try {
+        make_model({"resnet", {}}, {28, 28, 1}, 10);
+        FAIL() << "no exception";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("resnet"), std::string::npos);
+    }
+}
+
+TEST(Models, InitIsHeNormalKernelsAndZeroBiases) {
+    auto model = make_model({"fc", {200, 200}}, {28, 28, 1}, 10);
+    std::vector<float> theta(model->dim());
+    model->init_params(theta.data(), 7);
+    for (const ParamGroup& g : model->param_groups()) {
+        double sum_sq = 0;
+        for (size_t i = 0; i < g.size; ++i) sum_sq += double(theta[g.offset + i]) * theta[g.offset + i];
+        if (!g.is_kernel) {
+            EXPECT_EQ(sum_sq, 0.0) << g.name;
+            continue;
+        }
+        double var = sum_sq / g.size, expected = 2.0 / g.fan_in;
+        // the variance estimate of n normals has relative standard error √(2/n); allow 5 of them
+        EXPECT_NEAR(var, expected, 5 * std::sqrt(2.0 / g.size) * expected) << g.name;
+    }
+}
+
+TEST(Models, SameSeedGivesSameInitAndOtherSeedDiffers) {
+    auto model = make_model({"lenet", {}}, {28, 28, 1}, 10);
+    std::vector<float> a(model->dim()), b(model->dim()), c(model->dim());
+    model->init_params(a.data(), 1);
+    model->init_params(b.data(), 1);
+    model->init_params(c.data(), 2);
+    EXPECT_EQ(a, b);
+    EXPECT_NE(a, c);
+}
+
+TEST(Models, FcGradientMatchesFiniteDifferences) {
+    auto model = make_model({"fc", {20, 16}}, {28, 28, 1}, 10);
+    expect_gradient_matches(default_backend(), *model, random_batch(*model, 8, 21), 31);
+}
+TEST(Models, FcMnistGradientMatchesFiniteDifferences) {
+    auto model = make_model({"fc", {200, 200}}, {28, 28, 1}, 10);
+    expect_gradient_matches(default_backend(), *model, random_batch(*model, 4, 22), 32, 30, 3);
+}
+TEST(Models, LenetMnistGradientMatchesFiniteDifferences) {
+    auto model = make_model({"lenet", {}}, {28, 28, 1}, 10);
+    expect_gradient_matches(default_backend(), *model, random_batch(*model, 4, 23), 33, 40, 3);
+}
+TEST(Models, LenetCifarGradientMatchesFiniteDifferences) {
+    auto model = make_model({"lenet", {}}, {32, 32, 3}, 10);
+    expect_gradient_matches(default_backend(), *model, random_batch(*model, 3, 24), 34, 40, 3);
+}
+TEST(Models, FcCifarGradientMatchesFiniteDifferences) {
+    auto model = make_model({"fc", {200, 200}}, {32, 32, 3}, 10);
+    expect_gradient_matches(default_backend(), *model, random_batch(*model, 3, 25), 35, 30, 3);
+}
