@@ -1,0 +1,51 @@
+// The fast CPU kernels behind the "cpu" backend, one source file per idea (named beside each
+// group). Plain functions, so tests and benchmarks can reach a kernel without the virtual class.
+// Arguments follow backend.h exactly; shapes are written beside each array.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "idim/backend.h"
+
+namespace idim::cpu {
+
+// gemm_eigen.cpp: c(m,n) = alpha·op(a)·op(b) + beta·c, row-major, row strides lda/ldb/ldc.
+void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha, const float* a,
+          int lda, const float* b, int ldb, float beta, float* c, int ldc);
+void set_gemm_threads(int n_threads);
+
+// elementwise_simd.cpp
+void axpby(size_t n, float alpha, const float* x, float beta, float* y);
+void scale(size_t n, float alpha, float* x);
+double dot(size_t n, const float* x, const float* y);
+void multiply(size_t n, const float* x, const float* y, float* z);
+void add_bias(int rows, int cols, const float* bias, float* x);
+void add_column_sums(int rows, int cols, const float* x, float* out);
+void relu_forward(size_t n, const float* x, float* y);
+void relu_backward(size_t n, const float* x, const float* dy, float* dx);
+
+// softmax_simd.cpp: logits (batch,classes), labels (batch)
+double softmax_cross_entropy(int batch, int classes, const float* logits, const int32_t* labels,
+                             float* dlogits, int* n_correct);
+
+// conv_kernels.cpp: NHWC images, cols (batch·out_h·out_w, kh·kw·channels)
+void im2col(const ConvGeometry& g, const float* image, float* cols);
+void col2im(const ConvGeometry& g, const float* cols, float* image);
+void maxpool_forward(const ConvGeometry& g, const float* x, float* y, int32_t* argmax);
+void maxpool_backward(size_t n_out, const float* dy, const int32_t* argmax, float* dx);
+
+// walsh_hadamard_simd.cpp: unnormalised, in place, n a power of two
+void walsh_hadamard(size_t n, float* x);
+
+// sparse_kernels.cpp
+void sparse_gemv(const SparseMatrix& a, float alpha, const float* x, float beta, float* y);
+void sparse_gemv_transposed(const SparseMatrix& a, float alpha, const float* y, float beta,
+                            float* x);
+
+// optimizer_simd.cpp
+void sgd_momentum_step(size_t n, float lr, float momentum, const float* grad, float* velocity,
+                       float* param);
+void adam_step(size_t n, float lr, float beta1, float beta2, float epsilon, int64_t step,
+               const float* grad, float* m, float* v, float* param);
+
+}  // namespace idim::cpu
