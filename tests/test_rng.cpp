@@ -83,6 +83,19 @@ TEST(CounterRng, NormalPairHoldsBothValuesOfTheIndexPair) {
     }
 }
 
+TEST(CounterRng, BatchedNormalsEqualOneAtATime) {
+    // Odd and even starts, counts that end mid-pair and span several 64-pair batches, and a
+    // start past 2^32 (the dense projection's row index lives in the high word).
+    CounterRng rng(0xDEADBEEFull, Stream::dense_projection);
+    for (uint64_t first : {0ull, 1ull, 77ull, (5ull << 32) + 3})
+        for (size_t count : {size_t(0), size_t(1), size_t(2), size_t(129), size_t(1000)}) {
+            std::vector<double> batch(count);
+            rng.normals(first, count, batch.data());
+            for (size_t k = 0; k < count; ++k)
+                ASSERT_EQ(batch[k], rng.normal(first + k)) << "first " << first << " k " << k;
+        }
+}
+
 TEST(CounterRng, SameSeedSameValuesOtherSeedOrStreamDiffers) {
     CounterRng a(42, Stream::init), b(42, Stream::init);
     CounterRng other_seed(43, Stream::init), other_stream(42, Stream::batch_order);

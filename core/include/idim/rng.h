@@ -5,6 +5,7 @@
 // libm's log/cos differ between platforms) and is compiled with -ffp-contract=off.
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 
@@ -48,6 +49,9 @@ public:
     double normal(uint64_t index) const;
     // Both values of one polar-method pair: {normal(2·pair), normal(2·pair + 1)} at the cost of one.
     std::pair<double, double> normal_pair(uint64_t pair) const;
+    // out[k] = normal(first_index + k) for k < count: the same bits, computed many pairs at a time
+    // so the compiler can vectorise (bulk use: dense projections, θ0).
+    void normals(uint64_t first_index, size_t count, double* out) const;
 
 private:
     PhiloxKey key_;
