@@ -66,38 +66,41 @@ inline void register_butterflies(batch* v) {
             }
 }
 
-// Stages h, 2h, …, 2^(R−1)·h over x[0, len) (h a multiple of lanes), only for the offsets
-// [j0, min(j1, h)) within each stride h; with InRegister, the strides below `lanes` first.
+// Stages h, 2h, …, 2^(R−1)·h over x[0, len) (h a multiple of lanes). x is seen as rows of
+// row_len floats (row_len ≥ h: contiguous), and only columns [j0, j1) of each row are touched;
+// with InRegister, the strides below `lanes` run first.
 template <int R, bool InRegister>
-void radix_pass(float* x, size_t len, size_t h, size_t j0, size_t j1, const LaneSigns& signs) {
+void radix_pass(float* x, size_t len, size_t h, size_t row_len, size_t j0, size_t j1,
+                const LaneSigns& signs) {
     constexpr int count = 1 << R;
-    const size_t j_end = j1 < h ? j1 : h;
+    const size_t row = row_len < h ? row_len : h, j_end = j1 < row ? j1 : row;
     for (size_t i = 0; i < len; i += h * count)
-        for (size_t j = i + j0; j < i + j_end; j += lanes) {
-            batch v[count];
-            for (int t = 0; t < count; ++t) v[t] = batch::load_unaligned(x + j + t * h);
-            if constexpr (InRegister)
-                for (int t = 0; t < count; ++t) v[t] = lane_stages(v[t], signs);
-            register_butterflies<R>(v);
-            for (int t = 0; t < count; ++t) v[t].store_unaligned(x + j + t * h);
-        }
+        for (size_t q = i; q < i + h; q += row)
+            for (size_t j = q + j0; j < q + j_end; j += lanes) {
+                batch v[count];
+                for (int t = 0; t < count; ++t) v[t] = batch::load_unaligned(x + j + t * h);
+                if constexpr (InRegister)
+                    for (int t = 0; t < count; ++t) v[t] = lane_stages(v[t], signs);
+                register_butterflies<R>(v);
+                for (int t = 0; t < count; ++t) v[t].store_unaligned(x + j + t * h);
+            }
 }
 
 // Stages h, 2h, … up to (but excluding) stride `end`, three at a time.
-void stages(float* x, size_t len, size_t h, size_t end, size_t j0, size_t j1, bool in_register,
-            const LaneSigns& signs) {
+void stages(float* x, size_t len, size_t h, size_t end, size_t row_len, size_t j0, size_t j1,
+            bool in_register, const LaneSigns& signs) {
     do {
         int r = 0;
         while (r < 3 && (h << r) < end) ++r;
         if (in_register) {
-            if (r == 0) radix_pass<0, true>(x, len, h, j0, j1, signs);
-            if (r == 1) radix_pass<1, true>(x, len, h, j0, j1, signs);
-            if (r == 2) radix_pass<2, true>(x, len, h, j0, j1, signs);
-            if (r == 3) radix_pass<3, true>(x, len, h, j0, j1, signs);
+            if (r == 0) radix_pass<0, true>(x, len, h, row_len, j0, j1, signs);
+            if (r == 1) radix_pass<1, true>(x, len, h, row_len, j0, j1, signs);
+            if (r == 2) radix_pass<2, true>(x, len, h, row_len, j0, j1, signs);
+            if (r == 3) radix_pass<3, true>(x, len, h, row_len, j0, j1, signs);
         } else {
-            if (r == 1) radix_pass<1, false>(x, len, h, j0, j1, signs);
-            if (r == 2) radix_pass<2, false>(x, len, h, j0, j1, signs);
-            if (r == 3) radix_pass<3, false>(x, len, h, j0, j1, signs);
+            if (r == 1) radix_pass<1, false>(x, len, h, row_len, j0, j1, signs);
+            if (r == 2) radix_pass<2, false>(x, len, h, row_len, j0, j1, signs);
+            if (r == 3) radix_pass<3, false>(x, len, h, row_len, j0, j1, signs);
         }
         in_register = false;
         h <<= r;
@@ -123,10 +126,10 @@ void walsh_hadamard(size_t n, float* x) {
     static const LaneSigns signs;
     const size_t block = n < block_floats ? n : block_floats;
     for (size_t start = 0; start < n; start += block)  // pass 1: strides 1 … block/2
-        stages(x + start, block, lanes, block, 0, block, true, signs);
+        stages(x + start, block, lanes, block, block, 0, block, true, signs);
     if (block == n) return;
     for (size_t j0 = 0; j0 < block; j0 += panel_floats)  // pass 2: strides block … n/2
-        stages(x, n, block, n, j0, j0 + panel_floats, false, signs);
+        stages(x, n, block, n, block, j0, j0 + panel_floats, false, signs);
 }
 
 }  // namespace idim::cpu

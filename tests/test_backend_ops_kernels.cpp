@@ -1,0 +1,187 @@
+// The network and projection kernels of the "cpu" backend against the "reference" oracle:
+// softmax cross-entropy, im2col/col2im/max pooling, Walsh–Hadamard, sparse products, optimisers.
+// Bitwise where both run the same operations in the same order; otherwise a stated bound.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "backend_ops_helpers.h"
+#include "idim/error.h"
+
+using namespace idim;
+using namespace idim::testing;
+
+TEST(BackendOps, SoftmaxCrossEntropyMatchesReference) {
+    for (int batch : {1, 3, 17, 128})
+        for (int classes : {1, 3, 10, 17, 100}) {
+            auto logits = random_vector(size_t(batch) * classes, batch * 101 + classes, 3.0f);
+            std::vector<int32_t> labels(batch);
+            for (int b = 0; b < batch; ++b) labels[b] = (b * 7 + 3) % classes;
+            if (batch > 1)  // a row of ties (argmax is the first) and one of huge logits
+                for (int c = 0; c < classes; ++c) logits[classes + c] = c % 2 ? 1000.0f : -1000.0f;
+            for (int c = 0; c < classes; c += 2) logits[c] = 2.5f;
+            std::vector<float> got(logits.size()), want(logits.size());
+            int correct_got = -1, correct_want = -1;
+            const double loss_got = fast().softmax_cross_entropy(batch, classes, logits.data(),
+                                                                 labels.data(), got.data(), &correct_got);
+            const double loss_want = ref().softmax_cross_entropy(batch, classes, logits.data(),
+                                                                 labels.data(), want.data(), &correct_want);
+            EXPECT_EQ(correct_got, correct_want) << batch << "x" << classes;
+            // per row: float exp (≤ 2 ulp) summed in float lanes, rel. error of Σ ≤ (classes+4)·u,
+            // which log turns into an absolute error of the same size
+            EXPECT_NEAR(loss_got, loss_want, batch * (classes + 4) * 2 * unit_roundoff) << batch << "x" << classes;
+            // |Δp| ≤ (classes+4)·u·p (from Σ and exp), divided by batch, plus the final rounding
+            std::vector<double> bound(got.size());
+            for (size_t i = 0; i < got.size(); ++i)
+                bound[i] = (classes + 4) * 2 * unit_roundoff / batch + 2 * unit_roundoff * std::abs(want[i]);
+            expect_within(got, want, bound, "dlogits " + std::to_string(batch) + "x" + std::to_string(classes));
+            int correct_only = -1;  // without dlogits: the same loss and count
+            EXPECT_EQ(fast().softmax_cross_entropy(batch, classes, logits.data(), labels.data(),
+                                                   nullptr, &correct_only), loss_got);
+            EXPECT_EQ(correct_only, correct_got);
+        }
+}
+
+TEST(BackendOps, SoftmaxCrossEntropyRejectsLabelsOutOfRange) {
+    std::vector<float> logits(6, 0.0f);
+    std::vector<int32_t> labels = {1, 3};
+    EXPECT_THROW(fast().softmax_cross_entropy(2, 3, logits.data(), labels.data(), nullptr, nullptr), Error);
+}
+
+// im2col is a copy, col2im and max pooling add or compare in the reference's order: bitwise.
+TEST(BackendOps, ConvolutionKernelsMatchReferenceBitForBit) {
+    const ConvGeometry geometries[] = {
+        {2, 5, 7, 3, 3, 3, 1, 1}, {2, 6, 6, 4, 2, 2, 2, 0}, {1, 9, 8, 1, 5, 5, 1, 2},
+        {3, 7, 5, 17, 3, 3, 2, 1}, {2, 4, 4, 5, 1, 1, 1, 0}, {1, 3, 9, 2, 3, 2, 3, 1}};
+    unsigned seed = 60;
+    for (const ConvGeometry& g : geometries) {
+        const size_t n_image = size_t(g.batch) * g.height * g.width * g.channels;
+        const size_t n_out = size_t(g.batch) * g.out_h() * g.out_w();
+        const size_t n_cols = n_out * g.kernel_h * g.kernel_w * g.channels;
+        auto image = random_vector(n_image, seed++);
+        for (size_t i = 0; i < n_image; i += 5) image[i] = image[i / 2];  // repeated values: ties
+        std::vector<float> cols_got(n_cols, 9.0f), cols_want(n_cols, 7.0f);
+        fast().im2col(g, image.data(), cols_got.data());
+        ref().im2col(g, image.data(), cols_want.data());
+        expect_bitwise_equal(cols_got, cols_want, "im2col");
+
+        auto cols = random_vector(n_cols, seed++), img_got = random_vector(n_image, seed++);
+        auto img_want = img_got;
+        fast().col2im(g, cols.data(), img_got.data());
+        ref().col2im(g, cols.data(), img_want.data());
+        expect_bitwise_equal(img_got, img_want, "col2im");
+
+        const size_t n_pool = n_out * g.channels;
+        std::vector<float> y_got(n_pool), y_want(n_pool);
+        std::vector<int32_t> arg_got(n_pool), arg_want(n_pool);
+        fast().maxpool_forward(g, image.data(), y_got.data(), arg_got.data());
+        ref().maxpool_forward(g, image.data(), y_want.data(), arg_want.data());
+        expect_bitwise_equal(y_got, y_want, "maxpool_forward");
+        EXPECT_EQ(arg_got, arg_want);
+        auto dy = random_vector(n_pool, seed++), dx_got = random_vector(n_image, seed++);
+        auto dx_want = dx_got;
+        fast().maxpool_backward(g, n_pool, dy.data(), arg_got.data(), dx_got.data());
+        ref().maxpool_backward(g, n_pool, dy.data(), arg_want.data(), dx_want.data());
+        expect_bitwise_equal(dx_got, dx_want, "maxpool_backward");
+    }
+}
+
+TEST(BackendOps, PoolingRejectsWindowsOutsideTheImage) {
+    const ConvGeometry g{1, 4, 4, 1, 2, 2, 1, 2};  // pad ≥ kernel: a window of padding only
+    std::vector<float> x(16), y(64);
+    std::vector<int32_t> arg(64);
+    EXPECT_THROW(fast().maxpool_forward(g, x.data(), y.data(), arg.data()), Error);
+}
+
+// The fast transform runs the reference's butterfly network (same pairs, same adds) in a
+// cache-friendly order, so it is bitwise equal at every length, including all block boundaries.
+TEST(BackendOps, WalshHadamardMatchesReferenceBitForBit) {
+    for (size_t n = 1; n <= (size_t(1) << 20); n *= 2) {
+        auto got = random_vector(n, unsigned(n));
+        auto want = got;
+        fast().walsh_hadamard(n, got.data());
+        ref().walsh_hadamard(n, want.data());
+        expect_bitwise_equal(got, want, "walsh_hadamard n=" + std::to_string(n));
+    }
+}
+
+TEST(BackendOps, WalshHadamardTwiceIsNTimesIdentity) {
+    const size_t n = size_t(1) << 14;
+    auto x = random_vector(n, 3), y = x;
+    fast().walsh_hadamard(n, y.data());
+    fast().walsh_hadamard(n, y.data());
+    // H·H = n·I; each output sums n terms of size ~|x|·√n through 28 rounding levels
+    for (size_t i = 0; i < n; ++i) ASSERT_NEAR(y[i] / double(n), x[i], 1e-4) << i;
+    EXPECT_THROW(fast().walsh_hadamard(12, y.data()), Error);
+}
+
+namespace {
+SparseMatrix random_csr(int64_t rows, int64_t cols, unsigned seed) {
+    std::mt19937 gen(seed);
+    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+    SparseMatrix a;
+    a.rows = rows;
+    a.cols = cols;
+    a.row_start.push_back(0);
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t c = 0; c < cols; ++c)
+            if (r % 5 != 4 && uniform(gen) < 0.15f) {  // every fifth row empty
+                a.col_index.push_back(int32_t(c));
+                a.value.push_back(uniform(gen) - 0.5f);
+            }
+        a.row_start.push_back(int64_t(a.value.size()));
+    }
+    return a;
+}
+}  // namespace
+
+// Both sum each output in double in the order of the stored non-zeros: bitwise.
+TEST(BackendOps, SparseProductsMatchReferenceBitForBit) {
+    for (auto [rows, cols] : {std::pair<int64_t, int64_t>{1, 1}, {17, 3}, {1000, 37}, {33, 500}}) {
+        const SparseMatrix a = random_csr(rows, cols, unsigned(rows + cols));
+        auto x = random_vector(cols, 1), y = random_vector(rows, 2);
+        for (float beta : {0.0f, 0.5f}) {
+            auto y_got = y, y_want = y;
+            if (beta == 0.0f) y_got[0] = y_want[0] = std::numeric_limits<float>::quiet_NaN();
+            fast().sparse_gemv(a, 1.3f, x.data(), beta, y_got.data());
+            ref().sparse_gemv(a, 1.3f, x.data(), beta, y_want.data());
+            expect_bitwise_equal(y_got, y_want, "sparse_gemv");
+            auto x_got = x, x_want = x;
+            if (beta == 0.0f) x_got[0] = x_want[0] = std::numeric_limits<float>::quiet_NaN();
+            fast().sparse_gemv_transposed(a, -0.7f, y.data(), beta, x_got.data());
+            ref().sparse_gemv_transposed(a, -0.7f, y.data(), beta, x_want.data());
+            expect_bitwise_equal(x_got, x_want, "sparse_gemv_transposed");
+        }
+    }
+}
+
+TEST(BackendOps, OptimiserStepsMatchReference) {
+    for (size_t n : tail_sizes) {
+        auto grad = random_vector(n, 80), state = random_vector(n, 81, 0.1f), param = random_vector(n, 82);
+        auto v_got = state, v_want = state, p_got = param, p_want = param;
+        fast().sgd_momentum_step(n, 0.01f, 0.9f, grad.data(), v_got.data(), p_got.data());
+        ref().sgd_momentum_step(n, 0.01f, 0.9f, grad.data(), v_want.data(), p_want.data());
+        expect_bitwise_equal(v_got, v_want, "sgd velocity");  // same float ops, same order
+        expect_bitwise_equal(p_got, p_want, "sgd param");
+
+        std::vector<float> m_got = state, m_want = state, s_got(n), s_want(n);
+        for (size_t i = 0; i < n; ++i) s_got[i] = s_want[i] = state[i] * state[i];
+        p_got = p_want = param;
+        fast().adam_step(n, 1e-3f, 0.9f, 0.99f, 1e-7f, 5, grad.data(), m_got.data(), s_got.data(), p_got.data());
+        ref().adam_step(n, 1e-3f, 0.9f, 0.99f, 1e-7f, 5, grad.data(), m_want.data(), s_want.data(), p_want.data());
+        expect_bitwise_equal(m_got, m_want, "adam m");  // same float ops, same order
+        expect_bitwise_equal(s_got, s_want, "adam v");
+        // the step lr_t·m/(√v+ε) in float (≤ 6 roundings) where the oracle uses double, then
+        // one rounding of p in each: 8u·|step| + 2u·|p|
+        std::vector<double> bound(n);
+        for (size_t i = 0; i < n; ++i)
+            bound[i] = 8 * unit_roundoff * std::abs(double(param[i]) - p_want[i]) +
+                       2 * unit_roundoff * std::abs(p_want[i]);
+        expect_within(p_got, p_want, bound, "adam param n=" + std::to_string(n));
+    }
+    std::vector<float> one(1);
+    EXPECT_THROW(fast().adam_step(1, 1e-3f, 0.9f, 0.99f, 1e-7f, 0, one.data(), one.data(),
+                                  one.data(), one.data()), Error);
+}
