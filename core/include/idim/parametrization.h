@@ -28,6 +28,7 @@ std::unique_ptr<Parametrization> full_parametrization(std::vector<float> theta0)
 std::unique_ptr<Parametrization> subspace_parametrization(std::vector<float> theta0,
                                                           std::unique_ptr<Projection> projection);
 // projection has dim_sub = d − groups.size(); throws if d ≤ m.
+size_t said_projection_dim(size_t dim_total, size_t n_groups);  // d − m, or throws if d ≤ m
 std::unique_ptr<Parametrization> said_parametrization(std::vector<float> theta0,
                                                       std::unique_ptr<Projection> projection,
                                                       std::vector<ParamGroup> groups);

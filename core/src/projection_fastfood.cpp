@@ -1,0 +1,82 @@
+// Fastfood (Le, Sarlós & Smola 2013) as the original uses it: ONE transform for the whole network.
+// L = 2^⌈log₂ D⌉; P·x = first D entries of H·G·Π·H·B·[x; 0] / √(L·ΣG²·D/L), with B random ±1,
+// H the unnormalised Walsh–Hadamard transform, Π a random permutation of L and G i.i.d. N(0, 1).
+// O(L) memory and two transforms per call; the scale is folded into G.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "idim/rng.h"
+#include "projection_kinds.h"
+
+namespace idim {
+namespace {
+
+size_t power_of_two_at_least(size_t n) {
+    size_t l = 1;
+    while (l < n) l *= 2;
+    return l;
+}
+
+class FastfoodProjection final : public Projection {
+public:
+    explicit FastfoodProjection(const ProjectionSpec& spec)
+        : dim_full_(spec.dim_full), dim_sub_(spec.dim_sub), length_(power_of_two_at_least(dim_full_)),
+          sign_(dim_sub_), permutation_(length_), gauss_(length_), work_(length_), mixed_(length_) {
+        CounterRng signs(spec.seed, Stream::fastfood_signs);
+        for (size_t k = 0; k < dim_sub_; ++k) sign_[k] = signs.bits(k)[0] & 1 ? -1.0f : 1.0f;
+        random_permutation(CounterRng(spec.seed, Stream::fastfood_permutation), uint32_t(length_),
+                           permutation_.data());
+        std::vector<double> g(length_);
+        CounterRng(spec.seed, Stream::fastfood_gauss).normals(0, length_, g.data());
+        double sum_sq = 0;
+        for (double& v : g) {
+            v = float(v);  // G is float32, as applied
+            sum_sq += v * v;
+        }
+        // Every column of H·G·Π·H·B has squared norm L·ΣG²; keeping D of L rows keeps ≈ D/L of it.
+        double scale = 1.0 / std::sqrt(double(length_) * sum_sq * (double(dim_full_) / length_));
+        for (size_t k = 0; k < length_; ++k) gauss_[k] = float(g[k] * scale);
+    }
+    std::string name() const override { return "fastfood"; }
+    size_t dim_full() const override { return dim_full_; }
+    size_t dim_sub() const override { return dim_sub_; }
+    size_t memory_bytes() const override {
+        return (sign_.size() + gauss_.size() + work_.size() + mixed_.size()) * sizeof(float) +
+               permutation_.size() * sizeof(uint32_t);
+    }
+
+    // y = E·H·G·Π·H·B·Z·x + βy (Z pads with zeros, E keeps the first D entries)
+    void expand(Backend& be, const float* x, float beta, float* y) override {
+        for (size_t k = 0; k < dim_sub_; ++k) work_[k] = sign_[k] * x[k];
+        std::fill(work_.begin() + dim_sub_, work_.end(), 0.0f);
+        be.walsh_hadamard(length_, work_.data());
+        for (size_t k = 0; k < length_; ++k) mixed_[k] = gauss_[k] * work_[permutation_[k]];
+        be.walsh_hadamard(length_, mixed_.data());
+        be.axpby(dim_full_, 1.0f, mixed_.data(), beta, y);
+    }
+    // x = Zᵀ·B·H·Πᵀ·G·H·Eᵀ·y (H, B and G are symmetric)
+    void contract(Backend& be, const float* y, float* x) override {
+        std::copy(y, y + dim_full_, work_.begin());
+        std::fill(work_.begin() + dim_full_, work_.end(), 0.0f);
+        be.walsh_hadamard(length_, work_.data());
+        for (size_t k = 0; k < length_; ++k) mixed_[permutation_[k]] = gauss_[k] * work_[k];
+        be.walsh_hadamard(length_, mixed_.data());
+        for (size_t k = 0; k < dim_sub_; ++k) x[k] = sign_[k] * mixed_[k];
+    }
+
+private:
+    size_t dim_full_, dim_sub_, length_;
+    std::vector<float> sign_;               // B (only the first d act on a padded x)
+    std::vector<uint32_t> permutation_;     // (Π·v)_k = v[permutation_[k]]
+    std::vector<float> gauss_;              // G, times the column scale
+    std::vector<float> work_, mixed_;       // L floats each, reused by every call
+};
+
+}  // namespace
+
+std::unique_ptr<Projection> make_fastfood(const ProjectionSpec& spec) {
+    return std::make_unique<FastfoodProjection>(spec);
+}
+
+}  // namespace idim

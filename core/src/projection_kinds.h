@@ -1,0 +1,15 @@
+// The concrete projections behind make_projection (projection_factory.cpp checks the spec first).
+// Each lives in its own file: projection_dense.cpp, projection_sparse.cpp, projection_fastfood.cpp.
+#pragma once
+#include <memory>
+
+#include "idim/projection.h"
+
+namespace idim {
+
+std::unique_ptr<Projection> make_dense_stored(const ProjectionSpec& spec);
+std::unique_ptr<Projection> make_dense_tiled(const ProjectionSpec& spec);
+std::unique_ptr<Projection> make_sparse(const ProjectionSpec& spec);
+std::unique_ptr<Projection> make_fastfood(const ProjectionSpec& spec);
+
+}  // namespace idim
