@@ -64,8 +64,9 @@ void check_labels(const uint8_t* labels, size_t n, int classes, const std::strin
 }
 
 // SAX handler for {"data": [numbers...]}: appends the numbers as floats without building a DOM
-// (nlohmann's lexer validates the JSON; this handler validates the shape). Chosen over a DOM parse
-// because a DOM holds one 16-byte json value per pixel; ~0.4 s for all ten files, see the tests.
+// (nlohmann's lexer validates the JSON; this handler validates the shape). Chosen over a DOM parse,
+// which holds a 16-byte json value per pixel, and over a hand-rolled scanner, since it is fast
+// enough: 0.75 s for all ten files (21.6 MB, 7.8M numbers) with g++ -O3 on the 2-core dev machine.
 struct NpmDigitsHandler : nlohmann::json_sax<nlohmann::json> {
     std::vector<float>& out;
     std::string fault;  // first shape error, empty when the shape is right
