@@ -40,6 +40,8 @@ std::vector<std::string> projection_kinds();
 
 // The dense column normalisation: the L2 norm of each column over the whole network, computed
 // in double from the generator (shared by the stored and tiled dense paths so they agree).
+// Dense entries: P(i, j) = float(g / norm_j), g = float(CounterRng(seed, dense_projection)
+// .normal(i·2^32 + j)), a pure function of (seed, i, j); norm_j = √Σ_i g² in double.
 std::vector<double> dense_column_norms(uint64_t seed, size_t dim_full, size_t dim_sub);
 
 }  // namespace idim
