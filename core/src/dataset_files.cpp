@@ -35,13 +35,22 @@ std::vector<uint8_t> read_bytes(const fs::path& path) {
     return bytes;
 }
 
-// Reads `path`, or `path`.gz when only that exists, inflating gzip either way.
-std::vector<uint8_t> read_maybe_gz(const fs::path& path) {
+// Reads `path`, or `path`.gz when only that exists, inflating gzip either way; `actual` gets the
+// name of the file read.
+std::vector<uint8_t> read_maybe_gz(const fs::path& path, fs::path& actual) {
     std::error_code ec;
-    fs::path actual = path;
+    actual = path;
     if (!fs::exists(path, ec) && fs::exists(path.string() + ".gz", ec)) actual = path.string() + ".gz";
     require(fs::exists(actual, ec), path.string() + " (or .gz): file not found");
     return maybe_gunzip(read_bytes(actual), actual.string());
+}
+
+// One IDX images/labels pair, e.g. prefix "train"; errors name both files.
+Dataset load_idx_pair(const fs::path& dir, const std::string& prefix) {
+    fs::path images_file, labels_file;
+    const auto images = read_maybe_gz(dir / (prefix + "-images-idx3-ubyte"), images_file);
+    const auto labels = read_maybe_gz(dir / (prefix + "-labels-idx1-ubyte"), labels_file);
+    return parse_idx(images, labels, images_file.string() + " + " + labels_file.filename().string());
 }
 
 std::string read_text(const fs::path& path) {
@@ -54,12 +63,8 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.rfi
 DataSplit load_idx_folder(const fs::path& dir, const std::string& label) {
     require(fs::is_directory(dir), dir.string() + ": data folder not found");
     DataSplit split;
-    split.train = parse_idx(read_maybe_gz(dir / "train-images-idx3-ubyte"),
-                            read_maybe_gz(dir / "train-labels-idx1-ubyte"),
-                            (dir / "train-{images,labels}").string());
-    split.test = parse_idx(read_maybe_gz(dir / "t10k-images-idx3-ubyte"),
-                           read_maybe_gz(dir / "t10k-labels-idx1-ubyte"),
-                           (dir / "t10k-{images,labels}").string());
+    split.train = load_idx_pair(dir, "train");
+    split.test = load_idx_pair(dir, "t10k");
     require(split.train.height == split.test.height && split.train.width == split.test.width,
             (dir / "t10k-images-idx3-ubyte").string() + ": images are " +
                 std::to_string(split.test.height) + "x" + std::to_string(split.test.width) +
