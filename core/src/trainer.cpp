@@ -61,6 +61,16 @@ std::string to_string(StopReason reason) {
     return "unknown";
 }
 
+TrainConfig toy_train_config() {
+    TrainConfig c;
+    c.epochs = 20000;
+    c.optimizer.kind = "sgd";
+    c.optimizer.lr = 0.3;
+    c.optimizer.momentum = 0.9;
+    c.evaluate_train = false;
+    return c;
+}
+
 TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainConfig& config,
                   const TrainHooks& hooks) {
     validate(config);

@@ -37,7 +37,8 @@ std::unique_ptr<Task> classification_task(std::unique_ptr<Model> model, DataSpli
 
 // D = 1000 in 10 groups of 100; loss = Σ_g (Σ_{i∈g} θ_i − target_g)² with targets 1..10.
 // The solution set has dimension D − 10, so a random subspace through θ0 reaches it iff d ≥ 10.
-// evaluate_* report accuracy 1 when the loss is below `solved_tolerance`.
-std::unique_ptr<Task> toy_task(double solved_tolerance = 1e-6);
+// evaluate_* report accuracy 1 when the loss is below `solved_tolerance` (the loss starts near
+// Σ t² = 385; the best d = 9 subspaces we measured stop above 0.02).
+std::unique_ptr<Task> toy_task(double solved_tolerance = 1e-3);
 
 }  // namespace idim
