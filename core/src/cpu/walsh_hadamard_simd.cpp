@@ -2,8 +2,11 @@
 // textbook radix-2 butterfly network — the same additions on the same pairs as the reference, so
 // the result is bit-identical — in an order that touches memory twice: (1) each 16 KiB block does
 // all its stages while in L1 (the strides below one SIMD width inside registers); (2) the
-// remaining long strides, one panel of columns (a few cache lines per row) at a time.
+// remaining long strides, one panel of columns (as wide as fits half of L2) at a time.
+#include <algorithm>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include <xsimd/xsimd.hpp>
 
@@ -16,7 +19,7 @@ namespace {
 using batch = xsimd::batch<float>;
 constexpr size_t lanes = batch::size;
 constexpr size_t block_floats = size_t(1) << 12;  // 16 KiB: a block's stages stay in L1
-constexpr size_t panel_floats = 32;               // pass 2 columns per panel: two cache lines
+constexpr size_t panel_budget = size_t(1) << 14;  // pass 2 panel: 64 KiB, in L2
 
 template <size_t H>
 struct PartnerLane {  // lane i exchanges with lane i ^ H
@@ -66,45 +69,57 @@ inline void register_butterflies(batch* v) {
             }
 }
 
-// Stages h, 2h, …, 2^(R−1)·h over x[0, len) (h a multiple of lanes). x is seen as rows of
-// row_len floats (row_len ≥ h: contiguous), and only columns [j0, j1) of each row are touched;
-// with InRegister, the strides below `lanes` run first.
+// The data as rows (row r at src + r·src_stride), `width` floats of each touched. R stages pair
+// rows q and q + 2^s·hr for s < R; results go to the same rows of dst (which may be src). With
+// InRegister, the strides below `lanes` run first inside each vector.
 template <int R, bool InRegister>
-void radix_pass(float* x, size_t len, size_t h, size_t row_len, size_t j0, size_t j1,
-                const LaneSigns& signs) {
+void row_pass(const float* src, size_t src_stride, float* dst, size_t dst_stride, size_t rows,
+              size_t hr, size_t width, const LaneSigns& signs) {
     constexpr int count = 1 << R;
-    const size_t row = row_len < h ? row_len : h, j_end = j1 < row ? j1 : row;
-    for (size_t i = 0; i < len; i += h * count)
-        for (size_t q = i; q < i + h; q += row)
-            for (size_t j = q + j0; j < q + j_end; j += lanes) {
+    for (size_t i = 0; i < rows; i += hr * count)
+        for (size_t q = i; q < i + hr; ++q)
+            for (size_t j = 0; j < width; j += lanes) {
                 batch v[count];
-                for (int t = 0; t < count; ++t) v[t] = batch::load_unaligned(x + j + t * h);
+                for (int t = 0; t < count; ++t)
+                    v[t] = batch::load_unaligned(src + (q + t * hr) * src_stride + j);
                 if constexpr (InRegister)
                     for (int t = 0; t < count; ++t) v[t] = lane_stages(v[t], signs);
                 register_butterflies<R>(v);
-                for (int t = 0; t < count; ++t) v[t].store_unaligned(x + j + t * h);
+                for (int t = 0; t < count; ++t)
+                    v[t].store_unaligned(dst + (q + t * hr) * dst_stride + j);
             }
 }
 
-// Stages h, 2h, … up to (but excluding) stride `end`, three at a time.
-void stages(float* x, size_t len, size_t h, size_t end, size_t row_len, size_t j0, size_t j1,
-            bool in_register, const LaneSigns& signs) {
+template <bool InRegister>
+void row_pass(int r, const float* src, size_t src_stride, float* dst, size_t dst_stride,
+              size_t rows, size_t hr, size_t width, const LaneSigns& signs) {
+    if (r == 0) row_pass<0, InRegister>(src, src_stride, dst, dst_stride, rows, hr, width, signs);
+    if (r == 1) row_pass<1, InRegister>(src, src_stride, dst, dst_stride, rows, hr, width, signs);
+    if (r == 2) row_pass<2, InRegister>(src, src_stride, dst, dst_stride, rows, hr, width, signs);
+    if (r == 3) row_pass<3, InRegister>(src, src_stride, dst, dst_stride, rows, hr, width, signs);
+}
+
+// All log2(rows) row stages, three per sweep: the first sweep reads src, the last writes dst,
+// and the sweeps between work in scratch (stride width), so no sweep meets src's cache aliasing.
+void row_stages(const float* src, size_t src_stride, float* dst, size_t dst_stride,
+                float* scratch, size_t rows, size_t width, bool in_register,
+                const LaneSigns& signs) {
+    size_t hr = 1;
     do {
         int r = 0;
-        while (r < 3 && (h << r) < end) ++r;
-        if (in_register) {
-            if (r == 0) radix_pass<0, true>(x, len, h, row_len, j0, j1, signs);
-            if (r == 1) radix_pass<1, true>(x, len, h, row_len, j0, j1, signs);
-            if (r == 2) radix_pass<2, true>(x, len, h, row_len, j0, j1, signs);
-            if (r == 3) radix_pass<3, true>(x, len, h, row_len, j0, j1, signs);
-        } else {
-            if (r == 1) radix_pass<1, false>(x, len, h, row_len, j0, j1, signs);
-            if (r == 2) radix_pass<2, false>(x, len, h, row_len, j0, j1, signs);
-            if (r == 3) radix_pass<3, false>(x, len, h, row_len, j0, j1, signs);
-        }
+        while (r < 3 && (hr << r) < rows) ++r;
+        const bool last = (hr << r) >= rows;
+        float* out = last ? dst : scratch;
+        const size_t out_stride = last ? dst_stride : width;
+        if (in_register)
+            row_pass<true>(r, src, src_stride, out, out_stride, rows, hr, width, signs);
+        else
+            row_pass<false>(r, src, src_stride, out, out_stride, rows, hr, width, signs);
         in_register = false;
-        h <<= r;
-    } while (h < end);
+        src = out;
+        src_stride = out_stride;
+        hr <<= r;
+    } while (hr < rows);
 }
 
 void scalar_transform(size_t n, float* x) {  // n below one SIMD width
@@ -125,11 +140,17 @@ void walsh_hadamard(size_t n, float* x) {
     if (n < lanes) return scalar_transform(n, x);
     static const LaneSigns signs;
     const size_t block = n < block_floats ? n : block_floats;
-    for (size_t start = 0; start < n; start += block)  // pass 1: strides 1 … block/2
-        stages(x + start, block, lanes, block, block, 0, block, true, signs);
+    for (size_t start = 0; start < n; start += block)  // pass 1: strides 1 … block/2, in place
+        row_stages(x + start, lanes, x + start, lanes, x + start, block / lanes, lanes, true, signs);
     if (block == n) return;
-    for (size_t j0 = 0; j0 < block; j0 += panel_floats)  // pass 2: strides block … n/2
-        stages(x, n, block, n, block, j0, j0 + panel_floats, false, signs);
+    // pass 2: strides block … n/2, i.e. the rows of x seen as (n/block, block), a panel of
+    // columns at a time. Rows lie 16 KiB apart, in the same few cache sets, so the sweeps between
+    // the first (reading x) and the last (writing x) run on a dense copy of the panel.
+    const size_t rows = n / block;
+    const size_t width = std::clamp(panel_budget / rows, size_t(16), block);  // ≥ one cache line
+    std::vector<float> panel(rows * width);
+    for (size_t j0 = 0; j0 < block; j0 += width)
+        row_stages(x + j0, block, x + j0, block, panel.data(), rows, width, false, signs);
 }
 
 }  // namespace idim::cpu
