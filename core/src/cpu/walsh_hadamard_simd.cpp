@@ -1,8 +1,8 @@
 // Cache-blocked Walsh–Hadamard transform (unnormalised, in place) with xsimd. It runs the
 // textbook radix-2 butterfly network — the same additions on the same pairs as the reference, so
-// the result is bit-identical — in an order that touches memory twice: (1) each 16 KiB block does
+// the result is bit-identical — in an order that touches memory twice: (1) each 32 KiB block does
 // all its stages while in L1 (the strides below one SIMD width inside registers); (2) the
-// remaining long strides, one panel of columns (as wide as fits half of L2) at a time.
+// remaining long strides, one 64 KiB panel of columns at a time.
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -18,7 +18,7 @@ namespace {
 
 using batch = xsimd::batch<float>;
 constexpr size_t lanes = batch::size;
-constexpr size_t block_floats = size_t(1) << 12;  // 16 KiB: a block's stages stay in L1
+constexpr size_t block_floats = size_t(1) << 13;  // 32 KiB: a block's stages stay in L1
 constexpr size_t panel_budget = size_t(1) << 14;  // pass 2 panel: 64 KiB, in L2
 
 template <size_t H>
@@ -144,7 +144,7 @@ void walsh_hadamard(size_t n, float* x) {
         row_stages(x + start, lanes, x + start, lanes, x + start, block / lanes, lanes, true, signs);
     if (block == n) return;
     // pass 2: strides block … n/2, i.e. the rows of x seen as (n/block, block), a panel of
-    // columns at a time. Rows lie 16 KiB apart, in the same few cache sets, so the sweeps between
+    // columns at a time. Rows lie 32 KiB apart, in the same few cache sets, so the sweeps between
     // the first (reading x) and the last (writing x) run on a dense copy of the panel.
     const size_t rows = n / block;
     const size_t width = std::clamp(panel_budget / rows, size_t(16), block);  // ≥ one cache line
