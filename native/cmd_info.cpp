@@ -1,0 +1,37 @@
+// idim info: the model's layers, its parameter count D and the data it would train on.
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "report.h"
+
+namespace idim::cli {
+
+Command add_info_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand("info", "Show a model's layers and parameter count D");
+    auto o = std::make_shared<CommonOptions>();
+    add_common_options(*app, *o, false);
+    app->add_option("--json", o->json_path, "Write the description as JSON");
+    return {app, [app, o] {
+        finalise_options(*app, *o);
+        Problem problem(*o);
+        std::cout << "data: " << problem.data_description() << '\n'
+                  << problem.layers() << problem.param_groups().size() << " parameter tensors, D = "
+                  << problem.dim() << '\n';
+        if (!o->json_path.empty()) {
+            Json groups = Json::array();
+            for (const ParamGroup& g : problem.param_groups())
+                groups.push_back({{"name", g.name}, {"offset", g.offset}, {"size", g.size}});
+            Json doc = {{"version", IDIM_VERSION},
+                        {"config", config_json("info", *o, nullptr)},
+                        {"data", problem.data_description()},
+                        {"layers", problem.layers()},
+                        {"param_groups", groups},
+                        {"D", problem.dim()}};
+            write_json(o->json_path, doc);
+        }
+        return 0;
+    }};
+}
+
+}  // namespace idim::cli

@@ -1,0 +1,33 @@
+// idim subspace: one random-subspace run θ = θ0 + P·θ_d at a given d; the same JSON as train
+// plus d and the projection.
+#include <memory>
+
+#include "commands.h"
+#include "idim/error.h"
+#include "report.h"
+
+namespace idim::cli {
+
+int run_single(const std::string& command, const CommonOptions& o, const SubspaceOptions* sub,
+               const Problem& problem, uint64_t d);
+
+Command add_subspace_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand("subspace", "Train in one random d-dimensional subspace");
+    auto o = std::make_shared<CommonOptions>();
+    auto sub = std::make_shared<SubspaceOptions>();
+    auto d = std::make_shared<int64_t>(0);
+    add_common_options(*app, *o, true);
+    add_projection_options(*app, *sub);
+    app->add_option("--d", *d, "Subspace dimension d")->required();
+    add_output_options(*app, *o, true);
+    return {app, [app, o, sub, d] {
+        finalise_options(*app, *o);
+        check_projection_names(*sub);
+        require(*d >= 1, "d must be at least 1, got " + std::to_string(*d));
+        Problem problem(*o);
+        check_subspace_request(*sub, problem.dim(), problem.param_groups().size(), uint64_t(*d));
+        return run_single("subspace", *o, sub.get(), problem, uint64_t(*d));
+    }};
+}
+
+}  // namespace idim::cli

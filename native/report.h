@@ -1,0 +1,55 @@
+// Report writers: JSON (report_json.cpp), CSV (report_csv.cpp), the SVG plot of accuracy against
+// d (plot_svg.cpp) and the human-readable tables (report_text.cpp). Files are written to a
+// temporary name and renamed, so a reader never sees half a document.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "training_run.h"
+
+namespace idim::cli {
+
+using Json = nlohmann::json;
+
+// --- JSON ---
+Json config_json(const std::string& command, const CommonOptions& o, const SubspaceOptions* sub);
+// test_accuracy, train_accuracy, test_loss (null when diverged), stop, diverged, seconds, steps,
+// epochs run, and the per-epoch curves (thinned evenly to at most 500 entries, last kept).
+Json result_json(const TrainResult& r);
+Json run_json(const RunRecord& r);                       // d, seed, projection + result_json
+Json summary_json(const std::vector<DSummary>& summary);
+// test_accuracy, train_accuracy, test_loss of one d: the means over its seeds.
+Json headline_json(const DSummary& s);
+void write_file_atomically(const std::string& path, const std::string& text);
+void write_json(const std::string& path, const Json& doc);
+
+// --- CSV ---
+void write_epochs_csv(const std::string& path, const TrainResult& r);
+void write_runs_csv(const std::string& path, const std::vector<RunRecord>& runs);
+
+// --- SVG: accuracy against d on a log axis ---
+struct PlotSpec {
+    std::string title, subtitle;
+    std::vector<RunRecord> runs;
+    std::optional<double> baseline, threshold;
+    double fraction = 0.9;
+    std::optional<uint64_t> d_int;
+    std::string d_int_label = "d_int90";
+};
+std::string plot_svg(const PlotSpec& spec);
+
+// --- text ---
+// "d  seeds: acc acc acc  mean  min  max" for every d tried; `threshold` marks pass/fail.
+void print_runs_table(std::ostream& out, const std::vector<RunRecord>& runs,
+                      std::optional<double> threshold);
+
+// "fc 200-200 on mnist, fastfood projection, 10 epochs per run"
+std::string plot_title(const CommonOptions& o, const SubspaceOptions& sub);
+
+// "results.json" → "results.csv" (the default name of a companion file).
+std::string beside(const std::string& json_path, const std::string& extension);
+
+}  // namespace idim::cli

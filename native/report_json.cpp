@@ -1,0 +1,131 @@
+// The JSON documents of every command: the full configuration, the project version, results and
+// curves. NaN and infinities become null (nlohmann-json's rule), so a diverged run reads as
+// "test_accuracy": null beside "diverged": true.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "idim/error.h"
+#include "report.h"
+
+namespace idim::cli {
+namespace {
+
+constexpr size_t kMaxCurvePoints = 500;   // the toy runs thousands of one-step epochs
+
+Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+Json epoch_json(const EpochRecord& e) {
+    return {{"epoch", e.epoch},
+            {"train_loss", number_or_null(e.train_loss)},
+            {"train_accuracy", number_or_null(e.train_accuracy)},
+            {"test_loss", number_or_null(e.test_loss)},
+            {"test_accuracy", number_or_null(e.test_accuracy)},
+            {"seconds", e.seconds}};
+}
+
+}  // namespace
+
+Json config_json(const std::string& command, const CommonOptions& o, const SubspaceOptions* sub) {
+    const TrainConfig& t = o.train;
+    const OptimizerConfig& opt = t.optimizer;
+    Json data = {{"name", o.data.name},
+                 {"data_dir", o.data.data_dir},
+                 {"train_size", o.data.train_size},
+                 {"shuffle_pixels", o.data.shuffle_pixels_seed ? Json(*o.data.shuffle_pixels_seed)
+                                                              : Json(nullptr)},
+                 {"shuffle_labels", o.data.shuffle_labels_fraction},
+                 {"seed", o.data.seed}};
+    Json config = {
+        {"command", command},
+        {"model", {{"name", is_toy(o.data) ? "toy" : o.model.name}, {"widths", o.model.widths}}},
+        {"data", data},
+        {"train",
+         {{"epochs", t.epochs}, {"batch", t.batch}, {"seed", t.seed},
+          {"weight_decay", t.weight_decay}, {"evaluate_train", t.evaluate_train}}},
+        {"optimizer",
+         {{"kind", opt.kind}, {"lr", opt.lr}, {"momentum", opt.momentum}, {"beta1", opt.beta1},
+          {"beta2", opt.beta2}, {"epsilon", opt.epsilon}, {"schedule", opt.schedule},
+          {"step_gamma", opt.step_gamma}, {"step_epochs", opt.step_epochs}}},
+        {"threads", o.threads},
+        {"backend", o.backend}};
+    if (sub)
+        config["projection"] = {{"kind", sub->projection},
+                                {"said_base", sub->said_base},
+                                {"max_projection_mb", sub->max_projection_mb},
+                                {"tiling", !sub->no_tiling}};
+    return config;
+}
+
+Json result_json(const TrainResult& r) {
+    Json curve = Json::array();
+    size_t n = r.epochs.size();
+    size_t stride = n > kMaxCurvePoints ? (n + kMaxCurvePoints - 1) / kMaxCurvePoints : 1;
+    for (size_t i = 0; i < n; ++i)
+        if (i % stride == 0 || i + 1 == n) curve.push_back(epoch_json(r.epochs[i]));
+    bool bad = r.diverged();
+    return {{"test_accuracy", bad ? Json(nullptr) : number_or_null(r.test_accuracy)},
+            {"train_accuracy", bad ? Json(nullptr) : number_or_null(r.train_accuracy)},
+            {"test_loss", bad ? Json(nullptr) : number_or_null(r.test_loss)},
+            {"diverged", bad},
+            {"stop", to_string(r.stop)},
+            {"epochs_run", n},
+            {"steps", r.steps},
+            {"seconds", r.seconds},
+            {"epochs_thinned", stride > 1},
+            {"epochs", curve}};
+}
+
+Json run_json(const RunRecord& r) {
+    Json j = {{"d", r.d}, {"seed", r.seed}, {"projection", r.projection}};
+    j.update(result_json(r.result));
+    return j;
+}
+
+Json summary_json(const std::vector<DSummary>& summary) {
+    Json out = Json::array();
+    for (const DSummary& s : summary)
+        out.push_back({{"d", s.d}, {"runs", s.runs}, {"diverged", s.diverged},
+                       {"mean", s.mean}, {"min", s.min}, {"max", s.max},
+                       {"mean_train_accuracy", s.mean_train},
+                       {"mean_test_loss", number_or_null(s.mean_test_loss)}});
+    return out;
+}
+
+Json headline_json(const DSummary& s) {
+    return {{"test_accuracy", s.mean},
+            {"train_accuracy", s.mean_train},
+            {"test_loss", number_or_null(s.mean_test_loss)}};
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+    namespace fs = std::filesystem;
+    fs::path target(path), tmp(path + ".part");
+    if (target.has_parent_path()) {
+        std::error_code ec;
+        fs::create_directories(target.parent_path(), ec);
+    }
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        require(bool(out), "cannot write '" + tmp.string() + "'");
+        out << text;
+        out.close();
+        require(bool(out), "writing '" + tmp.string() + "' failed (disk full?)");
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    require(!ec, "cannot rename '" + tmp.string() + "' to '" + path + "': " + ec.message());
+}
+
+void write_json(const std::string& path, const Json& doc) {
+    write_file_atomically(path, doc.dump(2) + "\n");
+}
+
+std::string beside(const std::string& json_path, const std::string& extension) {
+    std::filesystem::path p(json_path);
+    p.replace_extension(extension);
+    return p.string();
+}
+
+}  // namespace idim::cli

@@ -1,0 +1,104 @@
+// Making and training one run (see training_run.h), the per-d summary and the Ctrl-C flag.
+#include "training_run.h"
+
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <map>
+
+namespace idim::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) {
+    g_interrupted = true;
+    std::signal(SIGINT, SIG_DFL);   // a second Ctrl-C ends the process at once
+}
+
+std::string step_status(const StepInfo& s) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "epoch %d  loss %.4f", s.epoch, s.loss);
+    return buf;
+}
+
+std::string epoch_line(const EpochRecord& e, int epochs, bool graded) {
+    char buf[200];
+    if (graded)
+        std::snprintf(buf, sizeof buf,
+                      "epoch %d/%d  train loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f  %s",
+                      e.epoch, epochs, e.train_loss, e.train_accuracy, e.test_loss,
+                      e.test_accuracy, format_duration(e.seconds).c_str());
+    else
+        std::snprintf(buf, sizeof buf, "epoch %d/%d  loss %.3g  solved %s  %s", e.epoch, epochs,
+                      e.test_loss, e.test_accuracy >= 1 ? "yes" : "no",
+                      format_duration(e.seconds).c_str());
+    return buf;
+}
+
+}  // namespace
+
+void install_interrupt_handler() { std::signal(SIGINT, on_sigint); }
+bool interrupted() { return g_interrupted; }
+
+RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* progress,
+                  RunDetail detail) {
+    Backend& be = backend_by_name(ctx.options.backend);
+    std::unique_ptr<Task> task = ctx.problem.make_task();
+    RunRecord record;
+    record.d = d;
+    record.seed = seed;
+    std::unique_ptr<Parametrization> param;
+    if (ctx.subspace) param = make_subspace(be, *task, *ctx.subspace, d, seed, &record.projection);
+    else param = make_full(*task, seed);
+
+    TrainConfig config = ctx.options.train;
+    config.seed = seed;
+    TrainHooks hooks;
+    hooks.target_accuracy = ctx.target_accuracy;
+    const bool graded = task->has_accuracy();
+    const int epochs = config.epochs;
+    if (progress && detail == RunDetail::steps) {
+        hooks.on_step = [progress](const StepInfo& s) {
+            progress->update((s.epoch - 1) * s.steps_per_epoch + s.step, step_status(s));
+        };
+    }
+    hooks.on_epoch = [&](const EpochRecord& e) {
+        if (progress && detail == RunDetail::steps)
+            progress->note(epoch_line(e, epochs, graded), graded || e.epoch == epochs);
+        return !interrupted();
+    };
+    record.result = train(be, *task, *param, config, hooks);
+    record.result.trainable.clear();
+    record.result.trainable.shrink_to_fit();
+    return record;
+}
+
+std::vector<DSummary> summarise(const std::vector<RunRecord>& runs) {
+    std::map<uint64_t, std::vector<const RunRecord*>> by_d;
+    for (const RunRecord& r : runs) by_d[r.d].push_back(&r);
+    std::vector<DSummary> out;
+    for (const auto& [d, at_d] : by_d) {
+        DSummary s;
+        s.d = d;
+        s.runs = int(at_d.size());
+        s.min = INFINITY;
+        s.max = -INFINITY;
+        for (const RunRecord* r : at_d) {
+            const TrainResult& t = r->result;
+            bool bad = t.diverged() || !std::isfinite(t.test_accuracy);
+            s.diverged += t.diverged();
+            double acc = bad ? 0.0 : t.test_accuracy;   // as mean_accuracy() in the search
+            s.mean += acc / s.runs;
+            s.min = std::min(s.min, acc);
+            s.max = std::max(s.max, acc);
+            s.mean_train += (bad || std::isnan(t.train_accuracy) ? 0.0 : t.train_accuracy) / s.runs;
+            s.mean_test_loss += (bad ? NAN : t.test_loss) / s.runs;
+        }
+        out.push_back(s);
+    }
+    return out;
+}
+
+}  // namespace idim::cli

@@ -1,0 +1,54 @@
+// One training run as the CLI makes it (full training, or a subspace run at some d and seed),
+// its record for the reports, the per-d summary, and the Ctrl-C flag every run checks.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "idim/trainer.h"
+#include "options.h"
+#include "progress.h"
+
+namespace idim::cli {
+
+struct RunRecord {
+    uint64_t d = 0;                 // 0: full training (all D parameters)
+    uint64_t seed = 0;
+    std::string projection;         // the P that ran, e.g. "fastfood", "dense-tiled", "said/sparse"
+    TrainResult result;             // trainable vector dropped (reports do not need it)
+};
+
+struct RunContext {
+    const Problem& problem;
+    const CommonOptions& options;
+    const SubspaceOptions* subspace = nullptr;   // null: full training
+    double target_accuracy = std::numeric_limits<double>::quiet_NaN();
+};
+
+// How a run reports while it trains: a detailed bar for a single run, nothing for pooled runs.
+enum class RunDetail { steps, none };
+
+// Trains one run (the caller sets the backend's thread count beforehand); a NaN/inf loss ends it as diverged (never an exception). Ctrl-C ends it after
+// the current epoch as cancelled.
+RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* progress,
+                  RunDetail detail);
+
+struct DSummary {
+    uint64_t d = 0;
+    int runs = 0, diverged = 0;
+    double mean = 0, min = 0, max = 0;      // test accuracy over runs; diverged count as 0 in mean
+    double mean_train = 0, mean_test_loss = 0;
+};
+std::vector<DSummary> summarise(const std::vector<RunRecord>& runs);   // sorted by d
+
+// Ctrl-C: the first sets the flag (runs stop after their epoch, results are written); the second
+// kills the process as usual.
+void install_interrupt_handler();
+bool interrupted();
+
+struct Interrupted {};   // thrown to unwind a sweep or search once the flag is set
+
+}  // namespace idim::cli
