@@ -1,0 +1,107 @@
+// The page: wires the form, the sweep (workers), the charts, the results table and the files in
+// and out. Nothing heavy starts until the visitor presses Run.
+import './style.css';
+import { accuracyChart, lossChart, updateAccuracyChart, updateLossChart } from './charts.js';
+import { download, evaluateModel, modelFile, parseModelFile } from './model_io.js';
+import { renderDint, renderStatus, renderTable } from './render.js';
+import { parseNativeResults, resultsToCsv, resultsToJson } from './results_io.js';
+import { applyTaskDefaults, readPlan } from './settings.js';
+import { Sweep } from './sweep.js';
+
+const $ = (id) => document.getElementById(id);
+const form = $('settings');
+const maxWorkers = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16));
+$('worker-count').textContent = String(maxWorkers);
+
+const charts = { accuracy: accuracyChart($('accuracy-chart')), loss: lossChart($('loss-chart')) };
+let view = null;          // the sweep shown: a live Sweep or results opened from a file
+let frame = 0;
+
+function showError(message) {
+  const box = $('error');
+  box.hidden = !message;
+  box.textContent = message ? `Error: ${message}` : '';
+}
+
+function draw() {
+  frame = 0;
+  if (!view) return;
+  renderStatus($('status'), view);
+  renderDint($('dint'), $('dint-detail'), view);
+  updateAccuracyChart(charts.accuracy, { grid: view.plan.grid, runs: view.runs, baseline: view.baseline,
+                                         threshold: view.threshold, dint: view.dint });
+  updateLossChart(charts.loss, view.running, view.recent ?? []);
+  renderTable(document.querySelector('#runs-table tbody'), view, exportModel);
+  const running = view.state === 'running';
+  $('run').disabled = running;
+  $('stop').disabled = !running;
+  $('export-json').disabled = $('export-csv').disabled = view.runs.length + view.baselineRuns.length === 0;
+  if (view.state === 'failed') showError(view.error);
+}
+
+const redraw = () => { frame ||= requestAnimationFrame(draw); };
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  showError('');
+  let plan;
+  try { plan = readPlan(form, maxWorkers); } catch (e) { showError(e.message); return; }
+  if (view?.state === 'running') view.stop();
+  view = new Sweep(plan, redraw);
+  view.start();
+  redraw();
+});
+
+$('stop').addEventListener('click', () => view?.stop());
+$('reset').addEventListener('click', () => {
+  form.elements.task.value = 'mnist14';
+  applyTaskDefaults(form, 'mnist14');
+  $('run').focus();
+});
+form.elements.task.addEventListener('change', () => applyTaskDefaults(form, form.elements.task.value));
+
+$('export-json').addEventListener('click', () => download('idim-web-results.json', resultsToJson(view)));
+$('export-csv').addEventListener('click', () => download('idim-web-results.csv', resultsToCsv(view), 'text/csv'));
+
+function exportModel(run) {
+  download(`idim-model-d${run.d}-seed${run.seed}.json`, modelFile(run));
+}
+
+$('open-native').addEventListener('change', async (event) => {
+  const file = event.target.files[0];
+  event.target.value = '';
+  if (!file) return;
+  showError('');
+  try {
+    const r = parseNativeResults(await file.text());
+    if (view?.state === 'running') view.stop();
+    const grid = [...new Set(r.runs.map((x) => x.d))].sort((a, b) => a - b);
+    view = { ...r, plan: { grid, seeds: 1 }, running: new Map(), state: 'imported', source: file.name, total: r.runs.length,
+             dintState: r.dint != null ? 'found' : 'none', config: { source: file.name, command: r.command } };
+    redraw();
+  } catch (e) {
+    showError(`${file.name}: ${e.message}`);
+  }
+});
+
+$('open-model').addEventListener('change', async (event) => {
+  const file = event.target.files[0];
+  event.target.value = '';
+  if (!file) return;
+  const status = $('model-status');
+  status.textContent = `Rebuilding ${file.name}…`;
+  try {
+    const doc = parseModelFile(await file.text());
+    const m = await evaluateModel(doc);
+    status.dataset.accuracy = String(m.accuracy);
+    status.textContent = `Rebuilt all D = ${m.dimFull.toLocaleString('en')} parameters from ${m.dimTrainable.toLocaleString('en')} ` +
+      `stored numbers (θ_d, ${(m.dimFull / m.dimTrainable).toFixed(0)}× fewer) plus the configuration and seed: ` +
+      `test accuracy ${m.accuracy.toFixed(4)}` +
+      (Number.isFinite(doc.test_accuracy) ? ` (the file says ${doc.test_accuracy.toFixed(4)} at export).` : '.');
+  } catch (e) {
+    delete status.dataset.accuracy;
+    status.textContent = `${file.name}: ${e.message}`;
+  }
+});
+
+applyTaskDefaults(form, form.elements.task.value);

@@ -1,0 +1,64 @@
+// Draws a sweep (running, finished or opened from a file) into the page: the status line, the
+// d_int90 read-out and the table of finished runs.
+const fmt = (x, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+
+export function renderStatus(el, view) {
+  const done = view.runs.length + view.baselineRuns.length;
+  const rate = view.stepsPerSecond ? ` · ${Math.round(view.stepsPerSecond).toLocaleString('en')} steps/s` : '';
+  const secs = view.started ? ` · ${((performance.now() - view.started) / 1000).toFixed(0)} s` : '';
+  const text = {
+    running: `Running: ${done} of ${view.total} runs finished, ${view.running.size} in flight${rate}${secs}`,
+    done: `Finished: ${done} runs${secs}.`,
+    stopped: `Stopped: ${done} of ${view.total} runs finished and kept.`,
+    failed: `Stopped by an error after ${done} runs (see above).`,
+    imported: `Opened ${view.source}: ${view.runs.length} runs.`,
+  }[view.state];
+  el.textContent = text;
+}
+
+export function renderDint(output, detail, view) {
+  let text = '…', state = view.dintState;
+  if (view.dint != null) { text = String(view.dint); state = 'found'; }
+  else if (view.state === 'imported' || view.dintState === 'none') { text = 'not reached'; state = 'none'; }
+  else if (view.state !== 'running') { text = 'not determined'; state = 'unknown'; }
+  output.textContent = text;
+  output.dataset.state = state;
+  const base = view.baseline == null ? 'baseline pending' : `baseline accuracy ${fmt(view.baseline)}`;
+  const thr = view.threshold == null ? '' : `, threshold ${fmt(view.threshold)} (${Math.round(view.fraction * 100)}% of it)`;
+  const none = state === 'none' ? ': no d on the grid reached the threshold' : '';
+  detail.textContent = `(${base}${thr}${none})`;
+}
+
+// Rows: baseline runs first, then subspace runs by d and seed. onExport(run) for subspace rows.
+export function renderTable(tbody, view, onExport) {
+  const rows = [...view.baselineRuns.map((r) => ({ ...r, kind: 'baseline' })),
+                ...[...view.runs].sort((a, b) => a.d - b.d || a.seed - b.seed).map((r) => ({ ...r, kind: 'subspace' }))];
+  tbody.replaceChildren(...rows.map((r) => {
+    const tr = document.createElement('tr');
+    tr.className = `run-row ${r.kind}`;
+    tr.dataset.kind = r.kind;
+    tr.dataset.d = r.d ?? '';
+    tr.dataset.seed = r.seed;
+    tr.dataset.accuracy = r.diverged ? 'NaN' : String(r.accuracy);
+    const cells = [r.kind === 'baseline' ? 'baseline (full)' : 'subspace', r.d ?? (r.dimFull ? `D = ${r.dimFull}` : 'D'),
+                   r.seed, r.diverged ? 'diverged' : fmt(r.accuracy), r.steps ?? '–',
+                   Number.isFinite(r.seconds) ? r.seconds.toFixed(1) : '–', r.stop ?? '–'];
+    for (const c of cells) {
+      const td = document.createElement('td');
+      td.textContent = String(c);
+      tr.append(td);
+    }
+    const td = document.createElement('td');
+    if (r.kind === 'subspace' && r.trainable) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'export-model';
+      b.textContent = 'Export';
+      b.setAttribute('aria-label', `Export the model of d = ${r.d}, seed ${r.seed}`);
+      b.addEventListener('click', () => onExport(r));
+      td.append(b);
+    }
+    tr.append(td);
+    return tr;
+  }));
+}

@@ -1,0 +1,55 @@
+// Results in and out: JSON and CSV export of a sweep, and reading the JSON that the native
+// `idim dint --json` writes (fields d_int90, threshold, baseline_accuracy, runs[{d, seed,
+// test_accuracy, diverged}]; anything else is ignored), so native experiments show in the chart.
+import { firstPassingD } from './dint.js';
+
+export function resultsToJson(sweep) {
+  return JSON.stringify({
+    tool: 'idim web', command: 'web sweep', d_int90: sweep.dint ?? null, threshold: sweep.threshold ?? null,
+    baseline_accuracy: sweep.baseline ?? null, fraction: sweep.fraction, config: sweep.config,
+    baseline_runs: sweep.baselineRuns.map(toRow), runs: sweep.runs.map(toRow),
+  }, null, 2);
+}
+
+function toRow(r) {
+  return { d: r.d, seed: r.seed, test_accuracy: Number.isFinite(r.accuracy) ? r.accuracy : null,
+           diverged: !!r.diverged, steps: r.steps, seconds: r.seconds, stop: r.stop };
+}
+
+export function resultsToCsv(sweep) {
+  const lines = ['kind,d,seed,test_accuracy,diverged,steps,seconds,stop'];
+  const add = (kind, r) => lines.push([kind, r.d ?? '', r.seed, Number.isFinite(r.accuracy) ? r.accuracy : '',
+                                       r.diverged ? 1 : 0, r.steps ?? '', r.seconds ?? '', r.stop ?? ''].join(','));
+  sweep.baselineRuns.forEach((r) => add('baseline', r));
+  sweep.runs.forEach((r) => add('subspace', r));
+  return lines.join('\n') + '\n';
+}
+
+// Parses `idim dint --json` output (or this page's own export). Throws an Error saying what is
+// missing; tolerates extra fields and a missing d_int90 (recomputed from the runs).
+export function parseNativeResults(text) {
+  let doc;
+  try { doc = JSON.parse(text); } catch (e) { throw new Error(`not JSON: ${e.message}`); }
+  if (!doc || typeof doc !== 'object' || !Array.isArray(doc.runs)) throw new Error('no "runs" array: not the JSON of idim dint --json');
+  const runs = doc.runs.map((r, i) => {
+    const d = Number(r.d);
+    if (!Number.isFinite(d) || d < 1) throw new Error(`runs[${i}]: no valid "d"`);
+    const acc = r.test_accuracy ?? r.accuracy;
+    return { d, seed: Number(r.seed ?? 0), accuracy: acc == null ? NaN : Number(acc),
+             diverged: !!r.diverged || acc == null, steps: r.steps, seconds: r.seconds, stop: r.stop };
+  });
+  // the native tool names the result after its fraction: d_int90, d_int95, d_int100
+  const dintKey = Object.keys(doc).find((k) => /^d_int\d+$/.test(k));
+  const baseline = num(doc.baseline_accuracy ?? doc.baseline);
+  const fraction = num(doc.fraction) ?? (dintKey ? Number(dintKey.slice(5)) / 100 : 0.9);
+  const threshold = num(doc.threshold) ?? (baseline != null ? fraction * baseline : null);
+  const given = dintKey ? doc[dintKey] : undefined;
+  const dint = given !== undefined ? given : (threshold != null ? firstPassingD(runs, threshold) : null);
+  const baselineRuns = Array.isArray(doc.baseline_runs) ? doc.baseline_runs.map((r) => ({
+    d: null, seed: Number(r.seed ?? 0), accuracy: num(r.test_accuracy ?? r.accuracy) ?? NaN, diverged: !!r.diverged,
+    steps: r.steps, seconds: r.seconds, stop: r.stop })) : [];
+  return { runs, baselineRuns, baseline, threshold, fraction, dint: dint == null ? null : Number(dint),
+           name: dintKey ?? 'd_int90', command: doc.command ?? doc.tool ?? 'unknown' };
+}
+
+const num = (v) => (v == null || !Number.isFinite(Number(v)) ? null : Number(v));

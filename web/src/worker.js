@@ -1,0 +1,77 @@
+// One Web Worker: owns one instance of the WebAssembly module and trains one run at a time,
+// posting progress as it goes (protocol.js). Training blocks this worker's thread, never the page.
+import { parseMnistBin } from './mnist_data.js';
+import { Msg, errorMessage, needsMnist } from './protocol.js';
+
+let idim = null;
+let mnistUrl = null;
+let mnistLoaded = false;
+
+async function init(message) {
+  const { default: createIdim } = await import(/* @vite-ignore */ message.moduleUrl);
+  idim = await createIdim();
+  mnistUrl = message.mnistUrl;
+  postMessage({ type: Msg.ready, version: idim.version(), backend: idim.backend() });
+}
+
+async function ensureData(config) {
+  if (!needsMnist(config) || mnistLoaded) return;
+  const response = await fetch(mnistUrl);
+  if (!response.ok) throw new Error(`cannot load the MNIST digits (${mnistUrl}: HTTP ${response.status})`);
+  const d = parseMnistBin(await response.arrayBuffer());
+  idim.loadMnist(d.palette, d.labels, d.pixels);
+  mnistLoaded = true;
+}
+
+function train(id, config) {
+  const run = new idim.Run(config);
+  try {
+    const start = performance.now();
+    let steps = 0, lastStep = 0;
+    const result = run.train((p) => {
+      if (p.type === 'epoch') {
+        postMessage({ type: Msg.epoch, id, epoch: p.epoch, testAccuracy: p.testAccuracy,
+                      testLoss: p.testLoss, trainLoss: p.trainLoss });
+        return;
+      }
+      steps += p.step >= lastStep ? p.step - lastStep : p.step;   // the step count restarts each epoch
+      lastStep = p.step;
+      postMessage({ type: Msg.progress, id, epoch: p.epoch, step: p.step, stepsPerEpoch: p.stepsPerEpoch,
+                    loss: p.loss, stepsPerSecond: steps / ((performance.now() - start) / 1000) });
+    });
+    const subspace = config.method !== 'full';
+    const trainable = subspace ? run.getTrainable() : null;
+    postMessage({ type: Msg.done, id, result, trainable, dimFull: run.dimFull(), dimTrainable: run.dimTrainable() },
+                trainable ? [trainable.buffer] : []);
+  } finally {
+    run.delete();
+  }
+}
+
+function evaluate(id, config, trainable) {
+  const run = new idim.Run(config);
+  try {
+    run.setTrainable(trainable);
+    const { test } = run.evaluate();
+    postMessage({ type: Msg.evaluated, id, accuracy: test.accuracy, loss: test.loss,
+                  dimFull: run.dimFull(), dimTrainable: run.dimTrainable() });
+  } finally {
+    run.delete();
+  }
+}
+
+// One message at a time: the next waits until the current one is done.
+let queue = Promise.resolve();
+self.onmessage = (event) => {
+  const m = event.data;
+  queue = queue.then(async () => {
+    try {
+      if (m.type === Msg.init) await init(m);
+      else if (m.type === Msg.run) { await ensureData(m.config); train(m.id, m.config); }
+      else if (m.type === Msg.evaluate) { await ensureData(m.config); evaluate(m.id, m.config, m.trainable); }
+      else throw new Error(`worker: unknown message type '${m.type}'`);
+    } catch (e) {
+      postMessage(errorMessage(m.id ?? null, e));
+    }
+  });
+};
