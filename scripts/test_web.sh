@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The WebAssembly and browser tests: builds the module (preset wasm) and the site, builds and runs
+# the native projection fixture, then runs node's test runner over web/tests: the module's own
+# tests and the end-to-end tests in Debian's chromium. Exits non-zero on any failure.
+# Artifacts (screenshots, the fixture's output) go to build/web-artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+if [ ! -d web/node_modules/vite ] || [ ! -d web/node_modules/playwright-core ]; then
+  (cd web && npm install --no-audit --no-fund)
+fi
+
+echo "== WebAssembly module"
+./scripts/build_wasm.sh
+
+echo "== native projection fixture"
+if [ ! -f build/release/build.ninja ]; then
+  cmake --preset release -G Ninja > build-release-web.log 2>&1 || { cat build-release-web.log; exit 1; }
+  rm -f build-release-web.log
+fi
+nice cmake --build build/release --target idim_wasm_fixture -j 2 2>&1 | tail -n 1
+mkdir -p build/web-artifacts
+build/release/tests/wasm_fixture/idim_wasm_fixture > build/web-artifacts/wasm_fixture.json
+
+echo "== site"
+(cd web && npm run --silent build 2>&1 | tail -n 3)
+
+echo "== node tests (module, helpers) and browser tests (chromium)"
+cd web
+IDIM_FIXTURE_JSON="$root/build/web-artifacts/wasm_fixture.json" IDIM_WEB_ARTIFACTS="$root/build/web-artifacts" \
+  node --test --test-reporter=spec tests/wasm_module.test.mjs tests/dint.test.mjs tests/e2e.test.mjs
+echo "test_web: screenshots in build/web-artifacts/"

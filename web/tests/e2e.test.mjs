@@ -1,0 +1,155 @@
+// End-to-end tests in a real browser (Debian's chromium via playwright-core) against the built
+// site served on 127.0.0.1: the one-click default sweep finds d_int90 and it agrees with the
+// per-run results on the page; exports; a model survives export and import; native results open;
+// errors reach the page; a phone-width layout. Any console error fails the run.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { artifacts, startBrowser, startServer, webRoot } from './browser.mjs';
+
+let server, browser, page;
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  server = await startServer();
+  browser = await startBrowser();
+  page = await browser.newPage();
+  await page.goto(server.url);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const rows = () => page.$$eval('#runs-table tbody tr', (trs) => trs.map((tr) => ({
+  kind: tr.dataset.kind, d: Number(tr.dataset.d), seed: Number(tr.dataset.seed), accuracy: Number(tr.dataset.accuracy) })));
+
+async function download(selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: dl.suggestedFilename(), text: readFileSync(await dl.path(), 'utf8') };
+}
+
+test('opening the page starts nothing heavy', async () => {
+  assert.equal(page.workers().length, 0);
+  assert.match(await page.textContent('#status'), /Nothing running yet/);
+  assert.match(await page.textContent('#idea'), /θ = θ0 \+ P·θd/);
+  assert.equal(await page.isEnabled('#run'), true);
+});
+
+test('the default sweep, started from the keyboard, finds d_int90 and it matches the runs', async () => {
+  // reach the Run button with Tab alone
+  for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement?.id)) !== 'run'; i++) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'run');
+  const start = Date.now();
+  await page.keyboard.press('Enter');
+  let sawRate = false, sawPartial = false;
+  for (;;) {
+    const status = await page.textContent('#status');
+    sawRate ||= /steps\/s/.test(status);
+    const n = (await rows()).length;
+    sawPartial ||= n > 0 && /^Running/.test(status);
+    if (/^Finished/.test(status)) break;
+    assert.ok(!/^Stopped/.test(status), `sweep stopped: ${await page.textContent('#error')}`);
+    assert.ok(Date.now() - start < 240_000, 'the default sweep took over 4 minutes');
+    await page.waitForTimeout(500);
+  }
+  const seconds = (Date.now() - start) / 1000;
+  console.log(`# default sweep: ${seconds.toFixed(0)} s, d_int90 = ${await page.textContent('#dint')}`);
+  assert.ok(sawRate, 'steps per second were never shown');
+  assert.ok(sawPartial, 'results did not appear run by run');
+  await page.screenshot({ path: join(artifacts, 'web-demo-desktop.png'), fullPage: true });
+
+  // recompute d_int90 from the table: mean over seeds per d ≥ 0.9 × mean baseline
+  const all = await rows();
+  const base = all.filter((r) => r.kind === 'baseline');
+  const sub = all.filter((r) => r.kind === 'subspace');
+  assert.equal(base.length, 2);
+  assert.equal(sub.length, 22);   // 11 d × 2 seeds
+  const baseline = base.reduce((s, r) => s + r.accuracy, 0) / base.length;
+  const byD = new Map();
+  for (const r of sub) byD.set(r.d, [...(byD.get(r.d) ?? []), r.accuracy]);
+  const first = [...byD.entries()].sort((a, b) => a[0] - b[0])
+    .find(([, accs]) => accs.reduce((s, a) => s + a, 0) / accs.length >= 0.9 * baseline);
+  assert.ok(first, 'no d reached 90% of the baseline');
+  assert.equal(await page.getAttribute('#dint', 'data-state'), 'found');
+  assert.equal(Number(await page.textContent('#dint')), first[0]);
+});
+
+test('results export as JSON and CSV with the same d_int90', async () => {
+  const json = await download('#export-json');
+  const doc = JSON.parse(json.text);
+  assert.equal(doc.d_int90, Number(await page.textContent('#dint')));
+  assert.equal(doc.runs.length, 22);
+  assert.equal(doc.baseline_runs.length, 2);
+  const csv = await download('#export-csv');
+  const lines = csv.text.trim().split('\n');
+  assert.equal(lines[0], 'kind,d,seed,test_accuracy,diverged,steps,seconds,stop');
+  assert.equal(lines.length, 1 + 24);
+});
+
+test('a subspace model exported and opened again rebuilds with the same accuracy', async () => {
+  const dint = Number(await page.textContent('#dint'));
+  const row = `#runs-table tbody tr[data-kind="subspace"][data-d="${dint}"][data-seed="0"]`;
+  const expected = Number(await page.getAttribute(row, 'data-accuracy'));
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`${row} button.export-model`)]);
+  const file = await dl.path();
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(doc.theta_d.length, dint);
+  await page.setInputFiles('#open-model', file);
+  await page.waitForSelector('#model-status[data-accuracy]', { timeout: 60_000 });
+  // same θ_d, same regenerated θ0 and P, same code: the very same accuracy
+  assert.equal(Number(await page.getAttribute('#model-status', 'data-accuracy')), expected);
+  assert.match(await page.textContent('#model-status'), new RegExp(`from ${dint.toLocaleString('en')} stored numbers`));
+});
+
+test('the JSON of idim dint --json opens in the same chart', async () => {
+  await page.setInputFiles('#open-native', join(webRoot, 'tests', 'fixtures', 'native_dint.json'));
+  await page.waitForFunction(() => /^Opened/.test(document.querySelector('#status').textContent));
+  assert.equal(await page.textContent('#dint'), '750');
+  assert.match(await page.textContent('#dint-detail'), /baseline accuracy 0\.9712, threshold 0\.8741/);
+  const all = await rows();
+  assert.equal(all.filter((r) => r.kind === 'subspace').length, 7);
+  assert.equal(all.filter((r) => r.kind === 'baseline').length, 1);
+});
+
+test('errors reach the page as readable messages and the page stays usable', async () => {
+  await page.selectOption('#task', 'spirals');
+  await page.fill('#widths', 'abc');
+  await page.click('#run');
+  assert.match(await page.textContent('#error'), /hidden widths: expected whole numbers/);
+
+  await page.fill('#widths', '32,32');
+  await page.fill('#dMax', '100000');   // D is 1,218: the module refuses d > D
+  await page.click('#run');
+  await page.waitForFunction(() => /^Stopped by an error/.test(document.querySelector('#status').textContent), null, { timeout: 60_000 });
+  assert.match(await page.textContent('#error'), /d must not exceed the parameter count D \(D = 1218/);
+
+  // the page still works: a slower sweep, stopped after its first results, keeps them
+  await page.fill('#dMax', '256');
+  await page.fill('#epochs', '400');
+  await page.click('#run');
+  assert.equal(await page.isHidden('#error'), true);
+  await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr').length >= 1, null, { timeout: 60_000 });
+  await page.click('#stop');
+  await page.waitForFunction(() => /^Stopped:/.test(document.querySelector('#status').textContent));
+  const kept = (await rows()).length;
+  assert.ok(kept >= 1 && kept < 18, `kept ${kept} runs`);
+  await page.waitForTimeout(1000);
+  assert.equal((await rows()).length, kept, 'runs kept coming after Stop');
+  assert.equal(await page.isEnabled('#run'), true);
+});
+
+test('a phone-width screen gets a one-column page without sideways scrolling', async () => {
+  const phone = await browser.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(server.url);
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `page is ${width}px wide on a 390px screen`);
+  await phone.screenshot({ path: join(artifacts, 'web-demo-phone.png'), fullPage: true });
+  await phone.close();
+});
+
+test('no errors in the browser console', () => {
+  assert.deepEqual(browser.consoleErrors, []);
+});
