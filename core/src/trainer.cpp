@@ -61,6 +61,14 @@ std::string to_string(StopReason reason) {
     return "unknown";
 }
 
+TrainConfig subspace_train_config() {
+    TrainConfig c;
+    c.epochs = 15;
+    c.optimizer.lr = 0.05;
+    c.optimizer.schedule = "cosine";
+    return c;
+}
+
 TrainConfig toy_train_config() {
     TrainConfig c;
     c.epochs = 20000;
