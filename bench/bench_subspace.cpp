@@ -1,0 +1,124 @@
+// Subspace training step θ = θ0 + P·θ_d on FC/MNIST (batch 128, Adam) for every projection:
+// ms per step and the peak resident memory of the workload (P, model, data, buffers), at
+// d ∈ {100, 750, 5000}; how the cost grows with d (10 … 10^5) and with the FC width (50 … 1600);
+// and dense P regenerated in tiles at D = 199,210, d = 20,000 (16 GB if it were stored).
+// kind: dense (stored), dense-tiled, sparse, fastfood, full (ordinary training, for reference).
+#include <omp.h>
+
+#include <algorithm>
+
+#include "bench_common.h"
+#include "idim/backend.h"
+#include "idim/projection.h"
+
+namespace idim::bench {
+namespace {
+
+double fastest(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
+
+// One workload, built once and kept while Google Benchmark calls the function again (estimate,
+// repetitions): building a dense P of 0.6–4 GB takes seconds.
+struct Workload {
+    std::string key;
+    std::unique_ptr<Task> task;
+    std::unique_ptr<Parametrization> param;
+    std::unique_ptr<Stepper> stepper;
+    size_t projection_bytes = 0;
+};
+
+Workload& workload(const std::string& kind, size_t d, int width) {
+    static Workload current;
+    const std::string key = kind + "/" + std::to_string(d) + "/" + std::to_string(width);
+    if (current.key == key) return current;
+    current = Workload{};  // free the previous P before measuring this one's peak
+    reset_peak_rss();
+    auto model = bench_model("fc", width);
+    std::vector<float> theta0(model->dim());
+    model->init_params(theta0.data(), 1);
+    ProjectionSpec spec;
+    spec.kind = kind == "dense-tiled" ? "dense" : kind;
+    spec.dim_full = model->dim();
+    spec.dim_sub = d;
+    spec.seed = 2;
+    spec.groups = model->param_groups();
+    spec.max_projection_mb = kind == "dense-tiled" ? 0 : 1e9;
+    current.task = classification_task(std::move(model), synthetic_mnist());
+    if (kind == "full") {
+        current.param = full_parametrization(std::move(theta0));
+    } else {
+        auto p = make_projection(default_backend(), spec);
+        current.projection_bytes = p->memory_bytes();
+        current.param = subspace_parametrization(std::move(theta0), std::move(p));
+    }
+    current.stepper = std::make_unique<Stepper>(*current.task, *current.param);
+    current.key = key;
+    return current;
+}
+
+// args: d, threads, width
+void BM_SubspaceStep(benchmark::State& state, const std::string& kind) {
+    Backend& be = default_backend();
+    const size_t d = size_t(state.range(0));
+    const int threads = int(state.range(1)), width = int(state.range(2));
+    be.set_threads(threads);
+    omp_set_num_threads(threads);  // the projections' own parallel loops
+    Workload& w = workload(kind, d, width);
+    w.stepper->step(be);  // warm
+    for (auto _ : state) benchmark::DoNotOptimize(w.stepper->step(be));
+    state.counters["D"] = double(w.task->dim());
+    state.counters["d"] = double(d);
+    state.counters["threads"] = threads;
+    state.counters["width"] = width;
+    state.counters["P_MB"] = double(w.projection_bytes) / 1e6;
+    state.counters["peak_rss_MB"] = peak_rss_mb();
+    be.set_threads(1);
+    omp_set_num_threads(omp_get_num_procs());
+}
+
+void main_grid(benchmark::internal::Benchmark* b, std::vector<int64_t> dims) {
+    b->ArgNames({"d", "threads", "width"});
+    for (int64_t d : dims) b->Args({d, 2, 200});
+    b->UseRealTime()->ComputeStatistics("min", fastest)->Unit(benchmark::kMillisecond);
+}
+
+// The headline grid, 2 threads; fastfood d = 750 also on 1 thread (the WebAssembly yardstick).
+BENCHMARK_CAPTURE(BM_SubspaceStep, full, std::string("full"))
+    ->Apply([](auto* b) { main_grid(b, {0}); })->Args({0, 1, 200});
+BENCHMARK_CAPTURE(BM_SubspaceStep, fastfood, std::string("fastfood"))
+    ->Apply([](auto* b) { main_grid(b, {100, 750, 5000}); })->Args({750, 1, 200});
+BENCHMARK_CAPTURE(BM_SubspaceStep, sparse, std::string("sparse"))
+    ->Apply([](auto* b) { main_grid(b, {100, 750, 5000}); });
+BENCHMARK_CAPTURE(BM_SubspaceStep, dense, std::string("dense"))
+    ->Apply([](auto* b) { main_grid(b, {100, 750}); });
+// 4 GB of P read twice: one repetition of two steps is enough to time it.
+BENCHMARK_CAPTURE(BM_SubspaceStep, dense, std::string("dense"))
+    ->Apply([](auto* b) { main_grid(b, {5000}); })->Iterations(2)->Repetitions(1);
+BENCHMARK_CAPTURE(BM_SubspaceStep, dense_tiled, std::string("dense-tiled"))
+    ->Apply([](auto* b) { main_grid(b, {100, 750}); });
+BENCHMARK_CAPTURE(BM_SubspaceStep, dense_tiled, std::string("dense-tiled"))
+    ->Apply([](auto* b) { main_grid(b, {5000, 20000}); })->Iterations(1)->Repetitions(1);
+
+// Growth with d (2 threads, FC 200-200).
+BENCHMARK_CAPTURE(BM_SubspaceStep, scale_d_fastfood, std::string("fastfood"))
+    ->Apply([](auto* b) { main_grid(b, {10, 1000, 10000, 100000}); });
+BENCHMARK_CAPTURE(BM_SubspaceStep, scale_d_sparse, std::string("sparse"))
+    ->Apply([](auto* b) { main_grid(b, {10, 1000, 10000, 100000}); });
+BENCHMARK_CAPTURE(BM_SubspaceStep, scale_d_dense, std::string("dense"))
+    ->Apply([](auto* b) { main_grid(b, {10, 1000}); });
+BENCHMARK_CAPTURE(BM_SubspaceStep, scale_d_dense_tiled, std::string("dense-tiled"))
+    ->Apply([](auto* b) { main_grid(b, {10, 1000}); })->Iterations(2)->Repetitions(1);
+
+// Growth with D: FC width w-w, d = 750 (2 threads).
+void width_grid(benchmark::internal::Benchmark* b) {
+    b->ArgNames({"d", "threads", "width"});
+    for (int w : {50, 100, 400, 800, 1600}) b->Args({750, 2, w});
+    b->UseRealTime()->ComputeStatistics("min", fastest)->Unit(benchmark::kMillisecond);
+}
+BENCHMARK_CAPTURE(BM_SubspaceStep, scale_width_full, std::string("full"))->Apply(width_grid);
+BENCHMARK_CAPTURE(BM_SubspaceStep, scale_width_fastfood, std::string("fastfood"))->Apply(width_grid);
+BENCHMARK_CAPTURE(BM_SubspaceStep, scale_width_sparse, std::string("sparse"))->Apply(width_grid);
+
+}  // namespace
+}  // namespace idim::bench
+
+BENCHMARK_MAIN();

@@ -1,0 +1,68 @@
+// Full training step (FC 784-200-200-10 and LeNet on 28×28×1, batch 128, Adam) at 1 and 2 threads:
+// ms per step, samples/s and the matrix-product GFLOP/s it achieves; beside it, in the same run,
+// the machine's peak single-precision matrix-product rate (Eigen, 1024³) that the fraction of peak
+// in bench/run_all.sh is taken against.
+// Run: bench_training --benchmark_repetitions=5 --benchmark_format=json (read the _min rows).
+#include <algorithm>
+
+#include "bench_common.h"
+#include "idim/backend.h"
+
+namespace idim::bench {
+namespace {
+
+double fastest(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
+
+void BM_FullStep(benchmark::State& state, const std::string& model_name) {
+    Backend& be = default_backend();
+    const int threads = int(state.range(0));
+    be.set_threads(threads);
+    auto model = bench_model(model_name);
+    const double flops = step_flops(*model, kBatch);
+    std::vector<float> theta0(model->dim());
+    model->init_params(theta0.data(), 1);
+    auto task = classification_task(std::move(model), synthetic_mnist());
+    auto param = full_parametrization(theta0);
+    Stepper stepper(*task, *param);
+    for (int i = 0; i < 3; ++i) stepper.step(be);  // warm: buffers sized, threads started
+    for (auto _ : state) benchmark::DoNotOptimize(stepper.step(be));
+    state.counters["flop_per_step"] = flops;
+    state.counters["GFLOP/s"] =
+        benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["samples/s"] =
+        benchmark::Counter(kBatch, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["threads"] = threads;
+    be.set_threads(1);
+}
+BENCHMARK_CAPTURE(BM_FullStep, fc, std::string("fc"))
+    ->ArgName("threads")->Arg(1)->Arg(2)
+    ->UseRealTime()->ComputeStatistics("min", fastest)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_FullStep, lenet, std::string("lenet"))
+    ->ArgName("threads")->Arg(1)->Arg(2)
+    ->UseRealTime()->ComputeStatistics("min", fastest)->Unit(benchmark::kMillisecond);
+
+// The ceiling: a large square product, where Eigen's blocking reaches the FMA units' rate.
+void BM_PeakGemm(benchmark::State& state) {
+    Backend& be = default_backend();
+    const int n = 1024, threads = int(state.range(0));
+    be.set_threads(threads);
+    std::vector<float> a(size_t(n) * n, 0.5f), b(size_t(n) * n, 0.25f), c(size_t(n) * n);
+    for (auto _ : state) {
+        be.gemm(Transpose::no, Transpose::no, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f,
+                c.data(), n);
+        benchmark::DoNotOptimize(c.data());
+        benchmark::ClobberMemory();
+    }
+    state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n * 1e-9,
+                                                   benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["threads"] = threads;
+    be.set_threads(1);
+}
+BENCHMARK(BM_PeakGemm)
+    ->ArgName("threads")->Arg(1)->Arg(2)
+    ->UseRealTime()->ComputeStatistics("min", fastest)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace idim::bench
+
+BENCHMARK_MAIN();
