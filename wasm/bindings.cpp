@@ -1,6 +1,6 @@
 // The JavaScript surface of the WebAssembly module (Embind), small and handle-based:
 //   loadMnist(palette, labels, pixels)          the digits, once per module
-//   new Run(config)  .train(onProgress) .step(indices) .batchLoss(indices) .evaluate()
+//   new Run(config)  .train(onProgress) .step(indices) .batchLoss(indices) .timeSteps(n) .evaluate()
 //                    .getTrainable() .setTrainable(f32) .dimFull() .dimTrainable() .describe()
 //   projectionFingerprint(kind, seed, side, widths, d), version(), backend()
 // Every C++ error (idim::Error, std::bad_alloc, ...) comes back as a JS Error with its message.
@@ -166,6 +166,9 @@ public:
     double step(val indices) {
         return guarded([&] { return run_->step(indices_from_js(indices)); });
     }
+    double timeSteps(int n) {
+        return guarded([&] { return run_->time_steps(n); });
+    }
     double batchLoss(val indices) {
         return guarded([&] { return run_->batch_loss(indices_from_js(indices)); });
     }
@@ -234,6 +237,7 @@ EMSCRIPTEN_BINDINGS(idim) {
         .function("train", &JsRun::train)
         .function("step", &JsRun::step)
         .function("batchLoss", &JsRun::batchLoss)
+        .function("timeSteps", &JsRun::timeSteps)
         .function("evaluate", &JsRun::evaluate)
         .function("getTrainable", &JsRun::getTrainable)
         .function("setTrainable", &JsRun::setTrainable);

