@@ -23,6 +23,7 @@ TEST(Optimizer, SgdMomentumFollowsTheTf1Update) {
 TEST(Optimizer, AdamFirstStepMovesByLearningRate) {
     // After one step m̂/√v̂ = g/|g|, so the parameter moves by lr (up to ε) against the gradient.
     OptimizerConfig c;
+    c.kind = "adam";
     Optimizer opt(c, 2);
     float p[2] = {0.0f, 0.0f}, g[2] = {3.0f, -0.01f};
     opt.step(default_backend(), 0.01, g, p);
@@ -32,6 +33,7 @@ TEST(Optimizer, AdamFirstStepMovesByLearningRate) {
 
 TEST(Optimizer, BackendsAgreeOnAdamTrajectory) {
     OptimizerConfig c;
+    c.kind = "adam";
     Optimizer a(c, 5), b(c, 5);
     float pa[5] = {1, 2, 3, 4, 5}, pb[5] = {1, 2, 3, 4, 5};
     for (int step = 0; step < 20; ++step) {
@@ -46,6 +48,7 @@ TEST(Optimizer, BackendsAgreeOnAdamTrajectory) {
 TEST(Optimizer, SchedulesGiveTheDocumentedRates) {
     OptimizerConfig c;
     c.lr = 1.0;
+    c.schedule = "constant";
     EXPECT_DOUBLE_EQ(scheduled_lr(c, 7.5, 10), 1.0);
     c.schedule = "step";
     c.step_epochs = 3;

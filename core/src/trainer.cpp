@@ -64,6 +64,8 @@ std::string to_string(StopReason reason) {
 TrainConfig subspace_train_config() {
     TrainConfig c;
     c.epochs = 15;
+    c.batch = 128;
+    c.optimizer.kind = "adam";
     c.optimizer.lr = 0.05;
     c.optimizer.schedule = "cosine";
     return c;

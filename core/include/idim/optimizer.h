@@ -12,12 +12,13 @@
 
 namespace idim {
 
+// Defaults are those of full training (see TrainConfig).
 struct OptimizerConfig {
-    std::string kind = "adam";      // adam | sgd
-    double lr = 1e-3;
+    std::string kind = "sgd";       // adam | sgd
+    double lr = 0.02;
     double momentum = 0.9;          // sgd
     double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;   // adam (Keras defaults)
-    std::string schedule = "constant";   // constant | step | cosine
+    std::string schedule = "cosine";     // constant | step | cosine
     double step_gamma = 0.1;        // step: lr *= gamma every step_epochs
     int step_epochs = 10;
 };
