@@ -68,9 +68,9 @@ void print_summary(const std::vector<RunRecord>& runs, const DintResult& result,
     if (!result.d_int) std::printf("%s not found: even d = max did not reach the threshold\n", name.c_str());
 }
 
-int run_dint(const CLI::App& app, CommonOptions& o, const SubspaceOptions& sub, DintOptions& s) {
+int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOptions& s) {
     finalise_options(app, o);
-    check_projection_names(sub);
+    finalise_projection(app, o, sub);
     if (is_toy(o.data)) toy_defaults(app, s);
     require(s.search.fraction > 0 && s.search.fraction <= 1, "--fraction must be in (0, 1]");
     require(s.jobs >= 1 && s.baseline_seeds >= 1, "--jobs and --baseline-seeds must be at least 1");

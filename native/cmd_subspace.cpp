@@ -22,7 +22,7 @@ Command add_subspace_command(CLI::App& root) {
     add_output_options(*app, *o, true);
     return {app, [app, o, sub, d] {
         finalise_options(*app, *o);
-        check_projection_names(*sub);
+        finalise_projection(*app, *o, *sub);
         require(*d >= 1, "d must be at least 1, got " + std::to_string(*d));
         Problem problem(*o);
         check_subspace_request(*sub, problem.dim(), problem.param_groups().size(), uint64_t(*d));

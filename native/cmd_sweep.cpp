@@ -22,10 +22,10 @@ std::string d_int_name(double fraction);   // cmd_dint.cpp
 
 namespace {
 
-int run_sweep(const CLI::App& app, CommonOptions& o, const SubspaceOptions& sub,
+int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
               const SweepOptions& s) {
     finalise_options(app, o);
-    check_projection_names(sub);
+    finalise_projection(app, o, sub);
     require(!s.dims.empty(), "--d needs at least one dimension");
     require(s.seeds >= 1 && s.jobs >= 1, "--seeds and --jobs must be at least 1");
     require(s.fraction > 0 && s.fraction <= 1, "--fraction must be in (0, 1]");

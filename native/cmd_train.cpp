@@ -10,9 +10,13 @@
 namespace idim::cli {
 
 // "test accuracy 0.9512  train 0.9934  test loss 0.1650  (completed, 10 epochs, 1m02s)"
-std::string result_line(const TrainResult& r) {
+std::string result_line(const TrainResult& r, bool graded) {
     char buf[200];
-    if (r.diverged())
+    if (!graded && !r.diverged())
+        std::snprintf(buf, sizeof buf, "solved %s  loss %.3g  (%s, %zu epochs, %s)",
+                      r.test_accuracy >= 1 ? "yes" : "no", r.test_loss, to_string(r.stop).c_str(),
+                      r.epochs.size(), format_duration(r.seconds).c_str());
+    else if (r.diverged())
         std::snprintf(buf, sizeof buf, "diverged (NaN or infinite loss) after %lld steps",
                       (long long)r.steps);
     else
@@ -36,7 +40,7 @@ int run_single(const std::string& command, const CommonOptions& o, const Subspac
     progress.finish();
 
     std::cout << (d ? "d = " + std::to_string(d) + " (" + run.projection + "): " : "")
-              << result_line(run.result) << "  D = " << problem.dim() << '\n';
+              << result_line(run.result, !problem.toy()) << "  D = " << problem.dim() << '\n';
     if (!o.json_path.empty()) {
         Json doc = {{"version", IDIM_VERSION}, {"config", config_json(command, o, sub)},
                     {"data", problem.data_description()}, {"D", problem.dim()}};

@@ -42,7 +42,8 @@ void add_projection_options(CLI::App& app, SubspaceOptions& o);
 // After parsing: widths from --width/--depth, the toy task's own defaults for flags the user left
 // alone, and the checks that need no data (names, ranges). Throws idim::Error.
 void finalise_options(const CLI::App& app, CommonOptions& o);
-void check_projection_names(const SubspaceOptions& o);
+// Checks the projection flags (the toy task defaults to a dense P).
+void finalise_projection(const CLI::App& app, const CommonOptions& common, SubspaceOptions& o);
 
 bool is_toy(const DataOptions& data);
 

@@ -1,7 +1,9 @@
 // The JSON documents of every command: the full configuration, the project version, results and
 // curves. NaN and infinities become null (nlohmann-json's rule), so a diverged run reads as
 // "test_accuracy": null beside "diverged": true.
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -103,12 +105,12 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     namespace fs = std::filesystem;
     fs::path target(path), tmp(path + ".part");
     if (target.has_parent_path()) {
-        std::error_code ec;
+        std::error_code ec;   // a failure shows when the file is opened, with the reason
         fs::create_directories(target.parent_path(), ec);
     }
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        require(bool(out), "cannot write '" + tmp.string() + "'");
+        require(bool(out), "cannot write '" + tmp.string() + "': " + std::strerror(errno));
         out << text;
         out.close();
         require(bool(out), "writing '" + tmp.string() + "' failed (disk full?)");
