@@ -70,13 +70,16 @@ RunConfig parse_config(const val& c) {
     require(std::isfinite(d) && d >= 1 && d == std::floor(d), "d must be a whole number >= 1");
     r.dim_sub = size_t(d);
     r.seed = uint64_t(get<double>(c, "seed", 0));
-    r.train.epochs = get<int>(c, "epochs", r.train.epochs);
-    r.train.batch = get<int>(c, "batch", r.train.batch);
+    r.train.epochs = get<int>(c, "epochs", 10);
+    r.train.batch = get<int>(c, "batch", 64);
     r.train.seed = r.seed;
     r.train.weight_decay = get<double>(c, "weightDecay", 0);
     r.train.evaluate_train = get<bool>(c, "evaluateTrain", false);
-    r.train.optimizer.kind = get<std::string>(c, "optimizer", r.train.optimizer.kind);
-    r.train.optimizer.lr = get<double>(c, "lr", r.train.optimizer.lr);
+    // The page's own defaults, stated here rather than inherited from the core's (which may move).
+    r.train.optimizer.kind = get<std::string>(c, "optimizer", "adam");
+    r.train.optimizer.lr = get<double>(c, "lr", 1e-3);
+    r.train.optimizer.momentum = get<double>(c, "momentum", 0.9);
+    r.train.optimizer.schedule = get<std::string>(c, "schedule", "constant");
     r.target_accuracy = get<double>(c, "targetAccuracy", r.target_accuracy);
     return r;
 }
@@ -122,26 +125,31 @@ public:
     double dimTrainable() const { return double(run_->dim_trainable()); }
     std::string describe() const { return run_->describe(); }
 
-    // on_progress({type: "step"|"epoch", ...}) is called at most every 100 ms and after each epoch.
+    // on_progress({type: "step"|"epoch", ...}) is called at most every 100 ms for each type.
     val train(val on_progress) {
         return guarded([&] {
             TrainHooks hooks;
-            double last = -1e300;
+            double last = -1e300, last_epoch = -1e300;
             const bool report = on_progress.typeOf().as<std::string>() == "function";
             if (report) {
+                // Time-throttled, so a task of one step per epoch (the toy) cannot flood the page.
                 hooks.on_step = [&](const StepInfo& s) {
                     double now = emscripten_get_now();
-                    if (now - last < kProgressIntervalMs && s.step != s.steps_per_epoch) return;
+                    if (now - last < kProgressIntervalMs) return;
                     last = now;
                     val msg = val::object();
                     msg.set("type", "step");
                     msg.set("epoch", s.epoch);
                     msg.set("step", double(s.step));
                     msg.set("stepsPerEpoch", double(s.steps_per_epoch));
+                    msg.set("totalStep", double((s.epoch - 1) * s.steps_per_epoch + s.step));
                     msg.set("loss", s.loss);
                     on_progress(msg);
                 };
                 hooks.on_epoch = [&](const EpochRecord& e) {
+                    double now = emscripten_get_now();
+                    if (now - last_epoch < kProgressIntervalMs) return true;
+                    last_epoch = now;
                     val msg = epoch_to_js(e);
                     msg.set("type", "epoch");
                     on_progress(msg);

@@ -7,8 +7,8 @@
 //   {type: 'evaluate', id, config, trainable}         rebuild a run from θ_d and evaluate it
 // worker → page
 //   {type: 'ready', version, backend}
-//   {type: 'progress', id, epoch, step, stepsPerEpoch, loss, stepsPerSecond}  ≤ 10 a second
-//   {type: 'epoch', id, epoch, testAccuracy, testLoss, trainLoss}
+//   {type: 'progress', id, epoch, step (since the start), loss, stepsPerSecond}  ≤ 10 a second
+//   {type: 'epoch', id, epoch, testAccuracy, testLoss, trainLoss}             ≤ 10 a second
 //   {type: 'done', id, result, trainable (Float32Array, or null for full training), dimFull, dimTrainable}
 //   {type: 'evaluated', id, accuracy, loss, dimFull, dimTrainable}
 //   {type: 'error', id, message}                      any C++ or JS error, as text

@@ -78,11 +78,9 @@ export class Sweep {
     const live = this.running.get(m.id);
     if (m.type === Msg.ready) this.next(slot);
     else if (m.type === Msg.progress && live) {
-      const stepsSoFar = (m.epoch - 1) * m.stepsPerEpoch + m.step;
-      live.losses.push([stepsSoFar, m.loss]);
+      live.losses.push([m.step, m.loss]);
       live.stepsPerSecond = m.stepsPerSecond;
       live.epoch = m.epoch;
-      live.stepsPerEpoch = m.stepsPerEpoch;
       this.onChange(this);
     } else if (m.type === Msg.epoch && live) {
       live.testAccuracy = m.testAccuracy;

@@ -27,17 +27,14 @@ function train(id, config) {
   const run = new idim.Run(config);
   try {
     const start = performance.now();
-    let steps = 0, lastStep = 0;
     const result = run.train((p) => {
       if (p.type === 'epoch') {
         postMessage({ type: Msg.epoch, id, epoch: p.epoch, testAccuracy: p.testAccuracy,
                       testLoss: p.testLoss, trainLoss: p.trainLoss });
         return;
       }
-      steps += p.step >= lastStep ? p.step - lastStep : p.step;   // the step count restarts each epoch
-      lastStep = p.step;
-      postMessage({ type: Msg.progress, id, epoch: p.epoch, step: p.step, stepsPerEpoch: p.stepsPerEpoch,
-                    loss: p.loss, stepsPerSecond: steps / ((performance.now() - start) / 1000) });
+      postMessage({ type: Msg.progress, id, epoch: p.epoch, step: p.totalStep, loss: p.loss,
+                    stepsPerSecond: p.totalStep / ((performance.now() - start) / 1000) });
     });
     const subspace = config.method !== 'full';
     const trainable = subspace ? run.getTrainable() : null;

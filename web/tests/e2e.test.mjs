@@ -140,6 +140,13 @@ test('errors reach the page as readable messages and the page stays usable', asy
   assert.equal(await page.isEnabled('#run'), true);
 });
 
+test('the toy task shows d_int90 = 10, its known intrinsic dimension', async () => {
+  await page.selectOption('#task', 'toy');   // its defaults: d = 4 … 16, 2 seeds, baseline fixed at 1
+  await page.click('#run');
+  await page.waitForFunction(() => /^Finished/.test(document.querySelector('#status').textContent), null, { timeout: 180_000 });
+  assert.equal(await page.textContent('#dint'), '10');
+});
+
 test('a phone-width screen gets a one-column page without sideways scrolling', async () => {
   const phone = await browser.newPage();
   await phone.setViewportSize({ width: 390, height: 844 });
