@@ -77,6 +77,7 @@ TrainConfig toy_train_config() {
     c.optimizer.kind = "sgd";
     c.optimizer.lr = 0.3;
     c.optimizer.momentum = 0.9;
+    c.optimizer.schedule = "constant";
     c.evaluate_train = false;
     return c;
 }
