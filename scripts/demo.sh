@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # The main job: sets up, builds the native tool and the WebAssembly demo, serves the demo on
-# localhost, and meanwhile measures d_int90 of FC 784-200-200-10 on the default MNIST digits.
+# localhost, and meanwhile measures d_int90 of FC 784-200-200-10 on the default MNIST digits with
+# the native CLI. The server keeps running afterwards until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/build.sh release
 
-server_pid=""
-if [ -x scripts/serve_demo.sh ]; then
-  ./scripts/build_wasm.sh
-  ./scripts/serve_demo.sh &
-  server_pid=$!
-  sleep 2
-fi
+mkdir -p build results
+./scripts/serve_demo.sh > build/demo-server.log 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+until grep -q "open http" build/demo-server.log; do
+  kill -0 $server_pid 2>/dev/null || { cat build/demo-server.log; exit 1; }
+  sleep 1
+done
+grep "open http" build/demo-server.log
 
-mkdir -p results
+echo "Measuring d_int90 natively: idim dint --model fc --data mnist"
 build/release/native/idim dint --model fc --data mnist --json results/dint-fc-mnist.json
-
-if [ -n "$server_pid" ]; then
-  echo "The demo is still being served (see its address above); Ctrl-C stops it."
-  wait "$server_pid"
-fi
+echo "Results: results/dint-fc-mnist.json (+ .csv, .svg). The demo is still served (see above);"
+echo "open the JSON there with 'Open idim JSON'. Ctrl-C stops the server."
+wait $server_pid
