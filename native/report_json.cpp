@@ -90,14 +90,14 @@ Json summary_json(const std::vector<DSummary>& summary) {
     for (const DSummary& s : summary)
         out.push_back({{"d", s.d}, {"runs", s.runs}, {"diverged", s.diverged},
                        {"mean", s.mean}, {"min", s.min}, {"max", s.max},
-                       {"mean_train_accuracy", s.mean_train},
+                       {"mean_train_accuracy", number_or_null(s.mean_train)},
                        {"mean_test_loss", number_or_null(s.mean_test_loss)}});
     return out;
 }
 
 Json headline_json(const DSummary& s) {
     return {{"test_accuracy", s.mean},
-            {"train_accuracy", s.mean_train},
+            {"train_accuracy", number_or_null(s.mean_train)},
             {"test_loss", number_or_null(s.mean_test_loss)}};
 }
 

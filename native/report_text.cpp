@@ -59,4 +59,11 @@ std::string plot_title(const CommonOptions& o, const SubspaceOptions& sub) {
            " projection, up to " + std::to_string(o.train.epochs) + " epochs per run";
 }
 
+std::string plot_subtitle(const Problem& problem) {
+    constexpr size_t kMaxChars = 110;   // what fits the plot's width at 12 px
+    std::string text = "D = " + std::to_string(problem.dim()) + "; " + problem.data_description();
+    if (text.size() > kMaxChars) text = text.substr(0, kMaxChars - 3) + "...";
+    return text;
+}
+
 }  // namespace idim::cli
