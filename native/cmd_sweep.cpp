@@ -76,6 +76,7 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     }
     writer.finish(extra, status);
     print_runs_table(std::cout, runs, threshold);
+    if (status != "complete") std::cerr << "idim: interrupted; the runs so far are saved\n";
     return status == "complete" ? 0 : kExitInterrupted;
 }
 

@@ -2,6 +2,7 @@
 // seed, and the mean, min and max (and whether the mean passed the threshold).
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <map>
 
 #include "report.h"
@@ -12,7 +13,9 @@ namespace {
 std::string accuracy_cell(const TrainResult& t) {
     if (t.diverged()) return "  diverged";
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%10.4f", t.test_accuracy);
+    // '*': stopped by Ctrl-C before its budget, so not comparable with the others
+    std::snprintf(buf, sizeof buf, t.stop == StopReason::cancelled ? "%9.4f*" : "%10.4f",
+                  t.test_accuracy);
     return buf;
 }
 
@@ -22,6 +25,8 @@ void print_runs_table(std::ostream& out, const std::vector<RunRecord>& runs,
                       std::optional<double> threshold) {
     std::map<uint64_t, std::vector<const RunRecord*>> by_d;
     for (const RunRecord& r : runs) by_d[r.d].push_back(&r);
+    for (auto& [d, at_d] : by_d)   // columns by seed, whatever order the runs finished in
+        std::ranges::sort(at_d, {}, [](const RunRecord* r) { return r->seed; });
     size_t n_seeds = 0;
     for (const auto& [d, at_d] : by_d) n_seeds = std::max(n_seeds, at_d.size());
     std::vector<DSummary> summary = summarise(runs);

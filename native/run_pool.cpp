@@ -19,8 +19,9 @@ std::string run_line(const RunRecord& r) {
         std::snprintf(a, sizeof a, "test acc %.4f", t.test_accuracy);
         return std::string(a);
     }();
-    std::snprintf(buf, sizeof buf, "d = %-8llu seed %-3llu %s  (%s after %zu epochs, %s)",
-                  (unsigned long long)r.d, (unsigned long long)r.seed, acc.c_str(),
+    std::string which = r.d ? "d = " + std::to_string(r.d) : std::string("full training");
+    std::snprintf(buf, sizeof buf, "%-14s seed %-3llu %s  (%s after %zu epochs, %s)",
+                  which.c_str(), (unsigned long long)r.seed, acc.c_str(),
                   to_string(t.stop).c_str(), t.epochs.size(), format_duration(t.seconds).c_str());
     return buf;
 }
