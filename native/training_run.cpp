@@ -17,9 +17,14 @@ extern "C" void on_sigint(int) {
     std::signal(SIGINT, SIG_DFL);   // a second Ctrl-C ends the process at once
 }
 
-std::string step_status(const StepInfo& s) {
+// The running mini-batch loss, and the accuracy of the last finished epoch (NaN: none yet).
+std::string step_status(const StepInfo& s, double last_accuracy) {
     char buf[96];
-    std::snprintf(buf, sizeof buf, "epoch %d  loss %.4f", s.epoch, s.loss);
+    if (std::isnan(last_accuracy))
+        std::snprintf(buf, sizeof buf, "epoch %d  loss %.4f", s.epoch, s.loss);
+    else
+        std::snprintf(buf, sizeof buf, "epoch %d  loss %.4f  test acc %.4f", s.epoch, s.loss,
+                      last_accuracy);
     return buf;
 }
 
@@ -59,12 +64,15 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     hooks.target_accuracy = ctx.target_accuracy;
     const bool graded = task->has_accuracy();
     const int epochs = config.epochs;
+    double last_accuracy = NAN;
     if (progress && detail == RunDetail::steps) {
-        hooks.on_step = [progress](const StepInfo& s) {
-            progress->update((s.epoch - 1) * s.steps_per_epoch + s.step, step_status(s));
+        hooks.on_step = [progress, &last_accuracy](const StepInfo& s) {
+            progress->update((s.epoch - 1) * s.steps_per_epoch + s.step,
+                             step_status(s, last_accuracy));
         };
     }
     hooks.on_epoch = [&](const EpochRecord& e) {
+        if (graded) last_accuracy = e.test_accuracy;
         if (progress && detail == RunDetail::steps)
             progress->note(epoch_line(e, epochs, graded), graded || e.epoch == epochs);
         return !interrupted();
