@@ -3,6 +3,7 @@
 // FLOPs of a step counted from the layer shapes, and the peak resident memory of one workload.
 #pragma once
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
 #include <cstdio>
 #include <fstream>
@@ -91,8 +92,10 @@ struct Stepper {
 };
 
 // Peak resident memory of one workload: Linux resets the high-water mark VmHWM when "5" is
-// written to /proc/self/clear_refs, so each benchmark reads the peak of its own run.
+// written to /proc/self/clear_refs, so each benchmark reads the peak of its own run. The mark
+// restarts at the current RSS, so freed heap is first handed back to the system.
 inline void reset_peak_rss() {
+    malloc_trim(0);
     std::ofstream("/proc/self/clear_refs") << "5";
 }
 inline double peak_rss_mb() {
