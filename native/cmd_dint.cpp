@@ -34,9 +34,16 @@ void toy_defaults(const CLI::App& app, DintOptions& s) {
     if (!app.count("--d-min")) s.search.d_min = 1;
 }
 
-// Full training of the same model, data and hyperparameters; mean test accuracy over its seeds.
-double train_baseline(const RunContext& ctx, const DintOptions& s, Json& baseline_json) {
-    const CommonOptions& o = ctx.options;
+// Full training of the same model and data with `idim train`'s defaults (the settings that
+// converge full training; the subspace runs have their own, see subspace_train_config), the
+// same seeds and weight decay; mean test accuracy over its seeds.
+double train_baseline(const Problem& problem, const CommonOptions& subspace_options,
+                      const DintOptions& s, Json& baseline_json) {
+    CommonOptions o = subspace_options;
+    o.train = TrainConfig{};
+    o.train.seed = subspace_options.train.seed;
+    o.train.weight_decay = subspace_options.train.weight_decay;
+    RunContext ctx{problem, o, nullptr};
     RunList list;
     for (int k = 0; k < s.baseline_seeds; ++k) list.push_back({0, o.train.seed + k});
     Progress progress("baseline", int64_t(list.size()), o.quiet);
@@ -95,9 +102,8 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     writer.set_plot_lines(std::nullopt, std::nullopt, std::nullopt);
     writer.finish({}, "baseline");
 
-    RunContext full{problem, o, nullptr};
     Json baseline_runs = Json::array();
-    double baseline = s.baseline ? *s.baseline : train_baseline(full, s, baseline_runs);
+    double baseline = s.baseline ? *s.baseline : train_baseline(problem, o, s, baseline_runs);
     double threshold = s.search.fraction * baseline;
     Json extra = {{"baseline_accuracy", baseline}, {"baseline_fixed", s.baseline.has_value()},
                   {"baseline_runs", baseline_runs}, {"threshold", threshold}, {name, nullptr},
@@ -147,6 +153,7 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
 Command add_dint_command(CLI::App& root) {
     CLI::App* app = root.add_subcommand("dint", "Find d_int90: the smallest d reaching 90% of the baseline");
     auto o = std::make_shared<CommonOptions>();
+    o->train = subspace_train_config();   // before the flags, so --help shows these defaults
     auto sub = std::make_shared<SubspaceOptions>();
     auto s = std::make_shared<DintOptions>();
     add_common_options(*app, *o, true);

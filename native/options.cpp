@@ -16,14 +16,9 @@
 namespace idim::cli {
 namespace {
 
-// The toy loss is a quadratic, ill-conditioned at d = 10 (a random 10×10 system), so it needs many
-// full-gradient steps with momentum to get below the solved tolerance; lr 0.005 stays stable up
-// to d = D. Measured on seeds 0..19 at d = 10 (dense): 19 solved, at d = 9: none. A dense P is
-// the generic random subspace the d_int = 10 argument is about; Fastfood's and the sparse P's
-// structure leaves some seeds' 10×10 systems singular.
-constexpr int kToyEpochs = 50000;
-constexpr double kToyLr = 0.005;
-constexpr double kToyMomentum = 0.99;
+// A dense P is the generic random subspace the toy's d_int = 10 argument is about; Fastfood's and
+// the sparse P's structure leaves some seeds' 10×10 systems singular (toy_train_config says why
+// the toy needs its own optimiser).
 
 bool given(const CLI::App& app, const std::string& flag) {
     const CLI::Option* option = app.get_option_no_throw(flag);
@@ -102,11 +97,14 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
             "--shuffle-labels must be a fraction in [0, 1]");
     o.data.seed = o.train.seed;
     if (is_toy(o.data)) {
+        const TrainConfig toy = toy_train_config();
         OptimizerConfig& opt = o.train.optimizer;
-        if (!given(app, "--epochs")) o.train.epochs = kToyEpochs;
-        if (!given(app, "--optimizer")) opt.kind = "sgd";
-        if (!given(app, "--lr")) opt.lr = kToyLr;
-        if (!given(app, "--momentum")) opt.momentum = kToyMomentum;
+        if (!given(app, "--epochs")) o.train.epochs = toy.epochs;
+        if (!given(app, "--batch")) o.train.batch = toy.batch;
+        if (!given(app, "--optimizer")) opt.kind = toy.optimizer.kind;
+        if (!given(app, "--lr")) opt.lr = toy.optimizer.lr;
+        if (!given(app, "--momentum")) opt.momentum = toy.optimizer.momentum;
+        if (!given(app, "--schedule")) opt.schedule = toy.optimizer.schedule;
         o.train.evaluate_train = false;   // the toy's train and test loss are the same
     }
     require(o.train.epochs >= 1, "--epochs must be at least 1, got " + std::to_string(o.train.epochs));

@@ -73,10 +73,10 @@ TrainConfig subspace_train_config() {
 
 TrainConfig toy_train_config() {
     TrainConfig c;
-    c.epochs = 20000;
+    c.epochs = 50000;
     c.optimizer.kind = "sgd";
-    c.optimizer.lr = 0.3;
-    c.optimizer.momentum = 0.9;
+    c.optimizer.lr = 0.005;
+    c.optimizer.momentum = 0.99;
     c.optimizer.schedule = "constant";
     c.evaluate_train = false;
     return c;

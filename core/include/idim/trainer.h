@@ -71,9 +71,10 @@ struct TrainHooks {
 TrainConfig subspace_train_config();
 
 // The toy task is a least-squares problem whose conditioning at d = 10 is that of a random 10×10
-// matrix: plain Adam stalls on it, SGD with momentum 0.9 at lr 0.3 (below the stability limit of
-// the dense projection's curvature) solves every seed we tried within ~4,000 steps. One step per
-// epoch; the run stops as soon as the loss is below the tolerance.
+// matrix: plain Adam stalls on it. SGD with momentum 0.99 at lr 0.005 stays stable up to d = D
+// (the curvature grows with d) and, with a dense P, solved d = 10 on 19 of seeds 0..19 and d = 9
+// on none. One step per epoch, at most 50,000; a run stops as soon as the loss is below the
+// tolerance.
 TrainConfig toy_train_config();
 
 // Throws idim::Error for impossible settings (epochs < 1, batch < 1, bad optimiser).
