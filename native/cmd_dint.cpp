@@ -56,7 +56,7 @@ double train_baseline(const Problem& problem, const CommonOptions& subspace_opti
     for (const RunRecord& r : runs) {
         require(!r.result.diverged(), "the baseline training diverged (NaN loss); lower --lr or "
                                       "give a fixed --baseline");
-        sum += r.result.test_accuracy;
+        sum += r.score;
         baseline_json.push_back(run_json(r));
     }
     return sum / runs.size();
@@ -121,7 +121,7 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
                        int64_t(list.size()));
         std::vector<RunOutcome> outcomes;
         for (const RunRecord& r : run_pool(ctx, list, s.jobs, progress, [&](const RunRecord& r) { writer.add(r); }))
-            outcomes.push_back({r.d, r.seed, r.result.test_accuracy, r.result.diverged()});
+            outcomes.push_back({r.d, r.seed, r.score, r.result.diverged()});
         return outcomes;
     };
     DintResult result;

@@ -67,7 +67,7 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     if (threshold) {
         std::vector<RunOutcome> outcomes;
         for (const RunRecord& r : runs)
-            outcomes.push_back({r.d, r.seed, r.result.test_accuracy, r.result.diverged()});
+            outcomes.push_back({r.d, r.seed, r.score, r.result.diverged()});
         std::optional<uint64_t> d_int = first_passing_d(outcomes, *threshold);
         extra.update({{d_int_name(s.fraction), d_int ? Json(*d_int) : Json(nullptr)},
                       {"threshold", *threshold}, {"baseline_accuracy", *s.baseline},

@@ -62,6 +62,9 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
     app.add_option("--weight-decay", t.weight_decay, "L2 on the full θ")->capture_default_str();
     app.add_option("--schedule", t.optimizer.schedule, "Learning-rate schedule: constant | step | cosine")
         ->capture_default_str();
+    app.add_option("--metric", o.metric, "Accuracy judged against the threshold: test | train "
+                                         "(train: memorisation, for shuffled labels)")
+        ->capture_default_str();
 }
 
 void add_output_options(CLI::App& app, CommonOptions& o, bool with_plots) {
@@ -111,6 +114,9 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
     require(o.train.batch >= 1, "--batch must be at least 1, got " + std::to_string(o.train.batch));
     validate(o.train.optimizer);
     require(o.train.weight_decay >= 0, "--weight-decay must not be negative");
+    require(o.metric == "test" || o.metric == "train",
+            "unknown --metric '" + o.metric + "' (known: test, train)");
+    if (o.metric == "train") o.train.evaluate_train = true;
 }
 
 void finalise_projection(const CLI::App& app, const CommonOptions& common, SubspaceOptions& o) {

@@ -25,6 +25,9 @@ struct CommonOptions {
     std::string backend = "cpu";
     std::string json_path, csv_path, svg_path;
     bool quiet = false;
+    // The accuracy that d_int and sweeps judge: "test", or "train" for memorisation (shuffled
+    // labels), as the original's shuffled-label experiments did.
+    std::string metric = "test";
 };
 
 struct SubspaceOptions {

@@ -53,7 +53,7 @@ Axes make_axes(const PlotSpec& p) {
     for (const RunRecord& r : p.runs) {
         d_lo = std::min(d_lo, double(r.d));
         d_hi = std::max(d_hi, double(r.d));
-        double a = r.result.diverged() || !std::isfinite(r.result.test_accuracy) ? 0 : r.result.test_accuracy;
+        double a = r.result.diverged() || !std::isfinite(r.score) ? 0 : r.score;
         a_lo = std::min(a_lo, a);
         a_hi = std::max(a_hi, a);
     }
@@ -112,16 +112,16 @@ void horizontal(std::ostream& s, const Axes& ax, double a, const char* colour,
 void runs_and_means(std::ostream& s, const Axes& ax, const PlotSpec& p) {
     for (const RunRecord& r : p.runs) {
         double x = ax.x(double(r.d));
-        if (r.result.diverged() || !std::isfinite(r.result.test_accuracy)) {
+        if (r.result.diverged() || !std::isfinite(r.score)) {
             double y = kH - kBottom - 8;
             s << "<path d='M" << x - 4 << ' ' << y - 4 << " l8 8 m0 -8 l-8 8' stroke='" << kRed
               << "' stroke-width='2'><title>d = " << r.d << ", seed " << r.seed
               << ": diverged</title></path>\n";
             continue;
         }
-        s << "<circle cx='" << x << "' cy='" << ax.y(r.result.test_accuracy) << "' r='3.5' fill='"
+        s << "<circle cx='" << x << "' cy='" << ax.y(r.score) << "' r='3.5' fill='"
           << kBlue << "' fill-opacity='0.4'><title>d = " << r.d << ", seed " << r.seed << ": "
-          << fmt("%.4f", r.result.test_accuracy) << "</title></circle>\n";
+          << fmt("%.4f", r.score) << "</title></circle>\n";
     }
     std::vector<DSummary> summary = summarise(p.runs);
     s << "<polyline fill='none' stroke='" << kBlue << "' stroke-width='2' points='";

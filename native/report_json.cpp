@@ -41,6 +41,7 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
                  {"seed", o.data.seed}};
     Json config = {
         {"command", command},
+        {"metric", o.metric},
         {"model", {{"name", is_toy(o.data) ? "toy" : o.model.name}, {"widths", o.model.widths}}},
         {"data", data},
         {"train",
@@ -80,7 +81,8 @@ Json result_json(const TrainResult& r) {
 }
 
 Json run_json(const RunRecord& r) {
-    Json j = {{"d", r.d}, {"seed", r.seed}, {"projection", r.projection}};
+    Json j = {{"d", r.d}, {"seed", r.seed}, {"projection", r.projection},
+              {"score", number_or_null(r.score)}};
     j.update(result_json(r.result));
     return j;
 }
@@ -96,7 +98,7 @@ Json summary_json(const std::vector<DSummary>& summary) {
 }
 
 Json headline_json(const DSummary& s) {
-    return {{"test_accuracy", s.mean},
+    return {{"test_accuracy", s.mean_test},
             {"train_accuracy", number_or_null(s.mean_train)},
             {"test_loss", number_or_null(s.mean_test_loss)}};
 }

@@ -10,12 +10,13 @@
 namespace idim::cli {
 namespace {
 
-std::string accuracy_cell(const TrainResult& t) {
+std::string accuracy_cell(const RunRecord& r) {
+    const TrainResult& t = r.result;
     if (t.diverged()) return "  diverged";
     char buf[32];
     // '*': stopped by Ctrl-C before its budget, so not comparable with the others
     std::snprintf(buf, sizeof buf, t.stop == StopReason::cancelled ? "%9.4f*" : "%10.4f",
-                  t.test_accuracy);
+                  r.score);
     return buf;
 }
 
@@ -43,7 +44,7 @@ void print_runs_table(std::ostream& out, const std::vector<RunRecord>& runs,
         out << buf;
         const auto& at_d = by_d[s.d];
         for (size_t k = 0; k < n_seeds; ++k)
-            out << ' ' << (k < at_d.size() ? accuracy_cell(at_d[k]->result) : std::string(10, ' '));
+            out << ' ' << (k < at_d.size() ? accuracy_cell(*at_d[k]) : std::string(10, ' '));
         std::snprintf(buf, sizeof buf, "%10.4f%10.4f%10.4f", s.mean, s.min, s.max);
         out << buf;
         if (threshold) out << (s.mean >= *threshold ? "  yes" : "  no");

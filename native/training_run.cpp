@@ -62,6 +62,7 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     config.seed = seed;
     TrainHooks hooks;
     hooks.target_accuracy = ctx.target_accuracy;
+    hooks.target_on_train = ctx.options.metric == "train";
     const bool graded = task->has_accuracy();
     const int epochs = config.epochs;
     double last_accuracy = NAN;
@@ -78,6 +79,7 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
         return !interrupted();
     };
     record.result = train(be, *task, *param, config, hooks);
+    record.score = hooks.target_on_train ? record.result.train_accuracy : record.result.test_accuracy;
     record.result.trainable.clear();
     record.result.trainable.shrink_to_fit();
     return record;
@@ -95,13 +97,14 @@ std::vector<DSummary> summarise(const std::vector<RunRecord>& runs) {
         s.max = -INFINITY;
         for (const RunRecord* r : at_d) {
             const TrainResult& t = r->result;
-            bool bad = t.diverged() || !std::isfinite(t.test_accuracy);
+            bool bad = t.diverged() || !std::isfinite(r->score);
             s.diverged += t.diverged();
-            double acc = bad ? 0.0 : t.test_accuracy;   // as mean_accuracy() in the search
+            double acc = bad ? 0.0 : r->score;   // as mean_accuracy() in the search
             s.mean += acc / s.runs;
             s.min = std::min(s.min, acc);
             s.max = std::max(s.max, acc);
             // NaN when train accuracy was not evaluated (the toy task)
+            s.mean_test += (bad ? 0.0 : t.test_accuracy) / s.runs;
             s.mean_train += (bad ? 0.0 : t.train_accuracy) / s.runs;
             s.mean_test_loss += (bad ? NAN : t.test_loss) / s.runs;
         }

@@ -19,6 +19,7 @@ struct RunRecord {
     uint64_t seed = 0;
     std::string projection;         // the P that ran, e.g. "fastfood", "dense-tiled", "said/sparse"
     TrainResult result;             // trainable vector dropped (reports do not need it)
+    double score = 0;               // the judged accuracy (--metric): test or train; NaN if diverged
 };
 
 struct RunContext {
@@ -39,8 +40,8 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
 struct DSummary {
     uint64_t d = 0;
     int runs = 0, diverged = 0;
-    double mean = 0, min = 0, max = 0;      // test accuracy over runs; diverged count as 0 in mean
-    double mean_train = 0, mean_test_loss = 0;
+    double mean = 0, min = 0, max = 0;      // judged accuracy (--metric) over runs; diverged: 0
+    double mean_test = 0, mean_train = 0, mean_test_loss = 0;
 };
 std::vector<DSummary> summarise(const std::vector<RunRecord>& runs);   // sorted by d
 

@@ -123,3 +123,20 @@ TEST(Trainer, WeightDecayActsOnTheFullTheta) {
     };
     EXPECT_LT(squared_norm_after(10), 0.25 * squared_norm_after(0));
 }
+
+TEST(Trainer, TargetOnTrainingAccuracyJudgesTheTrainingSet) {
+    // Memorisation runs judge training accuracy: the stop must follow it, not test accuracy.
+    Training s = full_setup();
+    TrainConfig c;
+    c.epochs = 50;
+    c.batch = 32;
+    TrainHooks hooks;
+    hooks.target_accuracy = 0.9;
+    hooks.target_on_train = true;
+    TrainResult r = train(default_backend(), *s.task, *s.param, c, hooks);
+    EXPECT_EQ(r.stop, StopReason::reached_target);
+    EXPECT_GE(r.train_accuracy, 0.9);
+    c.evaluate_train = false;   // nothing to judge then: refused before work
+    Training t = full_setup();
+    EXPECT_THROW(train(default_backend(), *t.task, *t.param, c, hooks), Error);
+}

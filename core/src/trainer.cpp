@@ -35,16 +35,19 @@ std::vector<uint32_t> epoch_order(uint64_t seed, int epoch, size_t n) {
 // remaining epoch, would not reach it (checked from the third epoch on, so a slow start is
 // not cut off). A pass/fail measure (the toy task) has no rate, so only the first rule applies.
 StopReason early_stop(const std::vector<EpochRecord>& epochs, double target, int total,
-                      bool graded) {
+                      bool graded, bool on_train) {
     if (std::isnan(target)) return StopReason::completed;
-    const EpochRecord& last = epochs.back();
-    if (last.test_accuracy >= target) return StopReason::reached_target;
+    auto accuracy = [on_train](const EpochRecord& r) {
+        return on_train ? r.train_accuracy : r.test_accuracy;
+    };
     size_t e = epochs.size();
+    double last = accuracy(epochs.back());
+    if (last >= target) return StopReason::reached_target;
     if (!graded || e < 3 || int(e) >= total) return StopReason::completed;
-    double gain_last = last.test_accuracy - epochs[e - 2].test_accuracy;
-    double gain_mean = (last.test_accuracy - epochs[e - 3].test_accuracy) / 2;
+    double gain_last = last - accuracy(epochs[e - 2]);
+    double gain_mean = (last - accuracy(epochs[e - 3])) / 2;
     double rate = std::max({gain_last, gain_mean, 0.0});
-    if (last.test_accuracy + rate * (total - int(e)) < target) return StopReason::cannot_reach_target;
+    if (last + rate * (total - int(e)) < target) return StopReason::cannot_reach_target;
     return StopReason::completed;
 }
 
@@ -85,6 +88,8 @@ TrainConfig toy_train_config() {
 TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainConfig& config,
                   const TrainHooks& hooks) {
     validate(config);
+    require(!hooks.target_on_train || config.evaluate_train,
+            "a target on training accuracy needs the training accuracy evaluated each epoch");
     const size_t dim = task.dim(), n_train = task.train_size();
     std::vector<float> w(param.trainable_count()), grad(w.size()), theta(dim), dtheta(dim);
     param.init_trainable(w.data());
@@ -138,7 +143,7 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
             break;
         }
         result.stop = early_stop(result.epochs, hooks.target_accuracy, config.epochs,
-                                 task.has_accuracy());
+                                 task.has_accuracy(), hooks.target_on_train);
         if (result.stop != StopReason::completed) break;
     }
 

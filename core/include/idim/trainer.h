@@ -59,6 +59,9 @@ struct TrainHooks {
     // Early stop: once test accuracy ≥ target (reached_target), or once the remaining epochs
     // cannot plausibly close the gap (cannot_reach_target); NaN disables both.
     double target_accuracy = std::numeric_limits<double>::quiet_NaN();
+    // Judge the target on training accuracy (memorisation of shuffled labels, as the original's
+    // shuffled-label experiments) instead of test accuracy; needs TrainConfig::evaluate_train.
+    bool target_on_train = false;
 };
 
 // Subspace runs (subspace, sweep, dint): Adam at lr 0.05 with a cosine decay over 15 epochs,
