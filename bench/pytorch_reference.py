@@ -141,6 +141,14 @@ def timing(args):
                         "D": ts.dim(layout), "d": d, "peak_rss_MB": peak_rss_mb()})
         print(f"{name:60s} {ms:9.2f} ms  peak {results[-1]['peak_rss_MB']:.0f} MB", flush=True)
         del step
+    torch.set_num_threads(1)
+    for e in range(10, 25, 2):   # the transform alone, as bench_kernels times it (one thread)
+        x = torch.randn(1 << e)
+        ms, n = time_steps(lambda: ts.fwht(x), args.reps, 0.1)
+        results.append({"name": f"BM_WalshHadamard/{1 << e}", "run_type": "aggregate",
+                        "aggregate_name": "min", "real_time": ms, "time_unit": "ms",
+                        "iterations": n, "bytes_per_second": (4 << e) / (ms * 1e-3)})
+        print(f"fwht 2^{e}: {ms:.3f} ms", flush=True)
     return results
 
 

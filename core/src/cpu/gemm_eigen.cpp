@@ -1,7 +1,15 @@
-// Dense matrix products of the "cpu" backend through Eigen's blocked GEMM (its own OpenMP
-// threads natively, EIGEN_DONT_VECTORIZE scalar code in the browser). Row-major arrays with row
-// strides are mapped without copying; a transposed operand is just Eigen's transposed view.
+// Dense matrix products of the "cpu" backend through Eigen's blocked GEMM (EIGEN_DONT_VECTORIZE
+// scalar code in the browser). Row-major arrays with row strides are mapped without copying; a
+// transposed operand is just Eigen's transposed view. Threads: Eigen itself always runs on one;
+// a large product is cut into independent column (or row) panels of C, one per OpenMP thread.
+// Eigen's own threading synchronises its threads by spinning inside every product, which at the
+// training shapes on a loaded 2-core machine was 10–40× slower than one thread (docs/performance.md).
+#include <algorithm>
 #include <string>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include <Eigen/Core>
 
@@ -30,6 +38,42 @@ void multiply_into(MutableMap& c, float alpha, const Lhs& lhs, const Rhs& rhs, b
         c.noalias() = alpha * (lhs * rhs);
 }
 
+int initial_threads() {  // as before: all cores until set_threads says otherwise
+    Eigen::setNbThreads(1);
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+int gemm_threads = initial_threads();
+constexpr double kMinParallelFlops = 4e6;  // below ≈ 40 µs of work a fork/join does not pay
+
+void gemm_one_thread(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
+                     const float* a, int lda, const float* b, int ldb, float beta, float* c,
+                     int ldc) {
+    MutableMap cm(c, m, n, Eigen::OuterStride<>(ldc));
+    const bool has_product = k > 0 && alpha != 0.0f;  // BLAS convention: alpha = 0 reads no a, b
+    if (beta == 0.0f && !has_product) cm.setZero();   // never 0·c: 0·NaN would keep the NaN
+    if (beta != 0.0f && beta != 1.0f) cm *= beta;
+    if (!has_product) return;
+    const bool ta = trans_a == Transpose::yes, tb = trans_b == Transpose::yes;
+    ConstMap am(a, ta ? k : m, ta ? m : k, Eigen::OuterStride<>(lda));
+    ConstMap bm(b, tb ? n : k, tb ? k : n, Eigen::OuterStride<>(ldb));
+    const bool accumulate = beta != 0.0f;  // otherwise Eigen's assignment overwrites c
+    if (!ta && !tb) multiply_into(cm, alpha, am, bm, accumulate);
+    if (!ta && tb) multiply_into(cm, alpha, am, bm.transpose(), accumulate);
+    if (ta && !tb) multiply_into(cm, alpha, am.transpose(), bm, accumulate);
+    if (ta && tb) multiply_into(cm, alpha, am.transpose(), bm.transpose(), accumulate);
+}
+
+// Panel p of `parts` over `size`, in multiples of 16 (whole SIMD blocks for Eigen's kernels).
+std::pair<int, int> panel(int size, int parts, int p) {
+    const int step = (size / parts + 15) / 16 * 16;
+    const int begin = std::min(size, p * step);
+    return {begin, p + 1 == parts ? size : std::min(size, begin + step)};
+}
+
 }  // namespace
 
 void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha, const float* a,
@@ -41,23 +85,31 @@ void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha
     check_stride("ldb", ldb, tb ? k : n);
     check_stride("ldc", ldc, n);
     if (m == 0 || n == 0) return;
-    MutableMap cm(c, m, n, Eigen::OuterStride<>(ldc));
-    const bool has_product = k > 0 && alpha != 0.0f;  // BLAS convention: alpha = 0 reads no a, b
-    if (beta == 0.0f && !has_product) cm.setZero();   // never 0·c: 0·NaN would keep the NaN
-    if (beta != 0.0f && beta != 1.0f) cm *= beta;
-    if (!has_product) return;
-    ConstMap am(a, ta ? k : m, ta ? m : k, Eigen::OuterStride<>(lda));
-    ConstMap bm(b, tb ? n : k, tb ? k : n, Eigen::OuterStride<>(ldb));
-    const bool accumulate = beta != 0.0f;  // otherwise Eigen's assignment overwrites c
-    if (!ta && !tb) multiply_into(cm, alpha, am, bm, accumulate);
-    if (!ta && tb) multiply_into(cm, alpha, am, bm.transpose(), accumulate);
-    if (ta && !tb) multiply_into(cm, alpha, am.transpose(), bm, accumulate);
-    if (ta && tb) multiply_into(cm, alpha, am.transpose(), bm.transpose(), accumulate);
+    const int threads = std::min(gemm_threads, std::max(m, n) / 16);
+    if (threads <= 1 || 2.0 * m * n * k < kMinParallelFlops)
+        return gemm_one_thread(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    const bool by_columns = n >= m;  // C's panels: op(B)'s columns or op(A)'s rows
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+    for (int p = 0; p < threads; ++p) {
+        auto [lo, hi] = panel(by_columns ? n : m, threads, p);
+        if (lo >= hi) continue;
+        if (by_columns)  // op(B)(:, lo:hi): columns lo.. of B, or rows lo.. of a transposed B
+            gemm_one_thread(trans_a, trans_b, m, hi - lo, k, alpha, a, lda,
+                            tb ? b + size_t(lo) * ldb : b + lo, ldb, beta, c + lo, ldc);
+        else  // op(A)(lo:hi, :): rows lo.. of A, or columns lo.. of a transposed A
+            gemm_one_thread(trans_a, trans_b, hi - lo, n, k, alpha,
+                            ta ? a + lo : a + size_t(lo) * lda, lda, b, ldb, beta,
+                            c + size_t(lo) * ldc, ldc);
+    }
 }
 
 void set_gemm_threads(int n_threads) {
     require(n_threads >= 1, "set_threads: need at least 1 thread, got " + std::to_string(n_threads));
-    Eigen::setNbThreads(n_threads);
+    gemm_threads = n_threads;
+    Eigen::setNbThreads(1);
+#ifdef _OPENMP
+    omp_set_num_threads(n_threads);  // the projections' and kernels' own parallel loops too
+#endif
 }
 
 }  // namespace idim::cpu

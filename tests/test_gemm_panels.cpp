@@ -1,0 +1,56 @@
+// The threaded cpu gemm cuts C into column or row panels, one per thread: every transpose, both
+// cut directions, padded strides and each kind of beta must match the reference, and the padding
+// between rows of C must stay untouched.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "backend_ops_helpers.h"
+
+namespace idim::testing {
+namespace {
+
+void check_panels(Transpose ta, Transpose tb, int m, int n, int k, float beta, unsigned seed) {
+    const bool at = ta == Transpose::yes, bt = tb == Transpose::yes;
+    const int lda = (at ? m : k) + 3, ldb = (bt ? k : n) + 1, ldc = n + 5;
+    auto a = random_vector(size_t(at ? k : m) * lda, seed);
+    auto b = random_vector(size_t(bt ? n : k) * ldb, seed + 1);
+    auto c0 = random_vector(size_t(m) * ldc, seed + 2);
+    auto got = c0, want = c0;
+    fast().set_threads(2);
+    fast().gemm(ta, tb, m, n, k, 0.5f, a.data(), lda, b.data(), ldb, beta, got.data(), ldc);
+    fast().set_threads(1);
+    ref().gemm(ta, tb, m, n, k, 0.5f, a.data(), lda, b.data(), ldb, beta, want.data(), ldc);
+    std::vector<float> abs_a(a.size()), abs_b(b.size()), abs_ab(size_t(m) * ldc, 0.0f);
+    for (size_t i = 0; i < a.size(); ++i) abs_a[i] = std::abs(a[i]);
+    for (size_t i = 0; i < b.size(); ++i) abs_b[i] = std::abs(b[i]);
+    ref().gemm(ta, tb, m, n, k, 1.0f, abs_a.data(), lda, abs_b.data(), ldb, 0.0f, abs_ab.data(), ldc);
+    for (int i = 0; i < m; ++i)
+        for (int j = 0; j < ldc; ++j) {
+            const size_t at_ij = size_t(i) * ldc + j;
+            if (j >= n) {  // padding: untouched, bit for bit
+                ASSERT_EQ(got[at_ij], c0[at_ij]) << "padding at " << i << "," << j;
+                continue;
+            }
+            // Both sides round k products and sums in some order: |error| ≤ 2(k+1)u·Σ|a||b|·α
+            // plus the rounding of β·c and of the result.
+            const double bound = 2 * (k + 1) * unit_roundoff * 0.5 * abs_ab[at_ij] +
+                                 2 * unit_roundoff * std::abs(beta * c0[at_ij]) +
+                                 unit_roundoff * std::abs(want[at_ij]);
+            ASSERT_LE(std::abs(double(got[at_ij]) - want[at_ij]), bound)
+                << "ta=" << at << " tb=" << bt << " m=" << m << " n=" << n << " at " << i << "," << j;
+        }
+}
+
+TEST(GemmPanels, TwoThreadsMatchReferenceForEveryTransposeAndCut) {
+    // n ≥ m cuts columns, m > n cuts rows; 100 and 201 are not multiples of the 16-wide panels.
+    const int shapes[][3] = {{100, 201, 150}, {201, 100, 150}, {128, 784, 200}, {784, 200, 128}};
+    unsigned seed = 1;
+    for (auto [m, n, k] : shapes)
+        for (Transpose ta : {Transpose::no, Transpose::yes})
+            for (Transpose tb : {Transpose::no, Transpose::yes})
+                for (float beta : {0.0f, 1.0f, -0.5f}) check_panels(ta, tb, m, n, k, beta, seed += 3);
+}
+
+}  // namespace
+}  // namespace idim::testing
