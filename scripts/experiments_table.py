@@ -47,7 +47,9 @@ def row(name, doc, seconds):
     if cfg["data"].get("shuffle_pixels") is not None:
         data += ", pixels permuted"
     if cfg["data"].get("shuffle_labels"):
-        data += f", labels shuffled ({cfg['data']['train_size'] or 'all'} train)"
+        data += ", labels shuffled"
+    if cfg["data"].get("train_size"):
+        data += f" ({cfg['data']['train_size']:,} train)"
     metric = cfg.get("metric", "test")
     return "| " + " | ".join([
         name, model, data, f"{doc['D']:,}", doc["projection"], metric,
