@@ -27,7 +27,7 @@ gb() {  # gb NAME FILTER [more flags]: one Google Benchmark program into $OUT/NA
     --benchmark_report_aggregates_only=true --benchmark_format=json "$@" > "$OUT/$file.json"
 }
 SUB='.*'
-[ "${QUICK:-0}" = 1 ] && SUB='^BM_SubspaceStep/(full|fastfood|sparse|dense|dense_tiled)/'
+[ "${QUICK:-0}" = 1 ] && SUB='^BM_SubspaceStep/(full|fastfood|sparse|dense|dense_tiled)/d:(0|100|750)/'
 gb bench_training training '.*'
 gb bench_kernels kernels 'WalshHadamard|Memcpy'
 gb bench_projection projection 'BM_(Dense|DenseTiled|Sparse|Fastfood)/' --benchmark_repetitions=3
@@ -55,7 +55,8 @@ IDIM=build/release/native/idim
 if [ -x "$IDIM" ] && [ "${QUICK:-0}" != 1 ]; then
   echo "== $IDIM dint --model fc --data mnist" >&2
   start=$(date +%s.%N)
-  "$IDIM" dint --model fc --data mnist > "$OUT/dint.txt" 2>&1 || echo "(dint failed)" >> "$OUT/dint.txt"
+  timeout 900 "$IDIM" dint --model fc --data mnist > "$OUT/dint.txt" 2>&1 \
+    || echo "(dint failed or ran past 900 s)" >> "$OUT/dint.txt"
   echo "$(echo "$(date +%s.%N) - $start" | bc) s wall, $(grep -m1 -i 'd_int90' "$OUT/dint.txt" || true)" \
     > "$OUT/dint_seconds.txt"
 else

@@ -1,7 +1,8 @@
 // Fastfood (Le, Sarlós & Smola 2013) as the original uses it: ONE transform for the whole network.
 // L = 2^⌈log₂ D⌉; P·x = first D entries of H·G·Π·H·B·[x; 0] / √(L·ΣG²·D/L), with B random ±1,
 // H the unnormalised Walsh–Hadamard transform, Π a random permutation of L and G i.i.d. N(0, 1).
-// O(L) memory and two transforms per call; the scale is folded into G.
+// O(L) memory and two transforms per call; the scale is folded into G. Expand's first transform
+// acts on [x; 0] and costs only one of length 2^⌈log₂ d⌉ (see expand), bit for bit the same.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -22,7 +23,8 @@ class FastfoodProjection final : public Projection {
 public:
     explicit FastfoodProjection(const ProjectionSpec& spec)
         : dim_full_(spec.dim_full), dim_sub_(spec.dim_sub), length_(power_of_two_at_least(dim_full_)),
-          sign_(dim_sub_), permutation_(length_), gauss_(length_), work_(length_), mixed_(length_) {
+          short_(power_of_two_at_least(dim_sub_)), sign_(dim_sub_), permutation_(length_),
+          gauss_(length_), work_(length_), mixed_(length_), canonical_(short_) {
         CounterRng signs(spec.seed, Stream::fastfood_signs);
         for (size_t k = 0; k < dim_sub_; ++k) sign_[k] = signs.bits(k)[0] & 1 ? -1.0f : 1.0f;
         random_permutation(CounterRng(spec.seed, Stream::fastfood_permutation), uint32_t(length_),
@@ -42,35 +44,56 @@ public:
     size_t dim_full() const override { return dim_full_; }
     size_t dim_sub() const override { return dim_sub_; }
     size_t memory_bytes() const override {
-        return (sign_.size() + gauss_.size() + work_.size() + mixed_.size()) * sizeof(float) +
+        return (sign_.size() + gauss_.size() + work_.size() + mixed_.size() + canonical_.size()) *
+                   sizeof(float) +
                permutation_.size() * sizeof(uint32_t);
     }
 
     // y = E·H·G·Π·H·B·Z·x + βy (Z pads with zeros, E keeps the first D entries)
+    // H_L·[v; 0] with v of length S = 2^⌈log₂ d⌉: the butterflies of strides < S give a = H_S·v in
+    // the first S entries and leave the other blocks of S at +0; those of strides ≥ S then copy a
+    // into every block, as a + 0 (−0 becomes +0) except into the last, which gets a itself. So
+    // block k of H·B·Z·x is a + 0 for k < L/S − 1, and a for the last block.
     void expand(Backend& be, const float* x, float beta, float* y) override {
         for (size_t k = 0; k < dim_sub_; ++k) work_[k] = sign_[k] * x[k];
-        std::fill(work_.begin() + dim_sub_, work_.end(), 0.0f);
-        be.walsh_hadamard(length_, work_.data());
-        for (size_t k = 0; k < length_; ++k) mixed_[k] = gauss_[k] * work_[permutation_[k]];
+        std::fill(work_.begin() + dim_sub_, work_.begin() + short_, 0.0f);
+        be.walsh_hadamard(short_, work_.data());
+        const float* a = work_.data();
+        for (size_t k = 0; k < short_; ++k) canonical_[k] = a[k] + 0.0f;
+        const uint32_t mask = uint32_t(short_ - 1), last_block = uint32_t(length_ - short_);
+        for (size_t k = 0; k < length_; ++k) {
+            const uint32_t from = permutation_[k];
+            mixed_[k] = gauss_[k] * (from >= last_block ? a[from & mask] : canonical_[from & mask]);
+        }
         be.walsh_hadamard(length_, mixed_.data());
         be.axpby(dim_full_, 1.0f, mixed_.data(), beta, y);
     }
-    // x = Zᵀ·B·H·Πᵀ·G·H·Eᵀ·y (H, B and G are symmetric)
+    // x = Zᵀ·B·H·Πᵀ·G·H·Eᵀ·y (H, B and G are symmetric). Only the first d entries of the last
+    // transform are kept: its butterflies of strides < S run block by block, and of those of
+    // strides ≥ S only the sums that reach the first block (row i += row i + h, i a multiple of
+    // 2h, over the first d columns) — the same additions in the same order as the whole network.
     void contract(Backend& be, const float* y, float* x) override {
         std::copy(y, y + dim_full_, work_.begin());
         std::fill(work_.begin() + dim_full_, work_.end(), 0.0f);
         be.walsh_hadamard(length_, work_.data());
         for (size_t k = 0; k < length_; ++k) mixed_[permutation_[k]] = gauss_[k] * work_[k];
-        be.walsh_hadamard(length_, mixed_.data());
+        for (size_t b = 0; b < length_; b += short_) be.walsh_hadamard(short_, mixed_.data() + b);
+        for (size_t h = short_; h < length_; h *= 2)
+            for (size_t i = 0; i < length_; i += 2 * h) {
+                float* row = mixed_.data() + i;
+                const float* partner = row + h;
+                for (size_t k = 0; k < dim_sub_; ++k) row[k] = row[k] + partner[k];
+            }
         for (size_t k = 0; k < dim_sub_; ++k) x[k] = sign_[k] * mixed_[k];
     }
 
 private:
-    size_t dim_full_, dim_sub_, length_;
+    size_t dim_full_, dim_sub_, length_, short_;   // short_: 2^⌈log₂ d⌉
     std::vector<float> sign_;               // B (only the first d act on a padded x)
     std::vector<uint32_t> permutation_;     // (Π·v)_k = v[permutation_[k]]
     std::vector<float> gauss_;              // G, times the column scale
     std::vector<float> work_, mixed_;       // L floats each, reused by every call
+    std::vector<float> canonical_;          // expand: H_S·B·x + 0 (S floats)
 };
 
 }  // namespace

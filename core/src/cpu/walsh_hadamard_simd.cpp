@@ -140,17 +140,28 @@ void walsh_hadamard(size_t n, float* x) {
     if (n < lanes) return scalar_transform(n, x);
     static const LaneSigns signs;
     const size_t block = n < block_floats ? n : block_floats;
-    for (size_t start = 0; start < n; start += block)  // pass 1: strides 1 … block/2, in place
-        row_stages(x + start, lanes, x + start, lanes, x + start, block / lanes, lanes, true, signs);
+    const long n_blocks = long(n / block);
+    // Blocks (pass 1) and panels (pass 2) are independent: one share per OpenMP thread, with the
+    // same operations on every element, so the result does not depend on the thread count.
+#pragma omp parallel for schedule(static) if (n_blocks >= 8)
+    for (long b = 0; b < n_blocks; ++b)  // pass 1: strides 1 … block/2, in place
+        row_stages(x + b * block, lanes, x + b * block, lanes, x + b * block, block / lanes, lanes,
+                   true, signs);
     if (block == n) return;
     // pass 2: strides block … n/2, i.e. the rows of x seen as (n/block, block), a panel of
     // columns at a time. Rows lie 32 KiB apart, in the same few cache sets, so the sweeps between
     // the first (reading x) and the last (writing x) run on a dense copy of the panel.
     const size_t rows = n / block;
     const size_t width = std::clamp(panel_budget / rows, size_t(16), block);  // ≥ one cache line
-    std::vector<float> panel(rows * width);
-    for (size_t j0 = 0; j0 < block; j0 += width)
-        row_stages(x + j0, block, x + j0, block, panel.data(), rows, width, false, signs);
+    const long n_panels = long(block / width);
+#pragma omp parallel if (n_blocks >= 8)
+    {
+        std::vector<float> panel(rows * width);
+#pragma omp for schedule(static)
+        for (long p = 0; p < n_panels; ++p)
+            row_stages(x + p * width, block, x + p * width, block, panel.data(), rows, width,
+                       false, signs);
+    }
 }
 
 }  // namespace idim::cpu
