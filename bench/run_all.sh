@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole performance comparison in one go: builds the benchmarks (Release, this machine's CPU),
 # runs idim's benches and the PyTorch reference side by side, the WebAssembly step in Node (if the
-# module is built) and `idim dint` (if build/release/native/idim exists), then prints ONE table
+# module is built) and `idim dint` (build/release/native/idim, else $BUILD's), then prints ONE table
 # (bench/make_table.py) with the ratios. Results (JSON) stay in $OUT (default build/bench-results).
 # Needs scripts/setup_bench.sh once. QUICK=1 skips the scaling sweeps and the accuracy runs.
 set -euo pipefail
@@ -52,6 +52,7 @@ if [ "${QUICK:-0}" != 1 ]; then
 fi
 
 IDIM=build/release/native/idim
+[ -x "$IDIM" ] || IDIM=$BUILD/native/idim      # the CLI of this build, when it has one
 if [ -x "$IDIM" ] && [ "${QUICK:-0}" != 1 ]; then
   echo "== $IDIM dint --model fc --data mnist" >&2
   start=$(date +%s.%N)
