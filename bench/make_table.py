@@ -19,15 +19,19 @@ def load(folder, name):
         doc = json.loads(text)
     except json.JSONDecodeError:
         return {}
-    rows = {}
+    rows, rank = {}, {}
     for b in doc.get("benchmarks", []):
-        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "min":
+        # the min aggregate where the bench computes one, else the median; single runs as they are
+        agg = b.get("aggregate_name") if b.get("run_type") == "aggregate" else "run"
+        if agg not in ("min", "median", "run"):
             continue
-        key = b["name"].replace("/real_time", "").removesuffix("_min")
-        if b.get("run_type") == "iteration" and key in rows:   # several runs: keep the fastest
-            if ms(b) >= ms(rows[key]):
-                continue
-        rows[key] = b
+        key = b["name"].replace("/real_time", "")
+        for suffix in ("_min", "_median"):
+            key = key.removesuffix(suffix)
+        r = {"min": 0, "median": 1, "run": 2}[agg]
+        if key in rows and (rank[key], ms(rows[key])) <= (r, ms(b)):
+            continue
+        rows[key], rank[key] = b, r
     return rows
 
 

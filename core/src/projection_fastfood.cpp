@@ -69,16 +69,17 @@ public:
         be.axpby(dim_full_, 1.0f, mixed_.data(), beta, y);
     }
     // x = Zᵀ·B·H·Πᵀ·G·H·Eᵀ·y (H, B and G are symmetric). Only the first d entries of the last
-    // transform are kept: its butterflies of strides < S run block by block, and of those of
-    // strides ≥ S only the sums that reach the first block (row i += row i + h, i a multiple of
+    // transform are kept: its butterflies of strides < s run block by block (s ≥ S), and of those of
+    // strides ≥ s only the sums that reach the first block (row i += row i + h, i a multiple of
     // 2h, over the first d columns) — the same additions in the same order as the whole network.
     void contract(Backend& be, const float* y, float* x) override {
         std::copy(y, y + dim_full_, work_.begin());
         std::fill(work_.begin() + dim_full_, work_.end(), 0.0f);
         be.walsh_hadamard(length_, work_.data());
         for (size_t k = 0; k < length_; ++k) mixed_[permutation_[k]] = gauss_[k] * work_[k];
-        for (size_t b = 0; b < length_; b += short_) be.walsh_hadamard(short_, mixed_.data() + b);
-        for (size_t h = short_; h < length_; h *= 2)
+        const size_t s = std::max(short_, std::min<size_t>(length_, 1024));  // ≥ d; few calls
+        for (size_t b = 0; b < length_; b += s) be.walsh_hadamard(s, mixed_.data() + b);
+        for (size_t h = s; h < length_; h *= 2)
             for (size_t i = 0; i < length_; i += 2 * h) {
                 float* row = mixed_.data() + i;
                 const float* partner = row + h;

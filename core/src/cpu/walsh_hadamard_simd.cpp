@@ -135,18 +135,24 @@ void scalar_transform(size_t n, float* x) {  // n below one SIMD width
 }  // namespace
 
 void walsh_hadamard(size_t n, float* x) {
-    require(n >= 1 && (n & (n - 1)) == 0,
-            "walsh_hadamard: length " + std::to_string(n) + " is not a power of two");
+    if (n == 0 || (n & (n - 1)) != 0)  // the message is built only on failure: Fastfood calls
+        throw Error("walsh_hadamard: length " + std::to_string(n) + " is not a power of two");
     if (n < lanes) return scalar_transform(n, x);
     static const LaneSigns signs;
     const size_t block = n < block_floats ? n : block_floats;
     const long n_blocks = long(n / block);
     // Blocks (pass 1) and panels (pass 2) are independent: one share per OpenMP thread, with the
     // same operations on every element, so the result does not depend on the thread count.
-#pragma omp parallel for schedule(static) if (n_blocks >= 8)
-    for (long b = 0; b < n_blocks; ++b)  // pass 1: strides 1 … block/2, in place
+    const auto pass1 = [&](long b) {  // strides 1 … block/2, in place
         row_stages(x + b * block, lanes, x + b * block, lanes, x + b * block, block / lanes, lanes,
                    true, signs);
+    };
+    if (n_blocks < 8) {  // no parallel region at all: Fastfood calls short transforms by the hundred
+        for (long b = 0; b < n_blocks; ++b) pass1(b);
+    } else {
+#pragma omp parallel for schedule(static)
+        for (long b = 0; b < n_blocks; ++b) pass1(b);
+    }
     if (block == n) return;
     // pass 2: strides block … n/2, i.e. the rows of x seen as (n/block, block), a panel of
     // columns at a time. Rows lie 32 KiB apart, in the same few cache sets, so the sweeps between
@@ -154,7 +160,7 @@ void walsh_hadamard(size_t n, float* x) {
     const size_t rows = n / block;
     const size_t width = std::clamp(panel_budget / rows, size_t(16), block);  // ≥ one cache line
     const long n_panels = long(block / width);
-#pragma omp parallel if (n_blocks >= 8)
+#pragma omp parallel
     {
         std::vector<float> panel(rows * width);
 #pragma omp for schedule(static)
