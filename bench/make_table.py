@@ -4,6 +4,7 @@ Benchmark --benchmark_format=json from idim's benches, the same format from pyto
 and bench_wasm.mjs). Times are the minimum over repetitions; ratios pair rows of the same name.
 Usage: make_table.py RESULTS_DIR  (prints Markdown)"""
 import json
+import re
 import os
 import statistics
 import sys
@@ -25,7 +26,7 @@ def load(folder, name):
         agg = b.get("aggregate_name") if b.get("run_type") == "aggregate" else "run"
         if agg not in ("min", "median", "run"):
             continue
-        key = b["name"].replace("/real_time", "")
+        key = re.sub(r"/(iterations|repeats):\d+", "", b["name"].replace("/real_time", ""))
         for suffix in ("_min", "_median"):
             key = key.removesuffix(suffix)
         r = {"min": 0, "median": 1, "run": 2}[agg]
@@ -62,7 +63,8 @@ def main(folder):
     out = []
     peak = {t: 2 * 1024 ** 3 / (ms(tr[f"BM_PeakGemm/threads:{t}"]) * 1e-3) / 1e9
             for t in (1, 2) if f"BM_PeakGemm/threads:{t}" in tr}
-    copy = {int(k.split("/")[1]): v["bytes_per_second"] / 1e9 for k, v in ker.items()
+    # GB/s from the real time (the benches' own bytes_per_second counts CPU time)
+    copy = {int(k.split("/")[1]): 4 * int(k.split("/")[1]) / (ms(v) * 1e6) for k, v in ker.items()
             if k.startswith("BM_Memcpy/")}
     out.append(f"Peak matrix product (Eigen 1024³): {fmt(peak.get(1))} GFLOP/s on 1 thread, "
                f"{fmt(peak.get(2))} on 2. Copy bandwidth (memcpy 64 MiB): "
@@ -125,7 +127,7 @@ def main(folder):
     for k in sorted((k for k in ker if k.startswith("BM_WalshHadamard/")),
                     key=lambda k: int(k.split("/")[1])):
         n = int(k.split("/")[1])
-        gbs = ker[k]["bytes_per_second"] / 1e9
+        gbs = 4 * n / (ms(ker[k]) * 1e6)
         p = pt.get(k)
         rows.append([f"2^{n.bit_length() - 1}", fmt(ms(ker[k]), 3), fmt(gbs), fmt(copy.get(n)),
                      f"{100 * gbs / copy[n]:.0f}%" if n in copy else "—",

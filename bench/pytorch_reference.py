@@ -58,8 +58,9 @@ class Step:
         return self.w if self.proj is None else self.theta0 + self.proj(self.w)
 
     def step(self):
-        if self.next + BATCH > len(self.order):
+        if self.next + BATCH > len(self.order):   # a new epoch: a new order, as idim's trainer
             self.next = 0
+            self.order = self.order[torch.randperm(len(self.order))]
         idx = self.order[self.next:self.next + BATCH]
         self.next += BATCH
         self.opt.zero_grad(set_to_none=True)
@@ -176,9 +177,7 @@ def accuracy(args):
         for seed in range(args.seeds):
             step = Step(ts.fc_layout(), kind, d, xs, ys, seed=seed)
             steps = args.epochs * math.ceil(len(ys) / BATCH)
-            for _ in range(steps):   # the trainer reshuffles every epoch; here the order cycles
-                if step.next == 0:
-                    step.order = step.order[torch.randperm(len(step.order))]
+            for _ in range(steps):
                 step.step()
             acc = step.accuracy(xt, yt)
             results.append({"name": f"accuracy/{kind}/d:{d}/seed:{seed}", "kind": kind, "d": d,
