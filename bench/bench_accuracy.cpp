@@ -44,8 +44,12 @@ void BM_Accuracy(benchmark::State& state, const std::string& kind) {
         spec.groups = model->param_groups();
         auto task = classification_task(std::move(model), mnist());
         auto param = subspace_parametrization(theta0, make_projection(be, spec));
-        TrainConfig config;
+        TrainConfig config;   // the PyTorch reference's settings, not the trainer's defaults
         config.epochs = kEpochs;
+        config.batch = 128;
+        config.optimizer.kind = "adam";
+        config.optimizer.lr = 1e-3;
+        config.optimizer.schedule = "constant";
         config.seed = seed;
         config.evaluate_train = false;
         result = train(be, *task, *param, config);
