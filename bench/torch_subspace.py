@@ -1,6 +1,6 @@
 """The algorithms idim runs, written in PyTorch for bench/pytorch_reference.py: FC and LeNet over
 one flat parameter vector θ (idim's layout: each layer's kernel (in, out) row-major, then its bias),
-He-normal θ0, and the projections as /work/shared/METHOD.md defines them — dense with columns
+He-normal θ0, and the projections as docs/method.md defines them — dense with columns
 normalised over the whole network (stored, or regenerated tile by tile), sparse with per-layer
 density 1/√n, and one Fastfood transform over the whole network. Random numbers come from torch,
 so P differs from idim's bit for bit but not in distribution."""
