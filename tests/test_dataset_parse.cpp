@@ -2,6 +2,8 @@
 // npm split, and one test per kind of bad input (each must throw idim::Error naming the fault).
 #include <gtest/gtest.h>
 
+#include "expect_error.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 
 namespace idim {
 namespace {
+using idim::testing::expect_error;
 
 void put_be32(std::vector<uint8_t>& b, uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) b.push_back(uint8_t(v >> shift));
@@ -31,18 +34,6 @@ std::vector<uint8_t> idx_labels(std::vector<uint8_t> labels) {
     return b;
 }
 
-// Runs f, expects idim::Error, and checks that its message holds every one of `parts`.
-template <class F>
-void expect_error(F f, std::vector<std::string> parts) {
-    try {
-        f();
-        ADD_FAILURE() << "no idim::Error thrown";
-    } catch (const Error& e) {
-        for (const auto& part : parts)
-            EXPECT_NE(std::string(e.what()).find(part), std::string::npos)
-                << "message \"" << e.what() << "\" lacks \"" << part << "\"";
-    }
-}
 
 std::string digits_json(size_t n_digits, float value) {
     std::string s = "{\"data\":[";
