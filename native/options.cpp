@@ -65,6 +65,10 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
     app.add_option("--metric", o.metric, "Accuracy judged against the threshold: test | train "
                                          "(train: memorisation, for shuffled labels)")
         ->capture_default_str();
+    app.add_option("--give-up-from", o.give_up_from,
+                   "Stop a run that cannot reach the threshold at its recent rate from this epoch "
+                   "on (0: never; memorisation starts flat)")
+        ->capture_default_str();
 }
 
 void add_output_options(CLI::App& app, CommonOptions& o, bool with_plots) {
@@ -117,6 +121,7 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
     require(o.metric == "test" || o.metric == "train",
             "unknown --metric '" + o.metric + "' (known: test, train)");
     if (o.metric == "train") o.train.evaluate_train = true;
+    require(o.give_up_from >= 0, "--give-up-from must not be negative (0 turns the rule off)");
 }
 
 void finalise_projection(const CLI::App& app, const CommonOptions& common, SubspaceOptions& o) {

@@ -28,6 +28,7 @@ struct CommonOptions {
     // The accuracy that d_int and sweeps judge: "test", or "train" for memorisation (shuffled
     // labels), as the original's shuffled-label experiments did.
     std::string metric = "test";
+    int give_up_from = TrainHooks{}.give_up_from_epoch;   // see TrainHooks
 };
 
 struct SubspaceOptions {

@@ -42,6 +42,7 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
     Json config = {
         {"command", command},
         {"metric", o.metric},
+        {"give_up_from", o.give_up_from},
         {"model", {{"name", is_toy(o.data) ? "toy" : o.model.name}, {"widths", o.model.widths}}},
         {"data", data},
         {"train",

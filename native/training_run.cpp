@@ -63,6 +63,7 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     TrainHooks hooks;
     hooks.target_accuracy = ctx.target_accuracy;
     hooks.target_on_train = ctx.options.metric == "train";
+    hooks.give_up_from_epoch = ctx.options.give_up_from;
     const bool graded = task->has_accuracy();
     const int epochs = config.epochs;
     double last_accuracy = NAN;

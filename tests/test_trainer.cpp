@@ -90,6 +90,25 @@ TEST(Trainer, StopsWhenTheTargetIsOutOfReach) {
     EXPECT_LT(r.epochs.size(), 50u);
 }
 
+TEST(Trainer, GivesUpNoEarlierThanAskedAndNeverWhenTurnedOff) {
+    Training s = full_setup();
+    TrainConfig c;
+    c.epochs = 12;
+    c.batch = 32;
+    TrainHooks hooks;
+    hooks.target_accuracy = 1.01;
+    hooks.give_up_from_epoch = 8;
+    TrainResult late = train(default_backend(), *s.task, *s.param, c, hooks);
+    EXPECT_EQ(late.stop, StopReason::cannot_reach_target);
+    EXPECT_EQ(late.epochs.size(), 8u);
+    hooks.give_up_from_epoch = 0;
+    TrainResult never = train(default_backend(), *s.task, *s.param, c, hooks);
+    EXPECT_EQ(never.stop, StopReason::completed);
+    EXPECT_EQ(never.epochs.size(), 12u);
+    hooks.give_up_from_epoch = -1;
+    EXPECT_THROW(train(default_backend(), *s.task, *s.param, c, hooks), Error);
+}
+
 TEST(Trainer, ImpossibleSettingsAreRefusedBeforeWork) {
     Training s = full_setup();
     TrainConfig c;

@@ -32,22 +32,25 @@ std::vector<uint32_t> epoch_order(uint64_t seed, int epoch, size_t n) {
 }
 
 // Once the target is passed, or once even the recent rate of improvement, kept up for every
-// remaining epoch, would not reach it (checked from the third epoch on, so a slow start is
-// not cut off). A pass/fail measure (the toy task) has no rate, so only the first rule applies.
-StopReason early_stop(const std::vector<EpochRecord>& epochs, double target, int total,
-                      bool graded, bool on_train) {
-    if (std::isnan(target)) return StopReason::completed;
-    auto accuracy = [on_train](const EpochRecord& r) {
+// remaining epoch, would not reach it (checked from hooks.give_up_from_epoch on, at least the
+// third, so a slow start is not cut off). A pass/fail measure (the toy task) has no rate, so
+// only the first rule applies.
+StopReason early_stop(const std::vector<EpochRecord>& epochs, const TrainHooks& hooks, int total,
+                      bool graded) {
+    if (std::isnan(hooks.target_accuracy)) return StopReason::completed;
+    auto accuracy = [on_train = hooks.target_on_train](const EpochRecord& r) {
         return on_train ? r.train_accuracy : r.test_accuracy;
     };
     size_t e = epochs.size();
     double last = accuracy(epochs.back());
-    if (last >= target) return StopReason::reached_target;
-    if (!graded || e < 3 || int(e) >= total) return StopReason::completed;
+    if (last >= hooks.target_accuracy) return StopReason::reached_target;
+    int from = hooks.give_up_from_epoch;
+    if (!graded || from == 0 || int(e) < std::max(from, 3) || int(e) >= total)
+        return StopReason::completed;
     double gain_last = last - accuracy(epochs[e - 2]);
     double gain_mean = (last - accuracy(epochs[e - 3])) / 2;
     double rate = std::max({gain_last, gain_mean, 0.0});
-    if (last + rate * (total - int(e)) < target) return StopReason::cannot_reach_target;
+    if (last + rate * (total - int(e)) < hooks.target_accuracy) return StopReason::cannot_reach_target;
     return StopReason::completed;
 }
 
@@ -90,6 +93,7 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
     validate(config);
     require(!hooks.target_on_train || config.evaluate_train,
             "a target on training accuracy needs the training accuracy evaluated each epoch");
+    require(hooks.give_up_from_epoch >= 0, "the give-up epoch must not be negative");
     const size_t dim = task.dim(), n_train = task.train_size();
     std::vector<float> w(param.trainable_count()), grad(w.size()), theta(dim), dtheta(dim);
     param.init_trainable(w.data());
@@ -142,8 +146,7 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
             result.stop = StopReason::cancelled;
             break;
         }
-        result.stop = early_stop(result.epochs, hooks.target_accuracy, config.epochs,
-                                 task.has_accuracy(), hooks.target_on_train);
+        result.stop = early_stop(result.epochs, hooks, config.epochs, task.has_accuracy());
         if (result.stop != StopReason::completed) break;
     }
 

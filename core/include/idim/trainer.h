@@ -62,6 +62,9 @@ struct TrainHooks {
     // Judge the target on training accuracy (memorisation of shuffled labels, as the original's
     // shuffled-label experiments) instead of test accuracy; needs TrainConfig::evaluate_train.
     bool target_on_train = false;
+    // The cannot-reach rule applies from this epoch on (0: never give a run up). Memorising
+    // shuffled labels starts flat for many epochs and then climbs, so those runs need it off.
+    int give_up_from_epoch = 3;
 };
 
 // Subspace runs (subspace, sweep, dint): Adam at lr 0.05 with a cosine decay over 15 epochs,
