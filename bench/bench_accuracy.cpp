@@ -51,7 +51,7 @@ void BM_Accuracy(benchmark::State& state, const std::string& kind) {
         config.optimizer.lr = 1e-3;
         config.optimizer.schedule = "constant";
         config.seed = seed;
-        config.evaluate_train = false;
+        config.evaluate_train = TrainEval::never;
         result = train(be, *task, *param, config);
     }
     state.counters["test_accuracy"] = result.test_accuracy;

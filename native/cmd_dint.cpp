@@ -43,6 +43,7 @@ double train_baseline(const Problem& problem, const CommonOptions& subspace_opti
     o.train = TrainConfig{};
     o.train.seed = subspace_options.train.seed;
     o.train.weight_decay = subspace_options.train.weight_decay;
+    o.train.evaluate_train = subspace_options.train.evaluate_train;
     RunContext ctx{problem, o, nullptr};
     RunList list;
     for (int k = 0; k < s.baseline_seeds; ++k) list.push_back({0, o.train.seed + k});
@@ -154,6 +155,7 @@ Command add_dint_command(CLI::App& root) {
     CLI::App* app = root.add_subcommand("dint", "Find d_int90: the smallest d reaching 90% of the baseline");
     auto o = std::make_shared<CommonOptions>();
     o->train = subspace_train_config();   // before the flags, so --help shows these defaults
+    o->train.evaluate_train = TrainEval::last_epoch;   // reported, not judged (--metric train: each epoch)
     auto sub = std::make_shared<SubspaceOptions>();
     auto s = std::make_shared<DintOptions>();
     add_common_options(*app, *o, true);

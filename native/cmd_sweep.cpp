@@ -86,6 +86,7 @@ Command add_sweep_command(CLI::App& root) {
     CLI::App* app = root.add_subcommand("sweep", "Subspace runs over a list of d, K seeds each");
     auto o = std::make_shared<CommonOptions>();
     o->train = subspace_train_config();   // before the flags, so --help shows these defaults
+    o->train.evaluate_train = TrainEval::last_epoch;   // reported, not judged (--metric train: each epoch)
     auto sub = std::make_shared<SubspaceOptions>();
     auto s = std::make_shared<SweepOptions>();
     add_common_options(*app, *o, true);

@@ -112,7 +112,7 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
         if (!given(app, "--lr")) opt.lr = toy.optimizer.lr;
         if (!given(app, "--momentum")) opt.momentum = toy.optimizer.momentum;
         if (!given(app, "--schedule")) opt.schedule = toy.optimizer.schedule;
-        o.train.evaluate_train = false;   // the toy's train and test loss are the same
+        o.train.evaluate_train = TrainEval::never;   // the toy's train and test loss are the same
     }
     require(o.train.epochs >= 1, "--epochs must be at least 1, got " + std::to_string(o.train.epochs));
     require(o.train.batch >= 1, "--batch must be at least 1, got " + std::to_string(o.train.batch));
@@ -120,7 +120,7 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
     require(o.train.weight_decay >= 0, "--weight-decay must not be negative");
     require(o.metric == "test" || o.metric == "train",
             "unknown --metric '" + o.metric + "' (known: test, train)");
-    if (o.metric == "train") o.train.evaluate_train = true;
+    if (o.metric == "train") o.train.evaluate_train = TrainEval::every_epoch;
     require(o.give_up_from >= 0, "--give-up-from must not be negative (0 turns the rule off)");
 }
 

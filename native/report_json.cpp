@@ -47,7 +47,7 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
         {"data", data},
         {"train",
          {{"epochs", t.epochs}, {"batch", t.batch}, {"seed", t.seed},
-          {"weight_decay", t.weight_decay}, {"evaluate_train", t.evaluate_train}}},
+          {"weight_decay", t.weight_decay}, {"evaluate_train", to_string(t.evaluate_train)}}},
         {"optimizer",
          {{"kind", opt.kind}, {"lr", opt.lr}, {"momentum", opt.momentum}, {"beta1", opt.beta1},
           {"beta2", opt.beta2}, {"epsilon", opt.epsilon}, {"schedule", opt.schedule},

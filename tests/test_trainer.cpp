@@ -109,6 +109,22 @@ TEST(Trainer, GivesUpNoEarlierThanAskedAndNeverWhenTurnedOff) {
     EXPECT_THROW(train(default_backend(), *s.task, *s.param, c, hooks), Error);
 }
 
+TEST(Trainer, TrainingAccuracyOfTheLastEpochOnlyIsThatOfEveryEpochRun) {
+    TrainConfig c;
+    c.epochs = 4;
+    c.batch = 32;
+    Training each = full_setup();
+    TrainResult every = train(default_backend(), *each.task, *each.param, c);
+    c.evaluate_train = TrainEval::last_epoch;
+    Training last = full_setup();
+    TrainResult at_end = train(default_backend(), *last.task, *last.param, c);
+    ASSERT_EQ(at_end.epochs.size(), 4u);
+    for (int e = 0; e < 3; ++e) EXPECT_TRUE(std::isnan(at_end.epochs[e].train_accuracy));
+    EXPECT_EQ(at_end.epochs.back().train_accuracy, every.epochs.back().train_accuracy);
+    EXPECT_EQ(at_end.train_accuracy, every.train_accuracy);
+    EXPECT_GT(at_end.train_accuracy, 0.9);
+}
+
 TEST(Trainer, ImpossibleSettingsAreRefusedBeforeWork) {
     Training s = full_setup();
     TrainConfig c;
@@ -155,7 +171,7 @@ TEST(Trainer, TargetOnTrainingAccuracyJudgesTheTrainingSet) {
     TrainResult r = train(default_backend(), *s.task, *s.param, c, hooks);
     EXPECT_EQ(r.stop, StopReason::reached_target);
     EXPECT_GE(r.train_accuracy, 0.9);
-    c.evaluate_train = false;   // nothing to judge then: refused before work
+    c.evaluate_train = TrainEval::last_epoch;   // nothing to judge then: refused before work
     Training t = full_setup();
     EXPECT_THROW(train(default_backend(), *t.task, *t.param, c, hooks), Error);
 }

@@ -74,7 +74,7 @@ RunConfig parse_config(const val& c) {
     r.train.batch = get<int>(c, "batch", 64);
     r.train.seed = r.seed;
     r.train.weight_decay = get<double>(c, "weightDecay", 0);
-    r.train.evaluate_train = get<bool>(c, "evaluateTrain", false);
+    r.train.evaluate_train = get<bool>(c, "evaluateTrain", false) ? TrainEval::every_epoch : TrainEval::never;
     // The page's own defaults, stated here rather than inherited from the core's (which may move).
     r.train.optimizer.kind = get<std::string>(c, "optimizer", "adam");
     r.train.optimizer.lr = get<double>(c, "lr", 1e-3);

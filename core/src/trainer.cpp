@@ -56,6 +56,15 @@ StopReason early_stop(const std::vector<EpochRecord>& epochs, const TrainHooks& 
 
 }  // namespace
 
+std::string to_string(TrainEval when) {
+    switch (when) {
+        case TrainEval::every_epoch: return "every_epoch";
+        case TrainEval::last_epoch: return "last_epoch";
+        case TrainEval::never: return "never";
+    }
+    return "unknown";
+}
+
 std::string to_string(StopReason reason) {
     switch (reason) {
         case StopReason::completed: return "completed";
@@ -84,14 +93,14 @@ TrainConfig toy_train_config() {
     c.optimizer.lr = 0.005;
     c.optimizer.momentum = 0.99;
     c.optimizer.schedule = "constant";
-    c.evaluate_train = false;
+    c.evaluate_train = TrainEval::never;
     return c;
 }
 
 TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainConfig& config,
                   const TrainHooks& hooks) {
     validate(config);
-    require(!hooks.target_on_train || config.evaluate_train,
+    require(!hooks.target_on_train || config.evaluate_train == TrainEval::every_epoch,
             "a target on training accuracy needs the training accuracy evaluated each epoch");
     require(hooks.give_up_from_epoch >= 0, "the give-up epoch must not be negative");
     const size_t dim = task.dim(), n_train = task.train_size();
@@ -134,8 +143,9 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
         Metrics test = task.evaluate_test(be, theta.data());
         record.test_loss = test.loss;
         record.test_accuracy = test.accuracy;
-        record.train_accuracy = config.evaluate_train ? task.evaluate_train(be, theta.data()).accuracy
-                                                      : std::nan("");
+        record.train_accuracy = config.evaluate_train == TrainEval::every_epoch
+                                    ? task.evaluate_train(be, theta.data()).accuracy
+                                    : std::nan("");
         record.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         result.epochs.push_back(record);
         if (!std::isfinite(test.loss)) {
@@ -151,7 +161,9 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
     }
 
     if (!result.epochs.empty()) {
-        const EpochRecord& last = result.epochs.back();
+        EpochRecord& last = result.epochs.back();
+        if (config.evaluate_train == TrainEval::last_epoch && !result.diverged())
+            last.train_accuracy = task.evaluate_train(be, theta.data()).accuracy;   // θ of that epoch
         result.test_accuracy = last.test_accuracy;
         result.train_accuracy = last.train_accuracy;
         result.test_loss = last.test_loss;
