@@ -1,8 +1,9 @@
 // Cache-blocked Walsh–Hadamard transform (unnormalised, in place) with xsimd. It runs the
 // textbook radix-2 butterfly network — the same additions on the same pairs as the reference, so
-// the result is bit-identical — in an order that touches memory twice: (1) each 32 KiB block does
-// all its stages while in L1 (the strides below one SIMD width inside registers); (2) the
-// remaining long strides, one 64 KiB panel of columns at a time.
+// the result is bit-identical — in a cache-friendly order: (1) each 32 KiB block does all its
+// stages while in L1 (the strides below one SIMD width inside registers); (2) the strides up to
+// 2^15 across those blocks, in L2, one 64 KiB panel of columns at a time; (3) for longer
+// transforms, the remaining strides across the 256 KiB blocks, again a panel at a time.
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -18,22 +19,35 @@ namespace {
 
 using batch = xsimd::batch<float>;
 constexpr size_t lanes = batch::size;
-constexpr size_t block_floats = size_t(1) << 13;  // 32 KiB: a block's stages stay in L1
-constexpr size_t panel_budget = size_t(1) << 14;  // pass 2 panel: 64 KiB, in L2
+constexpr size_t l1_floats = size_t(1) << 13;     // 32 KiB: a block's stages stay in L1
+constexpr size_t l2_floats = size_t(1) << 16;     // 256 KiB: L1 blocks and their panels in L2
+constexpr size_t panel_floats = size_t(1) << 14;  // 64 KiB: a panel of the long strides
 
 template <size_t H>
 struct PartnerLane {  // lane i exchanges with lane i ^ H
     static constexpr uint32_t get(size_t i, size_t) { return uint32_t(i ^ H); }
 };
 
+// The vector with each lane i replaced by lane i ^ H. xsimd's swizzle is a general cross-lane
+// permute, vpermps on AVX2, which is slow on Zen; there the partners of H = 1, 2 lie in the same
+// 128-bit half (an in-lane vpermilps) and H = 4 is the other half (vperm2f128). SSE and
+// WebAssembly's swizzle already is one cheap shuffle.
+template <size_t H>
+batch partner(batch x) {
+#if XSIMD_WITH_AVX
+    if constexpr (lanes == 8 && H == 1) return _mm256_permute_ps(x, 0xB1);
+    if constexpr (lanes == 8 && H == 2) return _mm256_permute_ps(x, 0x4E);
+    if constexpr (lanes == 8 && H == 4) return _mm256_permute2f128_ps(x, x, 0x01);
+#endif
+    return xsimd::swizzle(x, xsimd::make_batch_constant<xsimd::batch<uint32_t>, PartnerLane<H>>());
+}
+
 // One stage with stride H < lanes inside a register. sign is +1 where lane bit H is clear and −1
 // where it is set, so fma gives a + b in the lower and a − b in the upper lane of each pair
 // (x·±1 is exact: the same rounding as the reference's add and subtract).
 template <size_t H>
 batch lane_stage(batch x, batch sign) {
-    const batch partner =
-        xsimd::swizzle(x, xsimd::make_batch_constant<xsimd::batch<uint32_t>, PartnerLane<H>>());
-    return xsimd::fma(x, sign, partner);
+    return xsimd::fma(x, sign, partner<H>(x));
 }
 
 struct LaneSigns {
@@ -132,35 +146,19 @@ void scalar_transform(size_t n, float* x) {  // n below one SIMD width
             }
 }
 
-}  // namespace
+// All stages of one block of n ≤ l1_floats, in L1: the strides below one vector inside registers.
+void l1_transform(float* x, size_t n, const LaneSigns& signs) {
+    row_stages(x, lanes, x, lanes, x, n / lanes, lanes, true, signs);
+}
 
-void walsh_hadamard(size_t n, float* x) {
-    if (n == 0 || (n & (n - 1)) != 0)  // the message is built only on failure: Fastfood calls
-        throw Error("walsh_hadamard: length " + std::to_string(n) + " is not a power of two");
-    if (n < lanes) return scalar_transform(n, x);
-    static const LaneSigns signs;
-    const size_t block = n < block_floats ? n : block_floats;
-    const long n_blocks = long(n / block);
-    // Blocks (pass 1) and panels (pass 2) are independent: one share per OpenMP thread, with the
-    // same operations on every element, so the result does not depend on the thread count.
-    const auto pass1 = [&](long b) {  // strides 1 … block/2, in place
-        row_stages(x + b * block, lanes, x + b * block, lanes, x + b * block, block / lanes, lanes,
-                   true, signs);
-    };
-    if (n_blocks < 8) {  // no parallel region at all: Fastfood calls short transforms by the hundred
-        for (long b = 0; b < n_blocks; ++b) pass1(b);
-    } else {
-#pragma omp parallel for schedule(static)
-        for (long b = 0; b < n_blocks; ++b) pass1(b);
-    }
-    if (block == n) return;
-    // pass 2: strides block … n/2, i.e. the rows of x seen as (n/block, block), a panel of
-    // columns at a time. Rows lie 32 KiB apart, in the same few cache sets, so the sweeps between
-    // the first (reading x) and the last (writing x) run on a dense copy of the panel.
+// Strides block … n/2: the rows of x seen as (n/block, block), a panel of columns at a time.
+// Rows lie block floats apart, in the same few cache sets, so the sweeps between the first
+// (reading x) and the last (writing x) run on a dense copy of the panel.
+void long_strides(float* x, size_t n, size_t block, bool parallel, const LaneSigns& signs) {
     const size_t rows = n / block;
-    const size_t width = std::clamp(panel_budget / rows, size_t(16), block);  // ≥ one cache line
+    const size_t width = std::clamp(panel_floats / rows, size_t(16), block);  // ≥ one cache line
     const long n_panels = long(block / width);
-#pragma omp parallel
+#pragma omp parallel if (parallel)
     {
         std::vector<float> panel(rows * width);
 #pragma omp for schedule(static)
@@ -168,6 +166,34 @@ void walsh_hadamard(size_t n, float* x) {
             row_stages(x + p * width, block, x + p * width, block, panel.data(), rows, width,
                        false, signs);
     }
+}
+
+// All stages of n ≤ l2_floats: each L1 block, then the long strides over the blocks.
+void l2_transform(float* x, size_t n, bool parallel, const LaneSigns& signs) {
+    const long n_blocks = long(n / l1_floats);
+#pragma omp parallel for schedule(static) if (parallel)
+    for (long b = 0; b < n_blocks; ++b) l1_transform(x + b * l1_floats, l1_floats, signs);
+    long_strides(x, n, l1_floats, parallel, signs);
+}
+
+}  // namespace
+
+void walsh_hadamard(size_t n, float* x) {
+    if (n == 0 || (n & (n - 1)) != 0)  // the message is built only on failure: Fastfood calls
+        throw Error("walsh_hadamard: length " + std::to_string(n) + " is not a power of two");
+    if (n < lanes) return scalar_transform(n, x);
+    static const LaneSigns signs;
+    // No parallel region below l2_floats: Fastfood calls short transforms by the hundred. Above
+    // it, blocks (and panels) are independent: one share per OpenMP thread, the same operations
+    // on every element, so the result does not depend on the thread count.
+    if (n <= l1_floats) return l1_transform(x, n, signs);
+    if (n <= l2_floats) return l2_transform(x, n, false, signs);
+    // Two levels, so that the last pass has at most n / l2_floats rows (256 at 2^24): few pages
+    // and whole cache lines per panel, where L1-sized blocks left 2,048 rows of one line each.
+    const long n_blocks = long(n / l2_floats);
+#pragma omp parallel for schedule(static)
+    for (long b = 0; b < n_blocks; ++b) l2_transform(x + b * l2_floats, l2_floats, false, signs);
+    long_strides(x, n, l2_floats, true, signs);
 }
 
 }  // namespace idim::cpu
