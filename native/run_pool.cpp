@@ -33,7 +33,7 @@ std::vector<RunRecord> run_pool(const RunContext& ctx, const RunList& runs, int 
                                 const std::function<void(const RunRecord&)>& on_done) {
     std::vector<RunRecord> records(runs.size());
     int n_threads = std::max(1, std::min<int>(jobs, int(runs.size())));
-    backend_by_name(ctx.options.backend).set_threads(n_threads == 1 ? ctx.options.threads : 1);
+    Backend& be = backend_by_name(ctx.options.backend);
     std::atomic<size_t> next{0};
     std::atomic<bool> stop{false};
     std::mutex done_mutex;
@@ -41,6 +41,9 @@ std::vector<RunRecord> run_pool(const RunContext& ctx, const RunList& runs, int 
     size_t n_done = 0;
 
     auto worker = [&] {
+        // In this thread: OpenMP would otherwise give each run's parallel loops every core,
+        // and two runs at once would fight over them (4 threads spinning on 2 cores).
+        be.set_threads(n_threads == 1 ? ctx.options.threads : 1);
         for (size_t i; !stop && !interrupted() && (i = next++) < runs.size();) {
             try {
                 records[i] = run_one(ctx, runs[i].first, runs[i].second, &progress, RunDetail::none);

@@ -13,6 +13,10 @@
 namespace idim {
 namespace {
 
+// Below this length a fork/join of the loops over L costs more than it saves. Each loop writes
+// every element once from the same inputs, so the result does not depend on the thread count.
+constexpr size_t kParallelLength = size_t(1) << 16;
+
 size_t power_of_two_at_least(size_t n) {
     size_t l = 1;
     while (l < n) l *= 2;
@@ -61,6 +65,7 @@ public:
         const float* a = work_.data();
         for (size_t k = 0; k < short_; ++k) canonical_[k] = a[k] + 0.0f;
         const uint32_t mask = uint32_t(short_ - 1), last_block = uint32_t(length_ - short_);
+#pragma omp parallel for schedule(static) if (length_ >= kParallelLength)
         for (size_t k = 0; k < length_; ++k) {
             const uint32_t from = permutation_[k];
             mixed_[k] = gauss_[k] * (from >= last_block ? a[from & mask] : canonical_[from & mask]);
@@ -76,10 +81,14 @@ public:
         std::copy(y, y + dim_full_, work_.begin());
         std::fill(work_.begin() + dim_full_, work_.end(), 0.0f);
         be.walsh_hadamard(length_, work_.data());
+        const bool parallel = length_ >= kParallelLength;
+#pragma omp parallel for schedule(static) if (parallel)
         for (size_t k = 0; k < length_; ++k) mixed_[permutation_[k]] = gauss_[k] * work_[k];
         const size_t s = std::max(short_, std::min<size_t>(length_, 1024));  // ≥ d; few calls
+#pragma omp parallel for schedule(static) if (parallel)
         for (size_t b = 0; b < length_; b += s) be.walsh_hadamard(s, mixed_.data() + b);
         for (size_t h = s; h < length_; h *= 2)
+#pragma omp parallel for schedule(static) if (parallel && length_ / (2 * h) >= 8)
             for (size_t i = 0; i < length_; i += 2 * h) {
                 float* row = mixed_.data() + i;
                 const float* partner = row + h;

@@ -33,6 +33,8 @@ class Backend {
 public:
     virtual ~Backend() = default;
     virtual std::string name() const = 0;
+    // Threads for the kernels' and projections' parallel loops. OpenMP keeps this per calling
+    // thread: code that trains from several threads of its own calls it in each of them.
     virtual void set_threads(int n_threads) = 0;
 
     // c(m,n) = alpha * op(a)(m,k) * op(b)(k,n) + beta * c; lda/ldb/ldc are row strides of the
