@@ -24,13 +24,27 @@ Training full_setup(uint64_t seed = 3) {
     return {std::move(task), full_parametrization(std::move(theta0))};
 }
 
+// The 600 blobs in batches of 32: 19 steps per epoch.
+TrainConfig blob_config(int epochs) {
+    TrainConfig c;
+    c.epochs = epochs;
+    c.batch = 32;
+    return c;
+}
+
+// A target no accuracy can reach: only the give-up rule or the budget ends the run.
+TrainHooks unreachable_target(int give_up_from_epoch) {
+    TrainHooks hooks;
+    hooks.target_accuracy = 1.01;
+    hooks.give_up_from_epoch = give_up_from_epoch;
+    return hooks;
+}
+
 }  // namespace
 
 TEST(Trainer, FullTrainingLearnsSeparableBlobs) {
     Training s = full_setup();
-    TrainConfig c;
-    c.epochs = 5;
-    c.batch = 32;
+    TrainConfig c = blob_config(5);
     c.optimizer.lr = 0.01;
     TrainResult r = train(default_backend(), *s.task, *s.param, c);
     ASSERT_EQ(r.epochs.size(), 5u);
@@ -67,9 +81,7 @@ TEST(Trainer, HugeLearningRateIsReportedAsDiverged) {
 
 TEST(Trainer, StopsOnceTheTargetIsReached) {
     Training s = full_setup();
-    TrainConfig c;
-    c.epochs = 50;
-    c.batch = 32;
+    TrainConfig c = blob_config(50);
     TrainHooks hooks;
     hooks.target_accuracy = 0.9;
     TrainResult r = train(default_backend(), *s.task, *s.param, c, hooks);
@@ -80,39 +92,26 @@ TEST(Trainer, StopsOnceTheTargetIsReached) {
 
 TEST(Trainer, StopsWhenTheTargetIsOutOfReach) {
     Training s = full_setup();
-    TrainConfig c;
-    c.epochs = 50;
-    c.batch = 32;
-    TrainHooks hooks;
-    hooks.target_accuracy = 1.01;   // no accuracy can reach it; the plateau must end the run
-    TrainResult r = train(default_backend(), *s.task, *s.param, c, hooks);
+    TrainResult r = train(default_backend(), *s.task, *s.param, blob_config(50),
+                          unreachable_target(TrainHooks{}.give_up_from_epoch));
     EXPECT_EQ(r.stop, StopReason::cannot_reach_target);
     EXPECT_LT(r.epochs.size(), 50u);
 }
 
 TEST(Trainer, GivesUpNoEarlierThanAskedAndNeverWhenTurnedOff) {
     Training s = full_setup();
-    TrainConfig c;
-    c.epochs = 12;
-    c.batch = 32;
-    TrainHooks hooks;
-    hooks.target_accuracy = 1.01;
-    hooks.give_up_from_epoch = 8;
-    TrainResult late = train(default_backend(), *s.task, *s.param, c, hooks);
+    TrainConfig c = blob_config(12);
+    TrainResult late = train(default_backend(), *s.task, *s.param, c, unreachable_target(8));
     EXPECT_EQ(late.stop, StopReason::cannot_reach_target);
     EXPECT_EQ(late.epochs.size(), 8u);
-    hooks.give_up_from_epoch = 0;
-    TrainResult never = train(default_backend(), *s.task, *s.param, c, hooks);
+    TrainResult never = train(default_backend(), *s.task, *s.param, c, unreachable_target(0));
     EXPECT_EQ(never.stop, StopReason::completed);
     EXPECT_EQ(never.epochs.size(), 12u);
-    hooks.give_up_from_epoch = -1;
-    EXPECT_THROW(train(default_backend(), *s.task, *s.param, c, hooks), Error);
+    EXPECT_THROW(train(default_backend(), *s.task, *s.param, c, unreachable_target(-1)), Error);
 }
 
 TEST(Trainer, TrainingAccuracyOfTheLastEpochOnlyIsThatOfEveryEpochRun) {
-    TrainConfig c;
-    c.epochs = 4;
-    c.batch = 32;
+    TrainConfig c = blob_config(4);
     Training each = full_setup();
     TrainResult every = train(default_backend(), *each.task, *each.param, c);
     c.evaluate_train = TrainEval::last_epoch;
@@ -162,9 +161,7 @@ TEST(Trainer, WeightDecayActsOnTheFullTheta) {
 TEST(Trainer, TargetOnTrainingAccuracyJudgesTheTrainingSet) {
     // Memorisation runs judge training accuracy: the stop must follow it, not test accuracy.
     Training s = full_setup();
-    TrainConfig c;
-    c.epochs = 50;
-    c.batch = 32;
+    TrainConfig c = blob_config(50);
     TrainHooks hooks;
     hooks.target_accuracy = 0.9;
     hooks.target_on_train = true;
