@@ -154,12 +154,10 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
 Command add_dint_command(CLI::App& root) {
     CLI::App* app = root.add_subcommand("dint", "Find d_int90: the smallest d reaching 90% of the baseline");
     auto o = std::make_shared<CommonOptions>();
-    o->train = subspace_train_config();   // before the flags, so --help shows these defaults
-    o->train.evaluate_train = TrainEval::last_epoch;   // reported, not judged (--metric train: each epoch)
     auto sub = std::make_shared<SubspaceOptions>();
     auto s = std::make_shared<DintOptions>();
-    add_common_options(*app, *o, true);
-    add_projection_options(*app, *sub);
+    // Training accuracy is reported, not judged (--metric train measures it every epoch).
+    add_subspace_options(*app, *o, *sub, TrainEval::last_epoch);
     DintConfig& c = s->search;
     app->add_option("--seeds", c.seeds, "Runs per d")->capture_default_str();
     app->add_option("--d-min", c.d_min, "Smallest d of the coarse sweep")->capture_default_str();

@@ -14,11 +14,9 @@ int run_single(const std::string& command, const CommonOptions& o, const Subspac
 Command add_subspace_command(CLI::App& root) {
     CLI::App* app = root.add_subcommand("subspace", "Train in one random d-dimensional subspace");
     auto o = std::make_shared<CommonOptions>();
-    o->train = subspace_train_config();   // before the flags, so --help shows these defaults
     auto sub = std::make_shared<SubspaceOptions>();
     auto d = std::make_shared<int64_t>(0);
-    add_common_options(*app, *o, true);
-    add_projection_options(*app, *sub);
+    add_subspace_options(*app, *o, *sub, TrainEval::every_epoch);   // one run: its curves
     app->add_option("--d", *d, "Subspace dimension d")->required();
     add_output_options(*app, *o, true);
     return {app, [app, o, sub, d] {

@@ -85,12 +85,10 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
 Command add_sweep_command(CLI::App& root) {
     CLI::App* app = root.add_subcommand("sweep", "Subspace runs over a list of d, K seeds each");
     auto o = std::make_shared<CommonOptions>();
-    o->train = subspace_train_config();   // before the flags, so --help shows these defaults
-    o->train.evaluate_train = TrainEval::last_epoch;   // reported, not judged (--metric train: each epoch)
     auto sub = std::make_shared<SubspaceOptions>();
     auto s = std::make_shared<SweepOptions>();
-    add_common_options(*app, *o, true);
-    add_projection_options(*app, *sub);
+    // Training accuracy is reported, not judged (--metric train measures it every epoch).
+    add_subspace_options(*app, *o, *sub, TrainEval::last_epoch);
     app->add_option("--d", s->dims, "Subspace dimensions, comma separated")->delimiter(',')->required();
     app->add_option("--seeds", s->seeds, "Runs per d (seeds seed, seed+1, ...)")->capture_default_str();
     app->add_option("--jobs", s->jobs, "Runs at once (each single-threaded)")->capture_default_str();

@@ -90,6 +90,13 @@ void add_projection_options(CLI::App& app, SubspaceOptions& o) {
     app.add_flag("--no-tiling", o.no_tiling, "Refuse a dense P over --max-projection-mb");
 }
 
+void add_subspace_options(CLI::App& app, CommonOptions& o, SubspaceOptions& sub, TrainEval train_eval) {
+    o.train = subspace_train_config();   // before the flags, so --help shows these defaults
+    o.train.evaluate_train = train_eval;
+    add_common_options(app, o, true);
+    add_projection_options(app, sub);
+}
+
 void finalise_options(const CLI::App& app, CommonOptions& o) {
     require(o.width >= 0 && o.depth >= 0, "--width and --depth must be positive");
     if (o.width > 0 || o.depth > 0)

@@ -42,6 +42,9 @@ struct SubspaceOptions {
 void add_common_options(CLI::App& app, CommonOptions& o, bool training);
 void add_output_options(CLI::App& app, CommonOptions& o, bool with_plots);
 void add_projection_options(CLI::App& app, SubspaceOptions& o);
+// subspace, sweep and dint: the subspace training defaults (subspace_train_config), then the
+// common, training and projection flags. `train_eval`: when runs measure training accuracy.
+void add_subspace_options(CLI::App& app, CommonOptions& o, SubspaceOptions& sub, TrainEval train_eval);
 
 // After parsing: widths from --width/--depth, the toy task's own defaults for flags the user left
 // alone, and the checks that need no data (names, ranges). Throws idim::Error.
