@@ -59,8 +59,9 @@ BENCHMARK(BM_Gemm)
 
 // In place, repeated: the values grow to inf/NaN after some iterations, which costs vector adds
 // nothing (no denormals arise from growth).
-void BM_WalshHadamard(benchmark::State& state) {
+void walsh_hadamard_on_threads(benchmark::State& state, int threads) {
     const size_t n = size_t(state.range(0));
+    cpu().set_threads(threads);
     auto x = random_vector(n);
     for (auto _ : state) {
         cpu().walsh_hadamard(n, x.data());
@@ -68,10 +69,19 @@ void BM_WalshHadamard(benchmark::State& state) {
         benchmark::ClobberMemory();
     }
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n * sizeof(float)));
+    cpu().set_threads(1);
 }
+void BM_WalshHadamard(benchmark::State& state) { walsh_hadamard_on_threads(state, 1); }
 BENCHMARK(BM_WalshHadamard)
     ->RangeMultiplier(4)
     ->Range(1 << 10, 1 << 24)
+    ->ComputeStatistics("min", fastest)
+    ->Unit(benchmark::kMicrosecond);
+// Only lengths above 2^16 run their blocks on several threads.
+void BM_WalshHadamardThreads2(benchmark::State& state) { walsh_hadamard_on_threads(state, 2); }
+BENCHMARK(BM_WalshHadamardThreads2)
+    ->RangeMultiplier(4)
+    ->Range(1 << 18, 1 << 24)
     ->ComputeStatistics("min", fastest)
     ->Unit(benchmark::kMicrosecond);
 

@@ -128,13 +128,17 @@ def main(folder):
                     key=lambda k: int(k.split("/")[1])):
         n = int(k.split("/")[1])
         gbs = 4 * n / (ms(ker[k]) * 1e6)
+        two = ker.get(f"BM_WalshHadamardThreads2/{n}")
+        gbs2 = 4 * n / (ms(two) * 1e6) if two else None
         p = pt.get(k)
         rows.append([f"2^{n.bit_length() - 1}", fmt(ms(ker[k]), 3), fmt(gbs), fmt(copy.get(n)),
                      f"{100 * gbs / copy[n]:.0f}%" if n in copy else "—",
+                     fmt(ms(two), 3) if two else "—",
+                     f"{100 * gbs2 / copy[n]:.0f}%" if two and n in copy else "—",
                      fmt(ms(p), 3) if p else "—", speedup(k, ms(ker[k]))])
-    out.append("\n### Walsh–Hadamard transform (one thread, in place)\n")
-    out.append(table(["n", "ms", "GB/s", "memcpy GB/s", "of copy", "PyTorch ms", "PyTorch/idim"],
-                     rows))
+    out.append("\n### Walsh–Hadamard transform (in place; memcpy on one thread)\n")
+    out.append(table(["n", "ms, 1 thread", "GB/s", "memcpy GB/s", "of copy", "ms, 2 threads",
+                      "of copy, 2 threads", "PyTorch ms (1 thread)", "PyTorch/idim"], rows))
 
     for title, prefix, key in (("d (FC 200-200)", "scale_d_", "d"),
                                ("FC width w-w (d = 750)", "scale_width_", "width")):
