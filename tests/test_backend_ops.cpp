@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backend_ops_helpers.h"
+#include "cpu/kernels_cpu.h"
 #include "idim/error.h"
 
 using namespace idim;
@@ -20,10 +21,18 @@ struct GemmCase {
     int m, n, k;
 };
 
+using GemmFunction = void (*)(Transpose, Transpose, int, int, int, float, const float*, int,
+                              const float*, int, float, float*, int);
+void cpu_backend_gemm(Transpose ta, Transpose tb, int m, int n, int k, float alpha, const float* a,
+                      int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+    fast().gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 // One gemm on both backends; the bound is the classic worst case for a float dot product of
 // length k, |Δc| ≤ 2k·u·|α|·(|A|·|B|) + 2u·|β·c| (+ u for the final rounding), with |A|·|B|
 // computed by the oracle; k·u is far above the typical error (√k·u) yet catches any wrong index.
-void check_gemm(Transpose ta, Transpose tb, GemmCase s, float alpha, float beta, unsigned seed) {
+void check_gemm(Transpose ta, Transpose tb, GemmCase s, float alpha, float beta, unsigned seed,
+                GemmFunction gemm = cpu_backend_gemm) {
     const bool at = ta == Transpose::yes, bt = tb == Transpose::yes;
     const int a_rows = at ? s.k : s.m, a_cols = at ? s.m : s.k;
     const int b_rows = bt ? s.n : s.k, b_cols = bt ? s.k : s.n;
@@ -33,7 +42,7 @@ void check_gemm(Transpose ta, Transpose tb, GemmCase s, float alpha, float beta,
     if (beta == 0.0f)  // beta = 0 must ignore c, NaN included
         for (size_t i = 0; i < c0.size(); i += 2) c0[i] = std::numeric_limits<float>::quiet_NaN();
     auto got = c0, want = c0;
-    fast().gemm(ta, tb, s.m, s.n, s.k, alpha, a.data(), lda, b.data(), ldb, beta, got.data(), ldc);
+    gemm(ta, tb, s.m, s.n, s.k, alpha, a.data(), lda, b.data(), ldb, beta, got.data(), ldc);
     ref().gemm(ta, tb, s.m, s.n, s.k, alpha, a.data(), lda, b.data(), ldb, beta, want.data(), ldc);
     std::vector<float> abs_a(a.size()), abs_b(b.size()), abs_ab(size_t(s.m) * ldc, 0.0f);
     for (size_t i = 0; i < a.size(); ++i) abs_a[i] = std::abs(a[i]);
@@ -55,22 +64,36 @@ void check_gemm(Transpose ta, Transpose tb, GemmCase s, float alpha, float beta,
                       std::to_string(bt) + " beta=" + std::to_string(beta));
 }
 
-}  // namespace
-
-TEST(BackendOps, GemmMatchesReferenceForAllTransposesStridesAndBetas) {
+void check_all_transposes_strides_and_betas(GemmFunction gemm) {
+    // {300, 70, 600}: more than one block of rows (64) and of k (256) in the packed kernel
     const GemmCase shapes[] = {{1, 1, 1}, {3, 5, 7}, {17, 15, 33}, {64, 65, 127}, {1, 200, 784},
-                               {130, 1, 20}};
+                               {130, 1, 20}, {300, 70, 600}};
     unsigned seed = 1;
     for (GemmCase s : shapes)
         for (Transpose ta : {Transpose::no, Transpose::yes})
             for (Transpose tb : {Transpose::no, Transpose::yes})
-                for (float beta : {0.0f, 1.0f, -0.5f}) check_gemm(ta, tb, s, 0.7f, beta, seed++);
+                for (float beta : {0.0f, 1.0f, -0.5f})
+                    check_gemm(ta, tb, s, 0.7f, beta, seed++, gemm);
 }
 
-TEST(BackendOps, GemmAtTrainingShapeMatchesReference) {
-    check_gemm(Transpose::no, Transpose::no, {128, 200, 784}, 1.0f, 0.0f, 7);    // forward
-    check_gemm(Transpose::yes, Transpose::no, {784, 200, 128}, 1.0f, 1.0f, 8);   // dW = xᵀ·dy
-    check_gemm(Transpose::no, Transpose::yes, {128, 784, 200}, 1.0f, 0.0f, 9);   // dx = dy·Wᵀ
+void check_training_shapes(GemmFunction gemm) {
+    check_gemm(Transpose::no, Transpose::no, {128, 200, 784}, 1.0f, 0.0f, 7, gemm);    // forward
+    check_gemm(Transpose::yes, Transpose::no, {784, 200, 128}, 1.0f, 1.0f, 8, gemm);   // dW = xᵀ·dy
+    check_gemm(Transpose::no, Transpose::yes, {128, 784, 200}, 1.0f, 0.0f, 9, gemm);   // dx = dy·Wᵀ
+}
+
+}  // namespace
+
+TEST(BackendOps, GemmMatchesReferenceForAllTransposesStridesAndBetas) {
+    check_all_transposes_strides_and_betas(cpu_backend_gemm);
+}
+
+TEST(BackendOps, GemmAtTrainingShapeMatchesReference) { check_training_shapes(cpu_backend_gemm); }
+
+// The browser's product (Eigen is scalar there), checked here with the native vector width.
+TEST(BackendOps, PackedGemmMatchesReference) {
+    check_all_transposes_strides_and_betas(cpu::gemm_packed);
+    check_training_shapes(cpu::gemm_packed);
 }
 
 TEST(BackendOps, GemmWithEmptyInnerDimensionOnlyScalesC) {

@@ -1,5 +1,5 @@
-// Dense matrix products of the "cpu" backend through Eigen's blocked GEMM (EIGEN_DONT_VECTORIZE
-// scalar code in the browser). Row-major arrays with row strides are mapped without copying; a
+// Dense matrix products of the "cpu" backend through Eigen's blocked GEMM natively; in the
+// browser, where Eigen is compiled scalar (EIGEN_DONT_VECTORIZE), through gemm_xsimd.cpp. Row-major arrays with row strides are mapped without copying; a
 // transposed operand is just Eigen's transposed view. Threads: Eigen itself always runs on one;
 // a large product is cut into independent column (or row) panels of C, one per OpenMP thread.
 // Eigen's own threading synchronises its threads by spinning inside every product, which at the
@@ -52,6 +52,9 @@ constexpr double kMinParallelFlops = 4e6;  // below ≈ 40 µs of work a fork/jo
 void gemm_one_thread(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
                      const float* a, int lda, const float* b, int ldb, float beta, float* c,
                      int ldc) {
+#ifdef __EMSCRIPTEN__
+    return gemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+#endif
     MutableMap cm(c, m, n, Eigen::OuterStride<>(ldc));
     const bool has_product = k > 0 && alpha != 0.0f;  // BLAS convention: alpha = 0 reads no a, b
     if (beta == 0.0f && !has_product) cm.setZero();   // never 0·c: 0·NaN would keep the NaN

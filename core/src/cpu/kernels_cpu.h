@@ -13,6 +13,9 @@ namespace idim::cpu {
 void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha, const float* a,
           int lda, const float* b, int ldb, float beta, float* c, int ldc);
 void set_gemm_threads(int n_threads);
+// gemm_xsimd.cpp: the same product, one thread, packed xsimd micro-kernel (the browser's gemm).
+void gemm_packed(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
+                 const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc);
 
 // elementwise_simd.cpp
 void axpby(size_t n, float alpha, const float* x, float beta, float* y);
