@@ -5,6 +5,7 @@
 // Eigen's own threading synchronises its threads by spinning inside every product, which at the
 // training shapes on a loaded 2-core machine was 10–40× slower than one thread (docs/performance.md).
 #include <algorithm>
+#include <atomic>
 #include <string>
 
 #ifdef _OPENMP
@@ -46,7 +47,8 @@ int initial_threads() {  // as before: all cores until set_threads says otherwis
     return 1;
 #endif
 }
-int gemm_threads = initial_threads();
+// Atomic: the CLI's run pool sets it from each of its worker threads (to the same value).
+std::atomic<int> gemm_threads = initial_threads();
 constexpr double kMinParallelFlops = 4e6;  // below ≈ 40 µs of work a fork/join does not pay
 
 void gemm_one_thread(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
@@ -88,7 +90,7 @@ void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha
     check_stride("ldb", ldb, tb ? k : n);
     check_stride("ldc", ldc, n);
     if (m == 0 || n == 0) return;
-    const int threads = std::min(gemm_threads, std::max(m, n) / 16);
+    const int threads = std::min(gemm_threads.load(), std::max(m, n) / 16);
     if (threads <= 1 || 2.0 * m * n * k < kMinParallelFlops)
         return gemm_one_thread(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     const bool by_columns = n >= m;  // C's panels: op(B)'s columns or op(A)'s rows
