@@ -64,6 +64,14 @@ inline double step_flops(const Model& model, int n) {
 }
 
 // One step as the trainer runs it: θ = expand(w); ∇θ; g = contract(∇θ); optimiser step on w.
+// The PyTorch reference steps with Adam (lr 1e-3, ε 1e-7), so idim's benchmarks do too: the
+// library's default optimiser is momentum SGD, whose update is cheaper.
+inline OptimizerConfig adam() {
+    OptimizerConfig c;
+    c.kind = "adam";
+    return c;
+}
+
 struct Stepper {
     Task& task;
     Parametrization& param;
@@ -72,7 +80,7 @@ struct Stepper {
     std::vector<uint32_t> order;
     size_t next = 0;
 
-    Stepper(Task& t, Parametrization& p, const OptimizerConfig& config = {})
+    Stepper(Task& t, Parametrization& p, const OptimizerConfig& config = adam())
         : task(t), param(p), optimizer(config, p.trainable_count()), w(p.trainable_count()),
           grad(w.size()), theta(t.dim()), dtheta(t.dim()), order(t.train_size()) {
         param.init_trainable(w.data());

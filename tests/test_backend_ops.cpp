@@ -140,6 +140,8 @@ TEST(BackendOps, ElementwiseOpsMatchReferenceBitForBit) {
             op(ref(), want);
             expect_bitwise_equal(out, want, std::string(what) + " n=" + std::to_string(n));
         };
+        check([&](Backend& be, std::vector<float>& o) { be.copy(n, x.data(), o.data()); }, nan_y, "copy");
+        check([&](Backend& be, std::vector<float>& o) { be.fill(n, -0.0f, o.data()); }, nan_y, "fill");
         check([&](Backend& be, std::vector<float>& o) { be.axpby(n, 0.3f, x.data(), -1.7f, o.data()); }, y, "axpby");
         check([&](Backend& be, std::vector<float>& o) { be.axpby(n, 0.3f, x.data(), 0.0f, o.data()); }, nan_y, "axpby beta=0");
         check([&](Backend& be, std::vector<float>& o) { be.scale(n, -2.5f, o.data()); }, y, "scale");

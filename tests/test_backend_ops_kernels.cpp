@@ -3,6 +3,7 @@
 // Bitwise where both run the same operations in the same order; otherwise a stated bound.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -184,4 +185,33 @@ TEST(BackendOps, OptimiserStepsMatchReference) {
     std::vector<float> one(1);
     EXPECT_THROW(fast().adam_step(1, 1e-3f, 0.9f, 0.99f, 1e-7f, 0, one.data(), one.data(),
                                   one.data(), one.data()), Error);
+}
+
+// Above 2^17 floats copy, fill and the optimiser steps split into chunks over the threads: each
+// element must come out as on one thread (and copy/fill as the reference).
+TEST(BackendOps, LongElementwiseOpsDoNotDependOnTheThreadCount) {
+    const size_t n = (size_t(3) << 16) + 5;
+    auto grad = random_vector(n, 90), state = random_vector(n, 91, 0.1f), param = random_vector(n, 92);
+    auto run = [&](int threads) {
+        fast().set_threads(threads);
+        std::vector<std::vector<float>> out(5, std::vector<float>(n, 7.0f));
+        fast().copy(n, param.data(), out[0].data());
+        fast().fill(n, 0.25f, out[1].data());
+        out[2] = state;
+        out[3] = param;
+        fast().sgd_momentum_step(n, 0.01f, 0.9f, grad.data(), out[2].data(), out[3].data());
+        std::vector<float> m = state, v(n);
+        for (size_t i = 0; i < n; ++i) v[i] = state[i] * state[i];
+        out[4] = param;
+        fast().adam_step(n, 1e-3f, 0.9f, 0.99f, 1e-7f, 3, grad.data(), m.data(), v.data(), out[4].data());
+        out.push_back(m);
+        out.push_back(v);
+        fast().set_threads(1);
+        return out;
+    };
+    const auto two = run(2), one = run(1);
+    const char* names[] = {"copy", "fill", "sgd velocity", "sgd param", "adam param", "adam m", "adam v"};
+    for (size_t k = 0; k < two.size(); ++k) expect_bitwise_equal(two[k], one[k], names[k]);
+    expect_bitwise_equal(two[0], param, "copy against its input");
+    EXPECT_EQ(std::count(two[1].begin(), two[1].end(), 0.25f), long(n));
 }

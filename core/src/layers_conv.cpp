@@ -58,7 +58,7 @@ public:
         dcols_.resize(size_t(rows) * k);
         be.gemm(Transpose::no, Transpose::yes, rows, k, filters_, 1.0f, dy, filters_, params,
                 filters_, 0.0f, dcols_.data(), k);
-        std::fill(dx, dx + size_t(n) * in_.size(), 0.0f);
+        be.fill(size_t(n) * in_.size(), 0.0f, dx);
         be.col2im(g, dcols_.data(), dx);
     }
 
@@ -90,7 +90,7 @@ public:
     void backward(Backend& be, const float*, int n, const float*, const float*, const float* dy,
                   float* dx, float*) override {
         if (!dx) return;
-        std::fill(dx, dx + size_t(n) * in_.size(), 0.0f);
+        be.fill(size_t(n) * in_.size(), 0.0f, dx);
         be.maxpool_backward(geometry(n), argmax_.size(), dy, argmax_.data(), dx);
     }
 

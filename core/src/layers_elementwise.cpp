@@ -30,12 +30,12 @@ public:
     explicit Flatten(Shape in) : size_(int(in.size())) {}
     std::string describe() const override { return "flatten"; }
     Shape output_shape() const override { return {1, 1, size_}; }
-    void forward(Backend&, const float*, int n, const float* x, float* y) override {
-        std::copy(x, x + size_t(n) * size_, y);
+    void forward(Backend& be, const float*, int n, const float* x, float* y) override {
+        be.copy(size_t(n) * size_, x, y);
     }
-    void backward(Backend&, const float*, int n, const float*, const float*, const float* dy,
+    void backward(Backend& be, const float*, int n, const float*, const float*, const float* dy,
                   float* dx, float*) override {
-        if (dx) std::copy(dy, dy + size_t(n) * size_, dx);
+        if (dx) be.copy(size_t(n) * size_, dy, dx);
     }
 
 private:

@@ -95,7 +95,7 @@ BatchResult Model::forward_backward(Backend& be, const float* theta, int n, cons
     grad_a_.resize(size_t(n) * classes_);
     r.loss_sum = be.softmax_cross_entropy(n, classes_, acts_.back().data(), labels,
                                           grad_a_.data(), &r.n_correct);
-    std::fill(dtheta, dtheta + dim_, 0.0f);
+    be.fill(dim_, 0.0f, dtheta);
     for (size_t l = layers_.size(); l-- > 0;) {
         const float* in = l == 0 ? x : acts_[l - 1].data();
         float* dx = nullptr;

@@ -18,11 +18,11 @@ public:
     void init_trainable(float* trainable) const override {
         std::copy(theta0_.begin(), theta0_.end(), trainable);
     }
-    void expand(Backend&, const float* trainable, float* theta) override {
-        std::copy(trainable, trainable + theta0_.size(), theta);
+    void expand(Backend& be, const float* trainable, float* theta) override {
+        be.copy(theta0_.size(), trainable, theta);
     }
-    void contract(Backend&, const float*, const float* dtheta, float* dtrainable) override {
-        std::copy(dtheta, dtheta + theta0_.size(), dtrainable);
+    void contract(Backend& be, const float*, const float* dtheta, float* dtrainable) override {
+        be.copy(theta0_.size(), dtheta, dtrainable);
     }
 
 private:
@@ -47,7 +47,7 @@ public:
         std::fill(trainable, trainable + projection_->dim_sub(), 0.0f);
     }
     void expand(Backend& be, const float* trainable, float* theta) override {  // θ0 + P·θ_d
-        std::copy(theta0_.begin(), theta0_.end(), theta);
+        be.copy(theta0_.size(), theta0_.data(), theta);
         projection_->expand(be, trainable, 1.0f, theta);
     }
     void contract(Backend& be, const float*, const float* dtheta, float* dtrainable) override {

@@ -78,8 +78,8 @@ public:
     // strides ≥ s only the sums that reach the first block (row i += row i + h, i a multiple of
     // 2h, over the first d columns) — the same additions in the same order as the whole network.
     void contract(Backend& be, const float* y, float* x) override {
-        std::copy(y, y + dim_full_, work_.begin());
-        std::fill(work_.begin() + dim_full_, work_.end(), 0.0f);
+        be.copy(dim_full_, y, work_.data());
+        be.fill(length_ - dim_full_, 0.0f, work_.data() + dim_full_);
         be.walsh_hadamard(length_, work_.data());
         const bool parallel = length_ >= kParallelLength;
 #pragma omp parallel for schedule(static) if (parallel)

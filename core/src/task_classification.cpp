@@ -1,7 +1,6 @@
 // A model trained on a labelled data set: gathers mini-batches into one contiguous buffer and
 // evaluates in chunks, so memory stays bounded whatever the data set size.
 #include <algorithm>
-#include <cstring>
 
 #include "idim/error.h"
 #include "idim/task.h"
@@ -39,7 +38,7 @@ public:
         images_.resize(batch.size() * sample);
         labels_.resize(batch.size());
         for (size_t i = 0; i < batch.size(); ++i) {
-            std::memcpy(images_.data() + i * sample, d.image(batch[i]), sample * sizeof(float));
+            be.copy(sample, d.image(batch[i]), images_.data() + i * sample);
             labels_[i] = d.labels[batch[i]];
         }
         int n = int(batch.size());

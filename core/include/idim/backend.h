@@ -44,6 +44,8 @@ public:
                       int ldc) = 0;
 
     // Element-wise and reductions over n floats.
+    virtual void copy(size_t n, const float* x, float* y) = 0;                            // y = x
+    virtual void fill(size_t n, float value, float* x) = 0;                               // x = value
     virtual void axpby(size_t n, float alpha, const float* x, float beta, float* y) = 0;  // y = αx + βy
     virtual void scale(size_t n, float alpha, float* x) = 0;                              // x *= α
     virtual double dot(size_t n, const float* x, const float* y) = 0;                     // Σ x·y

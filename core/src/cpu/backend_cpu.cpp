@@ -18,6 +18,8 @@ public:
         cpu::gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
+    void copy(size_t n, const float* x, float* y) override { cpu::copy(n, x, y); }
+    void fill(size_t n, float value, float* x) override { cpu::fill(n, value, x); }
     void axpby(size_t n, float alpha, const float* x, float beta, float* y) override {
         cpu::axpby(n, alpha, x, beta, y);
     }

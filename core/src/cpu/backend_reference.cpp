@@ -29,6 +29,8 @@ public:
             }
     }
 
+    void copy(size_t n, const float* x, float* y) override { std::copy(x, x + n, y); }
+    void fill(size_t n, float value, float* x) override { std::fill(x, x + n, value); }
     void axpby(size_t n, float alpha, const float* x, float beta, float* y) override {
         for (size_t i = 0; i < n; ++i) y[i] = alpha * x[i] + (beta == 0.0f ? 0.0f : beta * y[i]);
     }

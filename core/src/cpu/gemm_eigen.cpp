@@ -72,11 +72,20 @@ void gemm_one_thread(Transpose trans_a, Transpose trans_b, int m, int n, int k, 
     if (ta && tb) multiply_into(cm, alpha, am.transpose(), bm.transpose(), accumulate);
 }
 
-// Panel p of `parts` over `size`, in multiples of 16 (whole SIMD blocks for Eigen's kernels).
+// Panels are whole SIMD vectors of C's rows or columns, the granule of Eigen's kernels.
+constexpr int kGranule = Eigen::internal::packet_traits<float>::size;
+
+// Panel p of `parts` over `size`, in whole granules.
 std::pair<int, int> panel(int size, int parts, int p) {
-    const int step = (size / parts + 15) / 16 * 16;
+    const int step = (size / parts + kGranule - 1) / kGranule * kGranule;
     const int begin = std::min(size, p * step);
     return {begin, p + 1 == parts ? size : std::min(size, begin + step)};
+}
+
+// The larger panel's share of `size` when cut into `parts`: 0.5 is an even cut in two.
+double largest_share(int size, int parts) {
+    auto [lo, hi] = panel(size, parts, 0);
+    return double(hi - lo) / size;
 }
 
 }  // namespace
@@ -93,7 +102,10 @@ void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha
     const int threads = std::min(gemm_threads.load(), std::max(m, n) / 16);
     if (threads <= 1 || 2.0 * m * n * k < kMinParallelFlops)
         return gemm_one_thread(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    const bool by_columns = n >= m;  // C's panels: op(B)'s columns or op(A)'s rows
+    // C's panels: op(B)'s columns or op(A)'s rows, whichever cuts more evenly (FC's 128 × 200
+    // forward product: 64 + 64 rows rather than 104 + 96 columns); the wider one on a tie.
+    const double by_rows_share = largest_share(m, threads), by_columns_share = largest_share(n, threads);
+    const bool by_columns = by_columns_share < by_rows_share || (by_columns_share == by_rows_share && n >= m);
 #pragma omp parallel for num_threads(threads) schedule(static, 1)
     for (int p = 0; p < threads; ++p) {
         auto [lo, hi] = panel(by_columns ? n : m, threads, p);

@@ -7,17 +7,16 @@
 #include <xsimd/xsimd.hpp>
 
 #include "cpu/kernels_cpu.h"
+#include "cpu/parallel_chunks.h"
 #include "idim/error.h"
 
 namespace idim::cpu {
 namespace {
 using batch = xsimd::batch<float>;
 constexpr size_t lanes = batch::size;
-}  // namespace
 
-// v = μ·v + g; p -= lr·v
-void sgd_momentum_step(size_t n, float lr, float momentum, const float* grad, float* velocity,
-                       float* param) {
+void sgd_momentum_run(size_t n, float lr, float momentum, const float* grad, float* velocity,
+                      float* param) {
     const batch vlr(lr), vmu(momentum);
     size_t i = 0;
     for (; i + lanes <= n; i += lanes) {
@@ -31,12 +30,8 @@ void sgd_momentum_step(size_t n, float lr, float momentum, const float* grad, fl
     }
 }
 
-// m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g·g; p -= lr_t·m/(√v + ε), lr_t = lr·√(1−β2^t)/(1−β1^t)
-void adam_step(size_t n, float lr, float beta1, float beta2, float epsilon, int64_t step,
-               const float* grad, float* m, float* v, float* param) {
-    require(step >= 1, "adam_step: step counts from 1, got " + std::to_string(step));
-    const float lr_t = float(lr * std::sqrt(1.0 - std::pow(double(beta2), double(step))) /
-                             (1.0 - std::pow(double(beta1), double(step))));
+void adam_run(size_t n, float lr_t, float beta1, float beta2, float epsilon, const float* grad,
+              float* m, float* v, float* param) {
     const float one_minus_b1 = 1 - beta1, one_minus_b2 = 1 - beta2;
     const batch vb1(beta1), vb2(beta2), vc1(one_minus_b1), vc2(one_minus_b2), vlr(lr_t),
         veps(epsilon);
@@ -55,6 +50,28 @@ void adam_step(size_t n, float lr, float beta1, float beta2, float epsilon, int6
         v[i] = beta2 * v[i] + one_minus_b2 * grad[i] * grad[i];
         param[i] -= lr_t * m[i] / (std::sqrt(v[i]) + epsilon);
     }
+}
+
+}  // namespace
+
+// v = μ·v + g; p -= lr·v
+void sgd_momentum_step(size_t n, float lr, float momentum, const float* grad, float* velocity,
+                       float* param) {
+    over_chunks(n, [&](size_t begin, size_t count) {
+        sgd_momentum_run(count, lr, momentum, grad + begin, velocity + begin, param + begin);
+    });
+}
+
+// m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g·g; p -= lr_t·m/(√v + ε), lr_t = lr·√(1−β2^t)/(1−β1^t)
+void adam_step(size_t n, float lr, float beta1, float beta2, float epsilon, int64_t step,
+               const float* grad, float* m, float* v, float* param) {
+    require(step >= 1, "adam_step: step counts from 1, got " + std::to_string(step));
+    const float lr_t = float(lr * std::sqrt(1.0 - std::pow(double(beta2), double(step))) /
+                             (1.0 - std::pow(double(beta1), double(step))));
+    over_chunks(n, [&](size_t begin, size_t count) {
+        adam_run(count, lr_t, beta1, beta2, epsilon, grad + begin, m + begin, v + begin,
+                 param + begin);
+    });
 }
 
 }  // namespace idim::cpu
