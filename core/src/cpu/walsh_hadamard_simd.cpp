@@ -86,40 +86,41 @@ inline void register_butterflies(batch* v) {
 }
 
 // The data as rows (row r at src + r·src_stride), `width` floats of each touched. R stages pair
-// rows q and q + 2^s·hr for s < R; results go to the same rows of dst (which may be src). With
-// InRegister, the strides below `lanes` run first inside each vector.
-template <int R, bool InRegister>
+// rows q and q + 2^s·hr for s < R; results go to the same rows of dst. In place (dst = src), the
+// 2^R rows need one set of addresses, which stays in registers; two sets spill to the stack.
+template <int R, bool InPlace>
 void row_pass(const float* src, size_t src_stride, float* dst, size_t dst_stride, size_t rows,
-              size_t hr, size_t width, const LaneSigns& signs) {
+              size_t hr, size_t width) {
     constexpr int count = 1 << R;
     for (size_t i = 0; i < rows; i += hr * count)
-        for (size_t q = i; q < i + hr; ++q)
+        for (size_t q = i; q < i + hr; ++q) {
+            const float* in[count];
+            float* out[count];
+            for (int t = 0; t < count; ++t) {
+                in[t] = src + (q + t * hr) * src_stride;
+                out[t] = InPlace ? const_cast<float*>(in[t]) : dst + (q + t * hr) * dst_stride;
+            }
             for (size_t j = 0; j < width; j += lanes) {
                 batch v[count];
-                for (int t = 0; t < count; ++t)
-                    v[t] = batch::load_unaligned(src + (q + t * hr) * src_stride + j);
-                if constexpr (InRegister)
-                    for (int t = 0; t < count; ++t) v[t] = lane_stages(v[t], signs);
+                for (int t = 0; t < count; ++t) v[t] = batch::load_unaligned(in[t] + j);
                 register_butterflies<R>(v);
-                for (int t = 0; t < count; ++t)
-                    v[t].store_unaligned(dst + (q + t * hr) * dst_stride + j);
+                for (int t = 0; t < count; ++t) v[t].store_unaligned(out[t] + j);
             }
+        }
 }
 
-template <bool InRegister>
+template <bool InPlace>
 void row_pass(int r, const float* src, size_t src_stride, float* dst, size_t dst_stride,
-              size_t rows, size_t hr, size_t width, const LaneSigns& signs) {
-    if (r == 0) row_pass<0, InRegister>(src, src_stride, dst, dst_stride, rows, hr, width, signs);
-    if (r == 1) row_pass<1, InRegister>(src, src_stride, dst, dst_stride, rows, hr, width, signs);
-    if (r == 2) row_pass<2, InRegister>(src, src_stride, dst, dst_stride, rows, hr, width, signs);
-    if (r == 3) row_pass<3, InRegister>(src, src_stride, dst, dst_stride, rows, hr, width, signs);
+              size_t rows, size_t hr, size_t width) {
+    if (r == 1) row_pass<1, InPlace>(src, src_stride, dst, dst_stride, rows, hr, width);
+    if (r == 2) row_pass<2, InPlace>(src, src_stride, dst, dst_stride, rows, hr, width);
+    if (r == 3) row_pass<3, InPlace>(src, src_stride, dst, dst_stride, rows, hr, width);
 }
 
-// All log2(rows) row stages, three per sweep: the first sweep reads src, the last writes dst,
+// All log2(rows) ≥ 1 row stages, three per sweep: the first sweep reads src, the last writes dst,
 // and the sweeps between work in scratch (stride width), so no sweep meets src's cache aliasing.
 void row_stages(const float* src, size_t src_stride, float* dst, size_t dst_stride,
-                float* scratch, size_t rows, size_t width, bool in_register,
-                const LaneSigns& signs) {
+                float* scratch, size_t rows, size_t width) {
     size_t hr = 1;
     do {
         int r = 0;
@@ -127,11 +128,10 @@ void row_stages(const float* src, size_t src_stride, float* dst, size_t dst_stri
         const bool last = (hr << r) >= rows;
         float* out = last ? dst : scratch;
         const size_t out_stride = last ? dst_stride : width;
-        if (in_register)
-            row_pass<true>(r, src, src_stride, out, out_stride, rows, hr, width, signs);
+        if (out == src && out_stride == src_stride)
+            row_pass<true>(r, src, src_stride, out, out_stride, rows, hr, width);
         else
-            row_pass<false>(r, src, src_stride, out, out_stride, rows, hr, width, signs);
-        in_register = false;
+            row_pass<false>(r, src, src_stride, out, out_stride, rows, hr, width);
         src = out;
         src_stride = out_stride;
         hr <<= r;
@@ -190,17 +190,18 @@ void l1_transform(float* x, size_t n, const LaneSigns& signs) {
 // Strides block … n/2: the rows of x seen as (n/block, block), a panel of columns at a time.
 // Rows lie block floats apart, in the same few cache sets, so the sweeps between the first
 // (reading x) and the last (writing x) run on a dense copy of the panel.
-void long_strides(float* x, size_t n, size_t block, bool parallel, const LaneSigns& signs) {
+void long_strides(float* x, size_t n, size_t block, bool parallel) {
     const size_t rows = n / block;
     const size_t width = std::clamp(panel_floats / rows, size_t(16), block);  // ≥ one cache line
     const long n_panels = long(block / width);
 #pragma omp parallel if (parallel)
     {
-        std::vector<float> panel(rows * width);
+        // Each thread's panel, kept between calls: a fresh vector was zeroed (memset) every call.
+        thread_local std::vector<float> panel;
+        if (panel.size() < rows * width) panel.resize(rows * width);
 #pragma omp for schedule(static)
         for (long p = 0; p < n_panels; ++p)
-            row_stages(x + p * width, block, x + p * width, block, panel.data(), rows, width,
-                       false, signs);
+            row_stages(x + p * width, block, x + p * width, block, panel.data(), rows, width);
     }
 }
 
@@ -209,7 +210,7 @@ void l2_transform(float* x, size_t n, bool parallel, const LaneSigns& signs) {
     const long n_blocks = long(n / l1_floats);
 #pragma omp parallel for schedule(static) if (parallel)
     for (long b = 0; b < n_blocks; ++b) l1_transform(x + b * l1_floats, l1_floats, signs);
-    long_strides(x, n, l1_floats, parallel, signs);
+    long_strides(x, n, l1_floats, parallel);
 }
 
 }  // namespace
@@ -229,7 +230,7 @@ void walsh_hadamard(size_t n, float* x) {
     const long n_blocks = long(n / l2_floats);
 #pragma omp parallel for schedule(static)
     for (long b = 0; b < n_blocks; ++b) l2_transform(x + b * l2_floats, l2_floats, false, signs);
-    long_strides(x, n, l2_floats, true, signs);
+    long_strides(x, n, l2_floats, true);
 }
 
 }  // namespace idim::cpu
