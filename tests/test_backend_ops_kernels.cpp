@@ -215,3 +215,20 @@ TEST(BackendOps, LongElementwiseOpsDoNotDependOnTheThreadCount) {
     expect_bitwise_equal(two[0], param, "copy against its input");
     EXPECT_EQ(std::count(two[1].begin(), two[1].end(), 0.25f), long(n));
 }
+
+TEST(BackendOps, GatherRowsCopiesTheIndexedRows) {
+    for (size_t row_size : {size_t(1), size_t(13), size_t(784)})
+        for (size_t n : {size_t(1), size_t(5), size_t(128)}) {  // 128 × 784: over the threads
+            const size_t table_rows = 300;
+            auto table = random_vector(table_rows * row_size, 93);
+            std::vector<uint32_t> index(n);
+            for (size_t i = 0; i < n; ++i) index[i] = uint32_t((i * 7919 + 11) % table_rows);
+            std::vector<float> got(n * row_size, 7.0f), want(n * row_size);
+            fast().set_threads(2);
+            fast().gather_rows(n, index.data(), row_size, table.data(), got.data());
+            fast().set_threads(1);
+            ref().gather_rows(n, index.data(), row_size, table.data(), want.data());
+            expect_bitwise_equal(got, want, "gather_rows n=" + std::to_string(n));
+            EXPECT_EQ(got[(n - 1) * row_size], table[index[n - 1] * row_size]);
+        }
+}

@@ -37,10 +37,8 @@ public:
         size_t sample = d.sample_size();
         images_.resize(batch.size() * sample);
         labels_.resize(batch.size());
-        for (size_t i = 0; i < batch.size(); ++i) {
-            be.copy(sample, d.image(batch[i]), images_.data() + i * sample);
-            labels_[i] = d.labels[batch[i]];
-        }
+        be.gather_rows(batch.size(), batch.data(), sample, d.images.data(), images_.data());
+        for (size_t i = 0; i < batch.size(); ++i) labels_[i] = d.labels[batch[i]];
         int n = int(batch.size());
         BatchResult r = model_->forward_backward(be, theta, n, images_.data(), labels_.data(), dtheta);
         return {r.loss_sum / n, double(r.n_correct) / n};

@@ -46,6 +46,9 @@ public:
     // Element-wise and reductions over n floats.
     virtual void copy(size_t n, const float* x, float* y) = 0;                            // y = x
     virtual void fill(size_t n, float value, float* x) = 0;                               // x = value
+    // out(n, row_size) = table's rows index[0 .. n) (a mini-batch gathered from a data set)
+    virtual void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* table,
+                             float* out) = 0;
     virtual void axpby(size_t n, float alpha, const float* x, float beta, float* y) = 0;  // y = αx + βy
     virtual void scale(size_t n, float alpha, float* x) = 0;                              // x *= α
     virtual double dot(size_t n, const float* x, const float* y) = 0;                     // Σ x·y

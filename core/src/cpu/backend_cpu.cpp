@@ -20,6 +20,10 @@ public:
 
     void copy(size_t n, const float* x, float* y) override { cpu::copy(n, x, y); }
     void fill(size_t n, float value, float* x) override { cpu::fill(n, value, x); }
+    void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* table,
+                     float* out) override {
+        cpu::gather_rows(n, index, row_size, table, out);
+    }
     void axpby(size_t n, float alpha, const float* x, float beta, float* y) override {
         cpu::axpby(n, alpha, x, beta, y);
     }

@@ -31,6 +31,11 @@ public:
 
     void copy(size_t n, const float* x, float* y) override { std::copy(x, x + n, y); }
     void fill(size_t n, float value, float* x) override { std::fill(x, x + n, value); }
+    void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* table,
+                     float* out) override {
+        for (size_t i = 0; i < n; ++i)
+            std::copy_n(table + size_t(index[i]) * row_size, row_size, out + i * row_size);
+    }
     void axpby(size_t n, float alpha, const float* x, float beta, float* y) override {
         for (size_t i = 0; i < n; ++i) y[i] = alpha * x[i] + (beta == 0.0f ? 0.0f : beta * y[i]);
     }

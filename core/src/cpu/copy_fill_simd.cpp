@@ -41,6 +41,15 @@ void copy(size_t n, const float* x, float* y) {
     over_chunks(n, [&](size_t begin, size_t count) { copy_run(count, x + begin, y + begin); });
 }
 
+// Rows of a data set far larger than the caches: each copy waits on memory, so two threads help
+// from a few rows on (a batch of 128 MNIST digits is 400 KB).
+void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* table, float* out) {
+    constexpr size_t kParallelGather = size_t(1) << 14;
+#pragma omp parallel for schedule(static) if (n * row_size >= kParallelGather)
+    for (long i = 0; i < long(n); ++i)
+        copy_run(row_size, table + size_t(index[i]) * row_size, out + size_t(i) * row_size);
+}
+
 void fill(size_t n, float value, float* x) {
     over_chunks(n, [&](size_t begin, size_t count) { fill_run(count, value, x + begin); });
 }

@@ -21,6 +21,7 @@ void gemm_packed(Transpose trans_a, Transpose trans_b, int m, int n, int k, floa
 // non-temporal threshold, which moves only ~3 GB/s on this project's VMs; these move 30+ GB/s.
 void copy(size_t n, const float* x, float* y);
 void fill(size_t n, float value, float* x);
+void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* table, float* out);
 
 // elementwise_simd.cpp
 void axpby(size_t n, float alpha, const float* x, float beta, float* y);
