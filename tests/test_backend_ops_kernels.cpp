@@ -55,7 +55,11 @@ TEST(BackendOps, SoftmaxCrossEntropyRejectsLabelsOutOfRange) {
 TEST(BackendOps, ConvolutionKernelsMatchReferenceBitForBit) {
     const ConvGeometry geometries[] = {
         {2, 5, 7, 3, 3, 3, 1, 1}, {2, 6, 6, 4, 2, 2, 2, 0}, {1, 9, 8, 1, 5, 5, 1, 2},
-        {3, 7, 5, 17, 3, 3, 2, 1}, {2, 4, 4, 5, 1, 1, 1, 0}, {1, 3, 9, 2, 3, 2, 3, 1}};
+        {3, 7, 5, 17, 3, 3, 2, 1}, {2, 4, 4, 5, 1, 1, 1, 0}, {1, 3, 9, 2, 3, 2, 3, 1},
+        // batches large enough to be split over the threads: LeNet's first convolution and
+        // pooling, and a padded one
+        {64, 28, 28, 1, 5, 5, 1, 0}, {64, 24, 24, 6, 2, 2, 2, 0}, {32, 9, 8, 3, 3, 3, 1, 1}};
+    fast().set_threads(2);
     unsigned seed = 60;
     for (const ConvGeometry& g : geometries) {
         const size_t n_image = size_t(g.batch) * g.height * g.width * g.channels;
@@ -87,6 +91,7 @@ TEST(BackendOps, ConvolutionKernelsMatchReferenceBitForBit) {
         ref().maxpool_backward(g, n_pool, dy.data(), arg_want.data(), dx_want.data());
         expect_bitwise_equal(dx_got, dx_want, "maxpool_backward");
     }
+    fast().set_threads(1);
 }
 
 TEST(BackendOps, PoolingRejectsWindowsOutsideTheImage) {

@@ -28,6 +28,13 @@ void check_geometry(const ConvGeometry& g, const char* who, bool window_needs_pi
     if (window_needs_pixel) require(g.pad < g.kernel_h && g.pad < g.kernel_w, text());
 }
 
+// Images of a batch are independent: above this many values per call, one share of the images per
+// OpenMP thread (each image's outputs are computed by the same operations either way).
+constexpr double kParallelValues = 1 << 15;
+bool parallel_images(const ConvGeometry& g, double values_per_image) {
+    return g.batch > 1 && g.batch * values_per_image >= kParallelValues;
+}
+
 // The kernel columns [lo, hi) of a window starting at image column x0 that lie inside the image.
 void inside_columns(const ConvGeometry& g, int x0, int& lo, int& hi) {
     lo = std::max(0, -x0);
@@ -39,8 +46,10 @@ void inside_columns(const ConvGeometry& g, int x0, int& lo, int& hi) {
 void im2col(const ConvGeometry& g, const float* image, float* cols) {
     check_geometry(g, "im2col", false);
     const size_t c = size_t(g.channels), row_len = size_t(g.kernel_w) * c;
-    float* out = cols;
-    for (int b = 0; b < g.batch; ++b)
+    const size_t per_image = size_t(g.out_h()) * g.out_w() * g.kernel_h * row_len;
+#pragma omp parallel for schedule(static) if (parallel_images(g, double(per_image)))
+    for (int b = 0; b < g.batch; ++b) {
+        float* out = cols + size_t(b) * per_image;
         for (int oy = 0; oy < g.out_h(); ++oy)
             for (int ox = 0; ox < g.out_w(); ++ox) {
                 const int x0 = ox * g.stride - g.pad;
@@ -58,13 +67,16 @@ void im2col(const ConvGeometry& g, const float* image, float* cols) {
                     std::fill(out + hi * c, out + row_len, 0.0f);
                 }
             }
+    }
 }
 
 void col2im(const ConvGeometry& g, const float* cols, float* image) {
     check_geometry(g, "col2im", false);
     const size_t c = size_t(g.channels), row_len = size_t(g.kernel_w) * c;
-    const float* in = cols;
-    for (int b = 0; b < g.batch; ++b)
+    const size_t per_image = size_t(g.out_h()) * g.out_w() * g.kernel_h * row_len;
+#pragma omp parallel for schedule(static) if (parallel_images(g, double(per_image)))
+    for (int b = 0; b < g.batch; ++b) {
+        const float* in = cols + size_t(b) * per_image;
         for (int oy = 0; oy < g.out_h(); ++oy)
             for (int ox = 0; ox < g.out_w(); ++ox) {
                 const int x0 = ox * g.stride - g.pad;
@@ -78,6 +90,7 @@ void col2im(const ConvGeometry& g, const float* cols, float* image) {
                     for (size_t i = 0, len = (hi - lo) * c; i < len; ++i) dst[i] += src[i];
                 }
             }
+    }
 }
 
 // Per output pixel, all channels at once: the first window position inside the image seeds the
@@ -85,9 +98,15 @@ void col2im(const ConvGeometry& g, const float* cols, float* image) {
 void maxpool_forward(const ConvGeometry& g, const float* x, float* y, int32_t* argmax) {
     check_geometry(g, "maxpool_forward", true);
     const int c = g.channels;
-    for (int b = 0; b < g.batch; ++b)
+    const size_t per_image = size_t(g.out_h()) * g.out_w() * c;
+#pragma omp parallel for schedule(static) if (parallel_images(g, double(per_image) * g.kernel_h * g.kernel_w))
+    for (int b = 0; b < g.batch; ++b) {
+        float* y_image = y + size_t(b) * per_image;
+        int32_t* argmax_image = argmax + size_t(b) * per_image;
         for (int oy = 0; oy < g.out_h(); ++oy)
-            for (int ox = 0; ox < g.out_w(); ++ox, y += c, argmax += c) {
+            for (int ox = 0; ox < g.out_w(); ++ox) {
+                float* best = y_image + (size_t(oy) * g.out_w() + ox) * c;
+                int32_t* where = argmax_image + (size_t(oy) * g.out_w() + ox) * c;
                 bool seeded = false;
                 for (int ky = 0; ky < g.kernel_h; ++ky)
                     for (int kx = 0; kx < g.kernel_w; ++kx) {
@@ -95,13 +114,14 @@ void maxpool_forward(const ConvGeometry& g, const float* x, float* y, int32_t* a
                         if (iy < 0 || iy >= g.height || ix < 0 || ix >= g.width) continue;
                         const int32_t base = int32_t(((size_t(b) * g.height + iy) * g.width + ix) * c);
                         if (!seeded)
-                            for (int ch = 0; ch < c; ++ch) y[ch] = x[base + ch], argmax[ch] = base + ch;
+                            for (int ch = 0; ch < c; ++ch) best[ch] = x[base + ch], where[ch] = base + ch;
                         else
                             for (int ch = 0; ch < c; ++ch)
-                                if (x[base + ch] > y[ch]) y[ch] = x[base + ch], argmax[ch] = base + ch;
+                                if (x[base + ch] > best[ch]) best[ch] = x[base + ch], where[ch] = base + ch;
                         seeded = true;
                     }
             }
+    }
 }
 
 void maxpool_backward(size_t n_out, const float* dy, const int32_t* argmax, float* dx) {
