@@ -192,7 +192,7 @@ TEST(BackendOps, OptimiserStepsMatchReference) {
                                   one.data(), one.data()), Error);
 }
 
-// Above 2^17 floats copy, fill and the optimiser steps split into chunks over the threads: each
+// Above 2^17 floats copy, fill, ReLU and the optimiser steps split into chunks over the threads: each
 // element must come out as on one thread (and copy/fill as the reference).
 TEST(BackendOps, LongElementwiseOpsDoNotDependOnTheThreadCount) {
     const size_t n = (size_t(3) << 16) + 5;
@@ -211,11 +211,16 @@ TEST(BackendOps, LongElementwiseOpsDoNotDependOnTheThreadCount) {
         fast().adam_step(n, 1e-3f, 0.9f, 0.99f, 1e-7f, 3, grad.data(), m.data(), v.data(), out[4].data());
         out.push_back(m);
         out.push_back(v);
+        out.emplace_back(n);
+        fast().relu_forward(n, grad.data(), out.back().data());
+        out.emplace_back(n);
+        fast().relu_backward(n, grad.data(), param.data(), out.back().data());
         fast().set_threads(1);
         return out;
     };
     const auto two = run(2), one = run(1);
-    const char* names[] = {"copy", "fill", "sgd velocity", "sgd param", "adam param", "adam m", "adam v"};
+    const char* names[] = {"copy", "fill", "sgd velocity", "sgd param", "adam param", "adam m",
+                           "adam v", "relu_forward", "relu_backward"};
     for (size_t k = 0; k < two.size(); ++k) expect_bitwise_equal(two[k], one[k], names[k]);
     expect_bitwise_equal(two[0], param, "copy against its input");
     EXPECT_EQ(std::count(two[1].begin(), two[1].end(), 0.25f), long(n));

@@ -8,6 +8,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "cpu/kernels_cpu.h"
+#include "cpu/parallel_chunks.h"
 
 namespace idim::cpu {
 namespace {
@@ -98,24 +99,32 @@ void add_column_sums(int rows, int cols, const float* x, float* out) {
     for (int c = 0; c < cols; ++c) out[c] += float(total[c]);
 }
 
-// select(x > 0, …) rather than max(x, 0): a NaN input gives 0 as in the reference.
+// select(x > 0, …) rather than max(x, 0): a NaN input gives 0 as in the reference. Long arrays
+// (a convolution's activations) are split over the threads.
 void relu_forward(size_t n, const float* x, float* y) {
-    size_t i = 0;
-    const batch zero(0.0f);
-    for (; i + lanes <= n; i += lanes) {
-        batch v = batch::load_unaligned(x + i);
-        xsimd::select(v > zero, v, zero).store_unaligned(y + i);
-    }
-    for (; i < n; ++i) y[i] = x[i] > 0 ? x[i] : 0.0f;
+    over_chunks(n, [&](size_t begin, size_t count) {
+        const float* in = x + begin;
+        float* out = y + begin;
+        size_t i = 0;
+        const batch zero(0.0f);
+        for (; i + lanes <= count; i += lanes) {
+            batch v = batch::load_unaligned(in + i);
+            xsimd::select(v > zero, v, zero).store_unaligned(out + i);
+        }
+        for (; i < count; ++i) out[i] = in[i] > 0 ? in[i] : 0.0f;
+    });
 }
 
 void relu_backward(size_t n, const float* x, const float* dy, float* dx) {
-    size_t i = 0;
-    const batch zero(0.0f);
-    for (; i + lanes <= n; i += lanes)
-        xsimd::select(batch::load_unaligned(x + i) > zero, batch::load_unaligned(dy + i), zero)
-            .store_unaligned(dx + i);
-    for (; i < n; ++i) dx[i] = x[i] > 0 ? dy[i] : 0.0f;
+    over_chunks(n, [&](size_t begin, size_t count) {
+        size_t i = 0;
+        const batch zero(0.0f);
+        for (; i + lanes <= count; i += lanes)
+            xsimd::select(batch::load_unaligned(x + begin + i) > zero,
+                          batch::load_unaligned(dy + begin + i), zero)
+                .store_unaligned(dx + begin + i);
+        for (; i < count; ++i) dx[begin + i] = x[begin + i] > 0 ? dy[begin + i] : 0.0f;
+    });
 }
 
 }  // namespace idim::cpu
