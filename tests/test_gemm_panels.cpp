@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "backend_ops_helpers.h"
+#include "cpu/kernels_cpu.h"
 
 namespace idim::testing {
 namespace {
@@ -53,6 +54,18 @@ TEST(GemmPanels, TwoThreadsMatchReferenceForEveryTransposeAndCut) {
         for (Transpose ta : {Transpose::no, Transpose::yes})
             for (Transpose tb : {Transpose::no, Transpose::yes})
                 for (float beta : {0.0f, 1.0f, -0.5f}) check_panels(ta, tb, m, n, k, beta, seed += 3);
+}
+
+// The cut leaves the busiest thread the smaller share: rows of a matrix-vector product (the dense
+// projection's; its single column cannot be shared), rows of FC's 128 × 200 forward product
+// (64 + 64, where columns would be 104 + 96), columns of a wide product.
+TEST(GemmPanels, CutIsTheEvenerSide) {
+    EXPECT_FALSE(cpu::gemm_cuts_columns(199210, 1, 2));
+    EXPECT_FALSE(cpu::gemm_cuts_columns(750, 1, 2));
+    EXPECT_FALSE(cpu::gemm_cuts_columns(128, 200, 2));
+    EXPECT_TRUE(cpu::gemm_cuts_columns(1, 5000, 2));
+    EXPECT_TRUE(cpu::gemm_cuts_columns(100, 201, 2));
+    EXPECT_TRUE(cpu::gemm_cuts_columns(128, 784, 2));  // 64 + 64 either way: the wider side
 }
 
 }  // namespace

@@ -82,13 +82,26 @@ std::pair<int, int> panel(int size, int parts, int p) {
     return {begin, p + 1 == parts ? size : std::min(size, begin + step)};
 }
 
-// The larger panel's share of `size` when cut into `parts`: 0.5 is an even cut in two.
-double largest_share(int size, int parts) {
-    auto [lo, hi] = panel(size, parts, 0);
-    return double(hi - lo) / size;
+// The largest panel when `size` is cut into `parts` (the last panel takes what is left over).
+int largest_panel(int size, int parts) {
+    int largest = 0;
+    for (int p = 0; p < parts; ++p) {
+        auto [lo, hi] = panel(size, parts, p);
+        largest = std::max(largest, hi - lo);
+    }
+    return largest;
 }
 
 }  // namespace
+
+// C's panels: op(B)'s columns or op(A)'s rows, whichever leaves the smaller share of C to the
+// busiest thread (FC's 128 × 200 forward product: 64 + 64 rows rather than 104 + 96 columns);
+// the wider side on a tie.
+bool gemm_cuts_columns(int m, int n, int threads) {
+    const double row_share = double(largest_panel(m, threads)) / m;
+    const double column_share = double(largest_panel(n, threads)) / n;
+    return column_share < row_share || (column_share == row_share && n >= m);
+}
 
 void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha, const float* a,
           int lda, const float* b, int ldb, float beta, float* c, int ldc) {
@@ -102,10 +115,7 @@ void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha
     const int threads = std::min(gemm_threads.load(), std::max(m, n) / 16);
     if (threads <= 1 || 2.0 * m * n * k < kMinParallelFlops)
         return gemm_one_thread(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    // C's panels: op(B)'s columns or op(A)'s rows, whichever cuts more evenly (FC's 128 × 200
-    // forward product: 64 + 64 rows rather than 104 + 96 columns); the wider one on a tie.
-    const double by_rows_share = largest_share(m, threads), by_columns_share = largest_share(n, threads);
-    const bool by_columns = by_columns_share < by_rows_share || (by_columns_share == by_rows_share && n >= m);
+    const bool by_columns = gemm_cuts_columns(m, n, threads);
 #pragma omp parallel for num_threads(threads) schedule(static, 1)
     for (int p = 0; p < threads; ++p) {
         auto [lo, hi] = panel(by_columns ? n : m, threads, p);
