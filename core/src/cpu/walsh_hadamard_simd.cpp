@@ -6,7 +6,6 @@
 // transforms, the remaining strides across the 256 KiB blocks, again a panel at a time.
 #include <algorithm>
 #include <bit>
-#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -196,7 +195,7 @@ void long_strides(float* x, size_t n, size_t block, bool parallel) {
     const long n_panels = long(block / width);
 #pragma omp parallel if (parallel)
     {
-        // Each thread's panel, kept between calls: a fresh vector was zeroed (memset) every call.
+        // Each thread keeps its panel between calls: no call allocates and zero-fills one.
         thread_local std::vector<float> panel;
         if (panel.size() < rows * width) panel.resize(rows * width);
 #pragma omp for schedule(static)
