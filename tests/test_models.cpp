@@ -88,3 +88,43 @@ TEST(Models, FcCifarGradientMatchesFiniteDifferences) {
     auto model = make_model({"fc", {200, 200}}, {32, 32, 3}, 10);
     expect_gradient_matches(oracle(), *model, random_batch(*model, 3, 25), 35, 30, 3);
 }
+
+// Records which backward calls were asked for a dx, around a real layer.
+class DxRecorder final : public Layer {
+public:
+    DxRecorder(std::unique_ptr<Layer> inner, std::vector<bool>& asked)
+        : inner_(std::move(inner)), asked_(asked) {}
+    std::string describe() const override { return inner_->describe(); }
+    Shape output_shape() const override { return inner_->output_shape(); }
+    std::vector<ParamGroup> param_groups() const override { return inner_->param_groups(); }
+    void forward(Backend& be, const float* params, int n, const float* x, float* y) override {
+        inner_->forward(be, params, n, x, y);
+    }
+    void backward(Backend& be, const float* params, int n, const float* x, const float* y,
+                  const float* dy, float* dx, float* dparams) override {
+        asked_.push_back(dx != nullptr);
+        inner_->backward(be, params, n, x, y, dy, dx, dparams);
+    }
+
+private:
+    std::unique_ptr<Layer> inner_;
+    std::vector<bool>& asked_;
+};
+
+// Nothing below the first layer with parameters is trained, so the backward pass stops there:
+// FC's first dense layer (behind a flatten) once computed a dx of 128 × 784 that nothing read.
+TEST(Models, BackwardStopsAtTheFirstLayerWithParameters) {
+    std::vector<bool> flatten_asked, first_dense_asked, second_dense_asked;
+    Model m({2, 3, 1}, 3);
+    m.add(std::make_unique<DxRecorder>(flatten_layer(m.output_shape()), flatten_asked));
+    m.add(std::make_unique<DxRecorder>(dense_layer(m.output_shape(), 4), first_dense_asked));
+    m.add(std::make_unique<DxRecorder>(dense_layer(m.output_shape(), 3), second_dense_asked));
+    std::vector<float> theta(m.dim()), grad(m.dim());
+    m.init_params(theta.data(), 1);
+    auto batch = random_batch(m, 2, 1);
+    m.forward_backward(backend_by_name("cpu"), theta.data(), 2, batch.x.data(),
+                       batch.labels.data(), grad.data());
+    EXPECT_EQ(flatten_asked, std::vector<bool>{});
+    EXPECT_EQ(first_dense_asked, std::vector<bool>{false});
+    EXPECT_EQ(second_dense_asked, std::vector<bool>{true});
+}

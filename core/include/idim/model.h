@@ -82,6 +82,7 @@ private:
     size_t dim_ = 0;
     std::vector<std::unique_ptr<Layer>> layers_;
     std::vector<size_t> offsets_;              // per layer, into θ
+    size_t first_trainable_ = 0;               // index of the first layer with parameters
     std::vector<std::vector<float>> acts_;     // activations per layer boundary, resized lazily
     std::vector<float> grad_a_, grad_b_, dlogits_;
     void forward_all(Backend& be, const float* theta, int n, const float* x);
