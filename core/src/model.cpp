@@ -68,9 +68,8 @@ void Model::init_params(float* theta, uint64_t seed) const {
 // acts_[l] holds the output of layer l; the input is read in place.
 void Model::forward_all(Backend& be, const float* theta, int n, const float* x) {
     require(!layers_.empty(), "model: no layers");
-    require(output_shape().size() == size_t(classes_),
-            "model: the last layer has " + std::to_string(output_shape().size()) +
-                " outputs but there are " + std::to_string(classes_) + " classes");
+    require(output_shape().size() == size_t(classes_), "model: the last layer has ",
+            output_shape().size(), " outputs but there are ", classes_, " classes");
     const float* in = x;
     for (size_t l = 0; l < layers_.size(); ++l) {
         acts_[l].resize(size_t(n) * layers_[l]->output_shape().size());

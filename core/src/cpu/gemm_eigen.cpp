@@ -25,9 +25,8 @@ using ConstMap = Eigen::Map<const RowMajor, Eigen::Unaligned, Eigen::OuterStride
 using MutableMap = Eigen::Map<RowMajor, Eigen::Unaligned, Eigen::OuterStride<>>;
 
 void check_stride(const char* name, int ld, int stored_cols) {
-    require(ld >= stored_cols && ld >= 1, std::string("gemm: ") + name + " = " + std::to_string(ld) +
-                                              " is smaller than the " + std::to_string(stored_cols) +
-                                              " columns stored in each row");
+    require(ld >= stored_cols && ld >= 1, "gemm: ", name, " = ", ld, " is smaller than the ",
+            stored_cols, " columns stored in each row");
 }
 
 // c = alpha·lhs·rhs, or c += alpha·lhs·rhs when c already holds beta·c.
@@ -105,8 +104,7 @@ bool gemm_cuts_columns(int m, int n, int threads) {
 
 void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha, const float* a,
           int lda, const float* b, int ldb, float beta, float* c, int ldc) {
-    require(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m=" + std::to_string(m) + " n=" +
-                                            std::to_string(n) + " k=" + std::to_string(k));
+    require(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m=", m, " n=", n, " k=", k);
     const bool ta = trans_a == Transpose::yes, tb = trans_b == Transpose::yes;
     check_stride("lda", lda, ta ? m : k);
     check_stride("ldb", ldb, tb ? k : n);

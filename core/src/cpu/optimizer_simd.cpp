@@ -65,7 +65,7 @@ void sgd_momentum_step(size_t n, float lr, float momentum, const float* grad, fl
 // m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g·g; p -= lr_t·m/(√v + ε), lr_t = lr·√(1−β2^t)/(1−β1^t)
 void adam_step(size_t n, float lr, float beta1, float beta2, float epsilon, int64_t step,
                const float* grad, float* m, float* v, float* param) {
-    require(step >= 1, "adam_step: step counts from 1, got " + std::to_string(step));
+    require(step >= 1, "adam_step: step counts from 1, got ", step);
     const float lr_t = float(lr * std::sqrt(1.0 - std::pow(double(beta2), double(step))) /
                              (1.0 - std::pow(double(beta1), double(step))));
     over_chunks(n, [&](size_t begin, size_t count) {

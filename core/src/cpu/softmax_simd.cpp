@@ -43,16 +43,15 @@ double shifted_exp(int classes, const float* z, float shift, float* e) {
 double softmax_cross_entropy(int batch_size, int classes, const float* logits,
                              const int32_t* labels, float* dlogits, int* n_correct) {
     require(batch_size >= 0 && classes >= 1,
-            "softmax_cross_entropy: need batch >= 0 and classes >= 1, got batch=" +
-                std::to_string(batch_size) + " classes=" + std::to_string(classes));
+            "softmax_cross_entropy: need batch >= 0 and classes >= 1, got batch=", batch_size,
+            " classes=", classes);
     std::vector<float> scratch(dlogits ? 0 : size_t(classes));
     double loss = 0;
     int correct = 0;
     for (int b = 0; b < batch_size; ++b) {
         const int label = labels[b];
-        require(label >= 0 && label < classes,
-                "softmax_cross_entropy: label " + std::to_string(label) + " of row " +
-                    std::to_string(b) + " is outside [0, " + std::to_string(classes) + ")");
+        require(label >= 0 && label < classes, "softmax_cross_entropy: label ", label, " of row ", b,
+                " is outside [0, ", classes, ")");
         const float* z = logits + size_t(b) * classes;
         float* e = dlogits ? dlogits + size_t(b) * classes : scratch.data();
         const int best = first_max_index(classes, z);

@@ -15,9 +15,8 @@ void check_shape(const SparseMatrix& a, const char* who) {
     require(a.rows >= 0 && a.cols >= 0 && a.row_start.size() == size_t(a.rows) + 1 &&
                 a.row_start.front() == 0 && a.col_index.size() == a.value.size() &&
                 a.row_start.back() == int64_t(a.value.size()),
-            std::string(who) + ": malformed CSR matrix (" + std::to_string(a.rows) + "x" +
-                std::to_string(a.cols) + ", " + std::to_string(a.row_start.size()) +
-                " row starts, " + std::to_string(a.value.size()) + " values)");
+            who, ": malformed CSR matrix (", a.rows, "x", a.cols, ", ", a.row_start.size(),
+            " row starts, ", a.value.size(), " values)");
 }
 
 float blend(double alpha_sum, float beta, float old) {  // beta == 0 ignores old (may be NaN)
