@@ -63,7 +63,8 @@ inline double step_flops(const Model& model, int n) {
     return total;
 }
 
-// One step as the trainer runs it: θ = expand(w); ∇θ; g = contract(∇θ); optimiser step on w.
+// One step as the trainer runs it: θ = expand(w); ∇θ; g = contract(∇θ); optimiser step on w
+// (full training: θ is w and ∇θ is g, with no expand or contract).
 // The PyTorch reference steps with Adam (lr 1e-3, ε 1e-7), so idim's benchmarks do too: the
 // library's default optimiser is momentum SGD, whose update is cheaper.
 inline OptimizerConfig adam() {
@@ -91,9 +92,12 @@ struct Stepper {
         if (next + kBatch > order.size()) next = 0;
         std::span<const uint32_t> batch(order.data() + next, kBatch);
         next += kBatch;
-        param.expand(be, w.data(), theta.data());
-        double loss = task.loss_and_grad(be, theta.data(), batch, dtheta.data()).loss;
-        param.contract(be, w.data(), dtheta.data(), grad.data());
+        const bool direct = param.trainable_is_theta();
+        float* th = direct ? w.data() : theta.data();
+        float* dth = direct ? grad.data() : dtheta.data();
+        if (!direct) param.expand(be, w.data(), th);
+        double loss = task.loss_and_grad(be, th, batch, dth).loss;
+        if (!direct) param.contract(be, w.data(), dth, grad.data());
         optimizer.step(be, 1e-3, grad.data(), w.data());
         return loss;
     }

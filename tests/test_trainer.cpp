@@ -40,6 +40,21 @@ TrainHooks unreachable_target(int give_up_from_epoch) {
     return hooks;
 }
 
+// Full training through expand and contract (copies of θ and dθ), as any other parametrization.
+class CopyingFull final : public Parametrization {
+public:
+    explicit CopyingFull(std::unique_ptr<Parametrization> full) : full_(std::move(full)) {}
+    size_t trainable_count() const override { return full_->trainable_count(); }
+    void init_trainable(float* w) const override { full_->init_trainable(w); }
+    void expand(Backend& be, const float* w, float* theta) override { full_->expand(be, w, theta); }
+    void contract(Backend& be, const float* w, const float* dtheta, float* g) override {
+        full_->contract(be, w, dtheta, g);
+    }
+
+private:
+    std::unique_ptr<Parametrization> full_;
+};
+
 }  // namespace
 
 TEST(Trainer, FullTrainingLearnsSeparableBlobs) {
@@ -171,4 +186,25 @@ TEST(Trainer, TargetOnTrainingAccuracyJudgesTheTrainingSet) {
     c.evaluate_train = TrainEval::last_epoch;   // nothing to judge then: refused before work
     Training t = full_setup();
     EXPECT_THROW(train(default_backend(), *t.task, *t.param, c, hooks), Error);
+}
+
+// The trainer uses w itself as θ in full training; with weight decay and the last-epoch training
+// accuracy, that must be the run the copies of θ and dθ give, bit for bit.
+TEST(Trainer, FullTrainingOnThetaItselfIsTheRunWithCopies) {
+    TrainConfig c = blob_config(3);
+    c.weight_decay = 1e-3;
+    c.evaluate_train = TrainEval::last_epoch;
+    Training direct = full_setup(), copying = full_setup();
+    copying.param = std::make_unique<CopyingFull>(std::move(copying.param));
+    ASSERT_TRUE(direct.param->trainable_is_theta());
+    ASSERT_FALSE(copying.param->trainable_is_theta());
+    TrainResult a = train(default_backend(), *direct.task, *direct.param, c);
+    TrainResult b = train(default_backend(), *copying.task, *copying.param, c);
+    EXPECT_EQ(a.trainable, b.trainable);
+    EXPECT_EQ(a.train_accuracy, b.train_accuracy);
+    ASSERT_EQ(a.epochs.size(), b.epochs.size());
+    for (size_t e = 0; e < a.epochs.size(); ++e) {
+        EXPECT_EQ(a.epochs[e].test_loss, b.epochs[e].test_loss);
+        EXPECT_EQ(a.epochs[e].train_loss, b.epochs[e].train_loss);
+    }
 }

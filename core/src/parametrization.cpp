@@ -24,6 +24,7 @@ public:
     void contract(Backend& be, const float*, const float* dtheta, float* dtrainable) override {
         be.copy(theta0_.size(), dtheta, dtrainable);
     }
+    bool trainable_is_theta() const override { return true; }
 
 private:
     std::vector<float> theta0_;

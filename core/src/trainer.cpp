@@ -104,8 +104,14 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
             "a target on training accuracy needs the training accuracy evaluated each epoch");
     require(hooks.give_up_from_epoch >= 0, "the give-up epoch must not be negative");
     const size_t dim = task.dim(), n_train = task.train_size();
-    std::vector<float> w(param.trainable_count()), grad(w.size()), theta(dim), dtheta(dim);
+    std::vector<float> w(param.trainable_count()), grad(w.size());
     param.init_trainable(w.data());
+    // Full training trains θ itself: θ and dθ are then w and its gradient, not copies of them.
+    const bool direct = param.trainable_is_theta();
+    std::vector<float> theta_copy(direct ? 0 : dim), dtheta_copy(direct ? 0 : dim);
+    float* theta = direct ? w.data() : theta_copy.data();
+    float* dtheta = direct ? grad.data() : dtheta_copy.data();
+    auto expand = [&] { if (!direct) param.expand(be, w.data(), theta); };
     Optimizer optimizer(config.optimizer, w.size());
     const int64_t steps_per_epoch = int64_t((n_train + config.batch - 1) / config.batch);
     const auto start = Clock::now();
@@ -118,8 +124,8 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
             size_t begin = size_t(s) * config.batch;
             std::span<const uint32_t> batch(order.data() + begin,
                                             std::min<size_t>(config.batch, n_train - begin));
-            param.expand(be, w.data(), theta.data());
-            double loss = task.loss_and_grad(be, theta.data(), batch, dtheta.data()).loss;
+            expand();
+            double loss = task.loss_and_grad(be, theta, batch, dtheta).loss;
             ++result.steps;
             if (!std::isfinite(loss)) {
                 result.stop = StopReason::diverged;
@@ -127,8 +133,8 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
             }
             loss_sum += loss;
             if (config.weight_decay > 0)   // Keras l2(λ) adds λ·Σθ² to the loss: ∇ += 2λθ
-                be.axpby(dim, float(2 * config.weight_decay), theta.data(), 1.0f, dtheta.data());
-            param.contract(be, w.data(), dtheta.data(), grad.data());
+                be.axpby(dim, float(2 * config.weight_decay), theta, 1.0f, dtheta);
+            if (!direct) param.contract(be, w.data(), dtheta, grad.data());
             double lr = scheduled_lr(config.optimizer, epoch - 1 + double(s) / steps_per_epoch,
                                      config.epochs);
             optimizer.step(be, lr, grad.data(), w.data());
@@ -136,15 +142,15 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
         }
         if (result.diverged()) break;
 
-        param.expand(be, w.data(), theta.data());
+        expand();
         EpochRecord record;
         record.epoch = epoch;
         record.train_loss = loss_sum / steps_per_epoch;
-        Metrics test = task.evaluate_test(be, theta.data());
+        Metrics test = task.evaluate_test(be, theta);
         record.test_loss = test.loss;
         record.test_accuracy = test.accuracy;
         record.train_accuracy = config.evaluate_train == TrainEval::every_epoch
-                                    ? task.evaluate_train(be, theta.data()).accuracy
+                                    ? task.evaluate_train(be, theta).accuracy
                                     : std::nan("");
         record.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         result.epochs.push_back(record);
@@ -163,7 +169,7 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
     if (!result.epochs.empty()) {
         EpochRecord& last = result.epochs.back();
         if (config.evaluate_train == TrainEval::last_epoch && !result.diverged())
-            last.train_accuracy = task.evaluate_train(be, theta.data()).accuracy;   // θ of that epoch
+            last.train_accuracy = task.evaluate_train(be, theta).accuracy;   // θ of that epoch
         result.test_accuracy = last.test_accuracy;
         result.train_accuracy = last.train_accuracy;
         result.test_loss = last.test_loss;

@@ -21,6 +21,9 @@ public:
     // gradient of the trainable vector from dθ (D)
     virtual void contract(Backend& be, const float* trainable, const float* dtheta,
                           float* dtrainable) = 0;
+    // Full training: the trainable vector is θ itself, so a trainer may use it as θ and its
+    // gradient as dθ and skip expand and contract, which would only copy D floats each.
+    virtual bool trainable_is_theta() const { return false; }
 };
 
 // theta0 is copied and kept (D floats).
