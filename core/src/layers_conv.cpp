@@ -46,14 +46,16 @@ public:
         be.add_bias(rows, filters_, params + patch() * filters_, y);
     }
 
-    // dK += colsᵀ·dy; db += Σ_rows dy; dx = col2im(dy·Kᵀ). Uses cols of the last forward.
+    // dK = colsᵀ·dy; db = Σ_rows dy; dx = col2im(dy·Kᵀ). Uses cols of the last forward.
     void backward(Backend& be, const float* params, int n, const float*, const float*,
                   const float* dy, float* dx, float* dparams) override {
         ConvGeometry g = geometry(n);
         int rows = n * g.out_h() * g.out_w(), k = int(patch());
         be.gemm(Transpose::yes, Transpose::no, k, filters_, rows, 1.0f, cols_.data(), k, dy,
-                filters_, 1.0f, dparams, filters_);
-        be.add_column_sums(rows, filters_, dy, dparams + patch() * filters_);
+                filters_, 0.0f, dparams, filters_);
+        float* dbias = dparams + patch() * filters_;
+        be.fill(size_t(filters_), 0.0f, dbias);
+        be.add_column_sums(rows, filters_, dy, dbias);
         if (!dx) return;
         dcols_.resize(size_t(rows) * k);
         be.gemm(Transpose::no, Transpose::yes, rows, k, filters_, 1.0f, dy, filters_, params,

@@ -26,12 +26,14 @@ public:
         be.add_bias(n, units_, params + size_t(in_) * units_, y);
     }
 
-    // dW += xᵀ·dy; db += Σ_rows dy; dx = dy·Wᵀ
+    // dW = xᵀ·dy; db = Σ_rows dy; dx = dy·Wᵀ
     void backward(Backend& be, const float* params, int n, const float* x, const float*,
                   const float* dy, float* dx, float* dparams) override {
-        be.gemm(Transpose::yes, Transpose::no, in_, units_, n, 1.0f, x, in_, dy, units_, 1.0f,
+        be.gemm(Transpose::yes, Transpose::no, in_, units_, n, 1.0f, x, in_, dy, units_, 0.0f,
                 dparams, units_);
-        be.add_column_sums(n, units_, dy, dparams + size_t(in_) * units_);
+        float* dbias = dparams + size_t(in_) * units_;
+        be.fill(units_, 0.0f, dbias);
+        be.add_column_sums(n, units_, dy, dbias);
         if (dx)
             be.gemm(Transpose::no, Transpose::yes, n, in_, units_, 1.0f, dy, units_, params,
                     units_, 0.0f, dx, in_);

@@ -30,6 +30,7 @@ public:
     explicit Flatten(Shape in) : size_(int(in.size())) {}
     std::string describe() const override { return "flatten"; }
     Shape output_shape() const override { return {1, 1, size_}; }
+    bool reshapes_only() const override { return true; }
     void forward(Backend& be, const float*, int n, const float* x, float* y) override {
         be.copy(size_t(n) * size_, x, y);
     }

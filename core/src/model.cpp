@@ -28,6 +28,7 @@ void Model::add(std::unique_ptr<Layer> layer) {
     dim_ += layer->param_count();
     layers_.push_back(std::move(layer));
     acts_.resize(layers_.size());
+    outputs_.resize(layers_.size());
 }
 
 Shape Model::output_shape() const {
@@ -65,16 +66,20 @@ void Model::init_params(float* theta, uint64_t seed) const {
     }
 }
 
-// acts_[l] holds the output of layer l; the input is read in place.
+// outputs_[l] is the output of layer l: acts_[l], or for a reshape its input itself. The input
+// is read in place.
 void Model::forward_all(Backend& be, const float* theta, int n, const float* x) {
     require(!layers_.empty(), "model: no layers");
     require(output_shape().size() == size_t(classes_), "model: the last layer has ",
             output_shape().size(), " outputs but there are ", classes_, " classes");
     const float* in = x;
     for (size_t l = 0; l < layers_.size(); ++l) {
-        acts_[l].resize(size_t(n) * layers_[l]->output_shape().size());
-        layers_[l]->forward(be, theta + offsets_[l], n, in, acts_[l].data());
-        in = acts_[l].data();
+        if (!layers_[l]->reshapes_only()) {
+            acts_[l].resize(size_t(n) * layers_[l]->output_shape().size());
+            layers_[l]->forward(be, theta + offsets_[l], n, in, acts_[l].data());
+            in = acts_[l].data();
+        }
+        outputs_[l] = in;
     }
 }
 
@@ -82,30 +87,31 @@ BatchResult Model::evaluate(Backend& be, const float* theta, int n, const float*
                             const int32_t* labels) {
     forward_all(be, theta, n, x);
     BatchResult r;
-    r.loss_sum = be.softmax_cross_entropy(n, classes_, acts_.back().data(), labels, nullptr,
+    r.loss_sum = be.softmax_cross_entropy(n, classes_, outputs_.back(), labels, nullptr,
                                           &r.n_correct);
     return r;
 }
 
-// Backward from dlogits = (softmax − onehot)/n, layer by layer, each adding into its slice of dθ.
-// It stops at the first layer with parameters, which needs no dx: below it nothing is trained
-// (FC's first dense layer sits behind a flatten: its dx was 26% of the step's products).
+// Backward from dlogits = (softmax − onehot)/n, layer by layer, each writing its slice of dθ (so
+// dθ is never cleared). A reshape passes the gradient on as it is. The pass stops at the first
+// layer with parameters, which needs no dx: below it nothing is trained (FC's first dense layer
+// sits behind a flatten: its dx was 26% of the step's products).
 BatchResult Model::forward_backward(Backend& be, const float* theta, int n, const float* x,
                                     const int32_t* labels, float* dtheta) {
     forward_all(be, theta, n, x);
     BatchResult r;
     grad_a_.resize(size_t(n) * classes_);
-    r.loss_sum = be.softmax_cross_entropy(n, classes_, acts_.back().data(), labels,
-                                          grad_a_.data(), &r.n_correct);
-    be.fill(dim_, 0.0f, dtheta);
+    r.loss_sum = be.softmax_cross_entropy(n, classes_, outputs_.back(), labels, grad_a_.data(),
+                                          &r.n_correct);
     for (size_t l = layers_.size(); l-- > first_trainable_;) {
-        const float* in = l == 0 ? x : acts_[l - 1].data();
+        if (layers_[l]->reshapes_only()) continue;
+        const float* in = l == 0 ? x : outputs_[l - 1];
         float* dx = nullptr;
         if (l > first_trainable_) {
-            grad_b_.resize(acts_[l - 1].size());
+            grad_b_.resize(size_t(n) * layers_[l - 1]->output_shape().size());
             dx = grad_b_.data();
         }
-        layers_[l]->backward(be, theta + offsets_[l], n, in, acts_[l].data(), grad_a_.data(), dx,
+        layers_[l]->backward(be, theta + offsets_[l], n, in, outputs_[l], grad_a_.data(), dx,
                              dtheta + offsets_[l]);
         std::swap(grad_a_, grad_b_);
     }

@@ -34,10 +34,13 @@ public:
 
     // x (n, in), y (n, out); params is this layer's slice of θ.
     virtual void forward(Backend& be, const float* params, int n, const float* x, float* y) = 0;
-    // Given x, y of the last forward and dy, writes dx (n, in) and adds to dparams (zeroed by the
-    // caller). dx may be null for the first layer.
+    // Given x, y of the last forward and dy, writes dx (n, in) and dparams (the layer's whole
+    // slice of dθ). dx is null when nothing below needs it.
     virtual void backward(Backend& be, const float* params, int n, const float* x, const float* y,
                           const float* dy, float* dx, float* dparams) = 0;
+    // The output is the input itself under another shape (flatten on NHWC data): a Model passes
+    // the input's memory on, and the gradient back, without calling forward or backward.
+    virtual bool reshapes_only() const { return false; }
 };
 
 std::unique_ptr<Layer> dense_layer(Shape in, int units);
@@ -84,6 +87,7 @@ private:
     std::vector<size_t> offsets_;              // per layer, into θ
     size_t first_trainable_ = 0;               // index of the first layer with parameters
     std::vector<std::vector<float>> acts_;     // activations per layer boundary, resized lazily
+    std::vector<const float*> outputs_;        // per layer: its acts_, or a reshape's input
     std::vector<float> grad_a_, grad_b_, dlogits_;
     void forward_all(Backend& be, const float* theta, int n, const float* x);
 };
