@@ -94,8 +94,9 @@ Run::Run(const RunConfig& config) : config_(config) {
     param_ = make_parametrization(be, config_, *task_);
     trainable_.resize(param_->trainable_count());
     param_->init_trainable(trainable_.data());
-    theta_.resize(task_->dim());
-    dtheta_.resize(task_->dim());
+    const size_t copies = param_->trainable_is_theta() ? 0 : task_->dim();
+    theta_.resize(copies);
+    dtheta_.resize(copies);
     grad_.resize(trainable_.size());
 }
 
@@ -107,7 +108,9 @@ TrainResult Run::train(const TrainHooks& hooks) {
     return result;
 }
 
+// Full training trains θ itself (as the native trainer does): no copies of θ and dθ.
 const float* Run::expanded() {
+    if (param_->trainable_is_theta()) return trainable_.data();
     param_->expand(default_backend(), trainable_.data(), theta_.data());
     return theta_.data();
 }
@@ -116,14 +119,16 @@ double Run::batch_loss(std::span<const uint32_t> batch) {
     for (uint32_t i : batch)
         require(i < task_->train_size(), "batch index " + std::to_string(i) + " is outside the " +
                                              std::to_string(task_->train_size()) + " training examples");
-    return task_->loss_and_grad(default_backend(), expanded(), batch, dtheta_.data()).loss;
+    float* dtheta = param_->trainable_is_theta() ? grad_.data() : dtheta_.data();
+    return task_->loss_and_grad(default_backend(), expanded(), batch, dtheta).loss;
 }
 
 double Run::step(std::span<const uint32_t> batch) {
     Backend& be = default_backend();
     if (!optimizer_) optimizer_ = std::make_unique<Optimizer>(config_.train.optimizer, trainable_.size());
     double loss = batch_loss(batch);   // leaves θ and dθ for this batch
-    param_->contract(be, trainable_.data(), dtheta_.data(), grad_.data());
+    if (!param_->trainable_is_theta())
+        param_->contract(be, trainable_.data(), dtheta_.data(), grad_.data());
     optimizer_->step(be, config_.train.optimizer.lr, grad_.data(), trainable_.data());
     return loss;
 }
