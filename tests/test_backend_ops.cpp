@@ -65,9 +65,11 @@ void check_gemm(Transpose ta, Transpose tb, GemmCase s, float alpha, float beta,
 }
 
 void check_all_transposes_strides_and_betas(GemmFunction gemm) {
-    // {300, 70, 600}: more than one block of rows (64) and of k (256) in the packed kernel
+    // The packed kernel's blocks: {300, 70, 600} has more than one of rows (64 or 96) and of
+    // depth (256), {70, 300, 90} more than one of columns (256); {64, 65, 127} is the smallest
+    // product the cpu backend sends to it natively.
     const GemmCase shapes[] = {{1, 1, 1}, {3, 5, 7}, {17, 15, 33}, {64, 65, 127}, {1, 200, 784},
-                               {130, 1, 20}, {300, 70, 600}};
+                               {130, 1, 20}, {300, 70, 600}, {70, 300, 90}};
     unsigned seed = 1;
     for (GemmCase s : shapes)
         for (Transpose ta : {Transpose::no, Transpose::yes})
@@ -90,7 +92,8 @@ TEST(BackendOps, GemmMatchesReferenceForAllTransposesStridesAndBetas) {
 
 TEST(BackendOps, GemmAtTrainingShapeMatchesReference) { check_training_shapes(cpu_backend_gemm); }
 
-// The browser's product (Eigen is scalar there), checked here with the native vector width.
+// The packed product on its own: the browser's for every shape (Eigen is scalar there) and
+// natively the one for long sides, checked here with the native vector width.
 TEST(BackendOps, PackedGemmMatchesReference) {
     check_all_transposes_strides_and_betas(cpu::gemm_packed);
     check_training_shapes(cpu::gemm_packed);

@@ -1,6 +1,8 @@
-// Dense matrix products of the "cpu" backend through Eigen's blocked GEMM natively; in the
-// browser, where Eigen is compiled scalar (EIGEN_DONT_VECTORIZE), through gemm_xsimd.cpp. Row-major arrays with row strides are mapped without copying; a
-// transposed operand is just Eigen's transposed view. Threads: Eigen itself always runs on one;
+// Dense matrix products of the "cpu" backend: natively through gemm_xsimd.cpp's packed kernel
+// where C's sides and the depth are long, through Eigen's blocked GEMM elsewhere (skinny and
+// matrix-vector products); in the browser, where Eigen is compiled scalar (EIGEN_DONT_VECTORIZE),
+// always through gemm_xsimd.cpp. For Eigen, row-major arrays with row strides are mapped without
+// copying and a transposed operand is just a transposed view. Threads: each product runs on one;
 // a large product is cut into independent column (or row) panels of C, one per OpenMP thread.
 // Eigen's own threading synchronises its threads by spinning inside every product, which at the
 // training shapes on a loaded 2-core machine was 10–40× slower than one thread (docs/performance.md).
@@ -50,12 +52,19 @@ int initial_threads() {  // as before: all cores until set_threads says otherwis
 std::atomic<int> gemm_threads = initial_threads();
 constexpr double kMinParallelFlops = 4e6;  // below ≈ 40 µs of work a fork/join does not pay
 
+// The packed kernel fills its 6 × 16 tiles only with long sides and depth. Measured on one
+// thread (GFLOP/s, packed against Eigen): 128 × 200 × 784 78 / 54, 200 × 200 × 128 75 / 65,
+// 1024³ 85–92 / 64–68; with 6 to 24 columns or a depth of 10, Eigen is as fast or faster.
+bool packed_pays(int m, int n, int k) { return std::min(m, n) >= 64 && k >= 64; }
+
 void gemm_one_thread(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
                      const float* a, int lda, const float* b, int ldb, float beta, float* c,
                      int ldc) {
 #ifdef __EMSCRIPTEN__
     return gemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 #endif
+    if (packed_pays(m, n, k))
+        return gemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     MutableMap cm(c, m, n, Eigen::OuterStride<>(ldc));
     const bool has_product = k > 0 && alpha != 0.0f;  // BLAS convention: alpha = 0 reads no a, b
     if (beta == 0.0f && !has_product) cm.setZero();   // never 0·c: 0·NaN would keep the NaN
