@@ -65,7 +65,8 @@ TEST(GemmPanels, CutIsTheEvenerSide) {
     EXPECT_FALSE(cpu::gemm_cuts_columns(128, 200, 2));
     EXPECT_TRUE(cpu::gemm_cuts_columns(1, 5000, 2));
     EXPECT_TRUE(cpu::gemm_cuts_columns(100, 201, 2));
-    EXPECT_TRUE(cpu::gemm_cuts_columns(128, 784, 2));  // 64 + 64 either way: the wider side
+    EXPECT_FALSE(cpu::gemm_cuts_columns(128, 784, 2));  // 64 + 64 either way: rows
+    EXPECT_FALSE(cpu::gemm_cuts_columns(200, 200, 2));
 }
 
 }  // namespace
