@@ -1,0 +1,169 @@
+// Where a training step's time goes, call by call: the benchmarks' Stepper on a backend that
+// times every call it forwards (by kind and shape), the per-step mean of each after a warm-up.
+// Run: step_profile [fc|lenet] [threads] [steps]   (full training, batch 128, Adam)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "bench_common.h"
+#include "idim/backend.h"
+
+namespace idim::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class TimingBackend final : public Backend {
+public:
+    explicit TimingBackend(Backend& inner) : inner_(inner) {}
+    std::map<std::string, double> micros;  // per kind and shape, summed over calls
+
+    std::string name() const override { return inner_.name(); }
+    void set_threads(int n) override { inner_.set_threads(n); }
+    void gemm(Transpose ta, Transpose tb, int m, int n, int k, float alpha, const float* a,
+              int lda, const float* b, int ldb, float beta, float* c, int ldc) override {
+        std::string shape = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) +
+                            (ta == Transpose::yes ? " Aᵀ" : "") +
+                            (tb == Transpose::yes ? " Bᵀ" : "");
+        timed("gemm " + shape,
+              [&] { inner_.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); });
+    }
+    void copy(size_t n, const float* x, float* y) override {
+        timed("copy " + std::to_string(n), [&] { inner_.copy(n, x, y); });
+    }
+    void fill(size_t n, float v, float* x) override {
+        timed("fill " + std::to_string(n), [&] { inner_.fill(n, v, x); });
+    }
+    void gather_rows(size_t n, const uint32_t* index, size_t row, const float* table,
+                     float* out) override {
+        timed("gather_rows", [&] { inner_.gather_rows(n, index, row, table, out); });
+    }
+    void gather_scaled(size_t n, const uint32_t* index, const float* table, const float* scale,
+                       float* out) override {
+        timed("gather_scaled " + std::to_string(n),
+              [&] { inner_.gather_scaled(n, index, table, scale, out); });
+    }
+    void axpby(size_t n, float a, const float* x, float b, float* y) override {
+        timed("axpby", [&] { inner_.axpby(n, a, x, b, y); });
+    }
+    void scale(size_t n, float a, float* x) override {
+        timed("scale", [&] { inner_.scale(n, a, x); });
+    }
+    double dot(size_t n, const float* x, const float* y) override {
+        double r = 0;
+        timed("dot", [&] { r = inner_.dot(n, x, y); });
+        return r;
+    }
+    void multiply(size_t n, const float* x, const float* y, float* z) override {
+        timed("multiply", [&] { inner_.multiply(n, x, y, z); });
+    }
+    void add_bias(int rows, int cols, const float* bias, float* x) override {
+        timed("add_bias " + std::to_string(cols), [&] { inner_.add_bias(rows, cols, bias, x); });
+    }
+    void add_column_sums(int rows, int cols, const float* x, float* out) override {
+        timed("add_column_sums " + std::to_string(cols),
+              [&] { inner_.add_column_sums(rows, cols, x, out); });
+    }
+    void relu_forward(size_t n, const float* x, float* y) override {
+        timed("relu_forward", [&] { inner_.relu_forward(n, x, y); });
+    }
+    void relu_backward(size_t n, const float* x, const float* dy, float* dx) override {
+        timed("relu_backward", [&] { inner_.relu_backward(n, x, dy, dx); });
+    }
+    double softmax_cross_entropy(int batch, int classes, const float* logits,
+                                 const int32_t* labels, float* dlogits, int* correct) override {
+        double r = 0;
+        timed("softmax_cross_entropy", [&] {
+            r = inner_.softmax_cross_entropy(batch, classes, logits, labels, dlogits, correct);
+        });
+        return r;
+    }
+    void im2col(const ConvGeometry& g, const float* image, float* cols) override {
+        timed("im2col", [&] { inner_.im2col(g, image, cols); });
+    }
+    void col2im(const ConvGeometry& g, const float* cols, float* image) override {
+        timed("col2im", [&] { inner_.col2im(g, cols, image); });
+    }
+    void maxpool_forward(const ConvGeometry& g, const float* x, float* y, int32_t* arg) override {
+        timed("maxpool_forward", [&] { inner_.maxpool_forward(g, x, y, arg); });
+    }
+    void maxpool_backward(const ConvGeometry& g, size_t n, const float* dy, const int32_t* arg,
+                          float* dx) override {
+        timed("maxpool_backward", [&] { inner_.maxpool_backward(g, n, dy, arg, dx); });
+    }
+    void walsh_hadamard(size_t n, float* x) override {
+        timed("walsh_hadamard " + std::to_string(n), [&] { inner_.walsh_hadamard(n, x); });
+    }
+    void sparse_gemv(const SparseMatrix& a, float alpha, const float* x, float beta,
+                     float* y) override {
+        timed("sparse_gemv", [&] { inner_.sparse_gemv(a, alpha, x, beta, y); });
+    }
+    void sparse_gemv_transposed(const SparseMatrix& a, float alpha, const float* y, float beta,
+                                float* x) override {
+        timed("sparse_gemv_transposed",
+              [&] { inner_.sparse_gemv_transposed(a, alpha, y, beta, x); });
+    }
+    void sgd_momentum_step(size_t n, float lr, float mu, const float* g, float* v,
+                           float* p) override {
+        timed("sgd_momentum_step", [&] { inner_.sgd_momentum_step(n, lr, mu, g, v, p); });
+    }
+    void adam_step(size_t n, float lr, float b1, float b2, float eps, int64_t step, const float* g,
+                   float* m, float* v, float* p) override {
+        timed("adam_step", [&] { inner_.adam_step(n, lr, b1, b2, eps, step, g, m, v, p); });
+    }
+
+private:
+    Backend& inner_;
+    template <class F>
+    void timed(const std::string& what, F call) {
+        const auto start = Clock::now();
+        call();
+        micros[what] += std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+    }
+};
+
+int run(const std::string& model_name, int threads, int steps) {
+    Backend& cpu = default_backend();
+    cpu.set_threads(threads);
+    TimingBackend be(cpu);
+    auto model = bench_model(model_name);
+    std::vector<float> theta0(model->dim());
+    model->init_params(theta0.data(), 1);
+    auto task = classification_task(std::move(model), synthetic_mnist());
+    auto param = full_parametrization(theta0);
+    Stepper stepper(*task, *param);
+    for (int i = 0; i < 20; ++i) stepper.step(be);  // warm: buffers sized, threads started
+    be.micros.clear();
+    const auto start = Clock::now();
+    for (int i = 0; i < steps; ++i) stepper.step(be);
+    const double step =
+        std::chrono::duration<double, std::micro>(Clock::now() - start).count() / steps;
+    std::vector<std::pair<double, std::string>> rows;
+    double in_calls = 0;
+    for (const auto& [what, total] : be.micros) {
+        rows.emplace_back(total / steps, what);
+        in_calls += total / steps;
+    }
+    std::sort(rows.rbegin(), rows.rend());
+    std::printf("%s, %d thread(s), mean of %d steps (µs per step)\n", model_name.c_str(), threads,
+                steps);
+    for (const auto& [us, what] : rows) std::printf("%9.1f  %s\n", us, what.c_str());
+    std::printf("%9.1f  outside the backend\n%9.1f  whole step\n", step - in_calls, step);
+    return 0;
+}
+
+}  // namespace
+}  // namespace idim::bench
+
+int main(int argc, char** argv) {
+    const std::string model = argc > 1 ? argv[1] : "fc";
+    const int threads = argc > 2 ? std::atoi(argv[2]) : 1;
+    const int steps = argc > 3 ? std::atoi(argv[3]) : 500;
+    if ((model != "fc" && model != "lenet") || threads < 1 || steps < 1) {
+        std::fprintf(stderr, "usage: step_profile [fc|lenet] [threads ≥ 1] [steps ≥ 1]\n");
+        return 2;
+    }
+    return idim::bench::run(model, threads, steps);
+}
