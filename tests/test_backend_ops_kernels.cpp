@@ -226,6 +226,24 @@ TEST(BackendOps, LongElementwiseOpsDoNotDependOnTheThreadCount) {
     EXPECT_EQ(std::count(two[1].begin(), two[1].end(), 0.25f), long(n));
 }
 
+// Bit for bit the reference's single product, through AVX2's gather and its scalar tail, on one
+// and two threads (2^17 + 3 entries are split over them), from an L1-sized and a large table.
+TEST(BackendOps, GatherScaledMatchesTheReferenceBitForBit) {
+    for (size_t table_size : {size_t(2048), size_t(1) << 20})
+        for (size_t n : {size_t(5), size_t(1000), (size_t(1) << 17) + 3}) {
+            auto table = random_vector(table_size, 41), scale = random_vector(n, 42);
+            std::vector<uint32_t> index(n);
+            for (size_t i = 0; i < n; ++i) index[i] = uint32_t((i * 2654435761u) % table_size);
+            std::vector<float> got(n, 7.0f), want(n);
+            fast().set_threads(2);
+            fast().gather_scaled(n, index.data(), table.data(), scale.data(), got.data());
+            fast().set_threads(1);
+            ref().gather_scaled(n, index.data(), table.data(), scale.data(), want.data());
+            expect_bitwise_equal(got, want, "gather_scaled n=" + std::to_string(n));
+            EXPECT_EQ(got[n - 1], scale[n - 1] * table[index[n - 1]]);
+        }
+}
+
 TEST(BackendOps, GatherRowsCopiesTheIndexedRows) {
     for (size_t row_size : {size_t(1), size_t(13), size_t(784)})
         for (size_t n : {size_t(1), size_t(5), size_t(128)}) {  // 128 × 784: over the threads

@@ -27,13 +27,14 @@ class FastfoodProjection final : public Projection {
 public:
     explicit FastfoodProjection(const ProjectionSpec& spec)
         : dim_full_(spec.dim_full), dim_sub_(spec.dim_sub), length_(power_of_two_at_least(dim_full_)),
-          short_(power_of_two_at_least(dim_sub_)), sign_(dim_sub_), permutation_(length_),
+          short_(power_of_two_at_least(dim_sub_)), sign_(dim_sub_), lookup_index_(length_),
           inverse_(length_), gauss_(length_), gauss_inverse_(length_), work_(length_),
-          mixed_(length_), canonical_(short_) {
+          mixed_(length_), lookup_(2 * short_) {
         CounterRng signs(spec.seed, Stream::fastfood_signs);
         for (size_t k = 0; k < dim_sub_; ++k) sign_[k] = signs.bits(k)[0] & 1 ? -1.0f : 1.0f;
+        std::vector<uint32_t> permutation(length_);
         random_permutation(CounterRng(spec.seed, Stream::fastfood_permutation), uint32_t(length_),
-                           permutation_.data());
+                           permutation.data());
         std::vector<double> g(length_);
         CounterRng(spec.seed, Stream::fastfood_gauss).normals(0, length_, g.data());
         double sum_sq = 0;
@@ -44,9 +45,12 @@ public:
         // Every column of H·G·Π·H·B has squared norm L·ΣG²; keeping D of L rows keeps ≈ D/L of it.
         double scale = 1.0 / std::sqrt(double(length_) * sum_sq * (double(dim_full_) / length_));
         for (size_t k = 0; k < length_; ++k) gauss_[k] = float(g[k] * scale);
+        const uint32_t mask = uint32_t(short_ - 1), last_block = uint32_t(length_ - short_);
         for (size_t k = 0; k < length_; ++k) {
-            inverse_[permutation_[k]] = uint32_t(k);
-            gauss_inverse_[permutation_[k]] = gauss_[k];
+            const uint32_t from = permutation[k];
+            lookup_index_[k] = (from & mask) + (from >= last_block ? uint32_t(short_) : 0);
+            inverse_[from] = uint32_t(k);
+            gauss_inverse_[from] = gauss_[k];
         }
     }
     std::string name() const override { return "fastfood"; }
@@ -54,28 +58,27 @@ public:
     size_t dim_sub() const override { return dim_sub_; }
     size_t memory_bytes() const override {
         return (sign_.size() + gauss_.size() + gauss_inverse_.size() + work_.size() +
-                mixed_.size() + canonical_.size()) *
+                mixed_.size() + lookup_.size()) *
                    sizeof(float) +
-               (permutation_.size() + inverse_.size()) * sizeof(uint32_t);
+               (lookup_index_.size() + inverse_.size()) * sizeof(uint32_t);
     }
 
     // y = E·H·G·Π·H·B·Z·x + βy (Z pads with zeros, E keeps the first D entries)
     // H_L·[v; 0] with v of length S = 2^⌈log₂ d⌉: the butterflies of strides < S give a = H_S·v in
     // the first S entries and leave the other blocks of S at +0; those of strides ≥ S then copy a
     // into every block, as a + 0 (−0 becomes +0) except into the last, which gets a itself. So
-    // block k of H·B·Z·x is a + 0 for k < L/S − 1, and a for the last block.
+    // block k of H·B·Z·x is a + 0 for k < L/S − 1, and a for the last block. G·Π then looks up
+    // [a + 0; a] (2S floats) at lookup_index_, which points Π(k) into the right half.
     void expand(Backend& be, const float* x, float beta, float* y) override {
         for (size_t k = 0; k < dim_sub_; ++k) work_[k] = sign_[k] * x[k];
         std::fill(work_.begin() + dim_sub_, work_.begin() + short_, 0.0f);
         be.walsh_hadamard(short_, work_.data());
-        const float* a = work_.data();
-        for (size_t k = 0; k < short_; ++k) canonical_[k] = a[k] + 0.0f;
-        const uint32_t mask = uint32_t(short_ - 1), last_block = uint32_t(length_ - short_);
-#pragma omp parallel for schedule(static) if (length_ >= kParallelLength)
-        for (size_t k = 0; k < length_; ++k) {
-            const uint32_t from = permutation_[k];
-            mixed_[k] = gauss_[k] * (from >= last_block ? a[from & mask] : canonical_[from & mask]);
+        for (size_t k = 0; k < short_; ++k) {
+            lookup_[k] = work_[k] + 0.0f;
+            lookup_[short_ + k] = work_[k];
         }
+        be.gather_scaled(length_, lookup_index_.data(), lookup_.data(), gauss_.data(),
+                         mixed_.data());
         be.walsh_hadamard(length_, mixed_.data());
         be.axpby(dim_full_, 1.0f, mixed_.data(), beta, y);
     }
@@ -91,8 +94,8 @@ public:
         // Πᵀ as a gather (mixed_[j] = G[k]·work_[k] for j = Π(k)): the scatter's random writes
         // were 97% of contract's profile; with random reads contract's share of a step fell from
         // 15% to 9%. Either way every access fetches its own cache line.
-#pragma omp parallel for schedule(static) if (parallel)
-        for (size_t j = 0; j < length_; ++j) mixed_[j] = gauss_inverse_[j] * work_[inverse_[j]];
+        be.gather_scaled(length_, inverse_.data(), work_.data(), gauss_inverse_.data(),
+                         mixed_.data());
         const size_t s = std::max(short_, std::min<size_t>(length_, 1024));  // ≥ d; few calls
 #pragma omp parallel for schedule(static) if (parallel)
         for (size_t b = 0; b < length_; b += s) be.walsh_hadamard(s, mixed_.data() + b);
@@ -109,12 +112,12 @@ public:
 private:
     size_t dim_full_, dim_sub_, length_, short_;   // short_: 2^⌈log₂ d⌉
     std::vector<float> sign_;               // B (only the first d act on a padded x)
-    std::vector<uint32_t> permutation_;     // (Π·v)_k = v[permutation_[k]]
+    std::vector<uint32_t> lookup_index_;    // (Π·v)_k = v[Π(k)], as an index into lookup_
     std::vector<uint32_t> inverse_;         // (Πᵀ·v)_j = v[inverse_[j]]
     std::vector<float> gauss_;              // G, times the column scale
     std::vector<float> gauss_inverse_;      // gauss_inverse_[j] = gauss_[inverse_[j]]
     std::vector<float> work_, mixed_;       // L floats each, reused by every call
-    std::vector<float> canonical_;          // expand: H_S·B·x + 0 (S floats)
+    std::vector<float> lookup_;             // expand: [H_S·B·x + 0; H_S·B·x] (2S floats)
 };
 
 }  // namespace

@@ -49,6 +49,9 @@ public:
     // out(n, row_size) = table's rows index[0 .. n) (a mini-batch gathered from a data set)
     virtual void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* table,
                              float* out) = 0;
+    // out[i] = scale[i]·table[index[i]], index entries below 2^31 (Fastfood's G·Π and Πᵀ·G)
+    virtual void gather_scaled(size_t n, const uint32_t* index, const float* table,
+                               const float* scale, float* out) = 0;
     virtual void axpby(size_t n, float alpha, const float* x, float beta, float* y) = 0;  // y = αx + βy
     virtual void scale(size_t n, float alpha, float* x) = 0;                              // x *= α
     virtual double dot(size_t n, const float* x, const float* y) = 0;                     // Σ x·y

@@ -24,6 +24,10 @@ public:
                      float* out) override {
         cpu::gather_rows(n, index, row_size, table, out);
     }
+    void gather_scaled(size_t n, const uint32_t* index, const float* table, const float* scale,
+                       float* out) override {
+        cpu::gather_scaled(n, index, table, scale, out);
+    }
     void axpby(size_t n, float alpha, const float* x, float beta, float* y) override {
         cpu::axpby(n, alpha, x, beta, y);
     }

@@ -36,6 +36,10 @@ public:
         for (size_t i = 0; i < n; ++i)
             std::copy_n(table + size_t(index[i]) * row_size, row_size, out + i * row_size);
     }
+    void gather_scaled(size_t n, const uint32_t* index, const float* table, const float* scale,
+                       float* out) override {
+        for (size_t i = 0; i < n; ++i) out[i] = scale[i] * table[index[i]];
+    }
     void axpby(size_t n, float alpha, const float* x, float beta, float* y) override {
         for (size_t i = 0; i < n; ++i) y[i] = alpha * x[i] + (beta == 0.0f ? 0.0f : beta * y[i]);
     }

@@ -50,6 +50,24 @@ void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* 
         copy_run(row_size, table + size_t(index[i]) * row_size, out + size_t(i) * row_size);
 }
 
+// AVX2's vgatherdps where the table is small enough for L1 (Fastfood's expand: 2^18 lookups in
+// 8 KB, 181 → 88 µs on one thread against the scalar loop); a table far larger than the caches
+// waits on memory either way. Elsewhere xsimd gathers lane by lane.
+void gather_scaled(size_t n, const uint32_t* index, const float* table, const float* scale,
+                   float* out) {
+    using indices = xsimd::batch<int32_t>;  // as many lanes as batch; entries below 2^31
+    over_chunks(n, [&](size_t begin, size_t count) {
+        const auto* at = reinterpret_cast<const int32_t*>(index + begin);
+        const float* s = scale + begin;
+        float* o = out + begin;
+        size_t i = 0;
+        for (; i + lanes <= count; i += lanes)
+            (batch::load_unaligned(s + i) * batch::gather(table, indices::load_unaligned(at + i)))
+                .store_unaligned(o + i);
+        for (; i < count; ++i) o[i] = s[i] * table[at[i]];
+    });
+}
+
 void fill(size_t n, float value, float* x) {
     over_chunks(n, [&](size_t begin, size_t count) { fill_run(count, value, x + begin); });
 }

@@ -21,8 +21,8 @@ using batch = xsimd::batch<float>;
 constexpr int lanes = int(batch::size);
 constexpr int MR = lanes >= 8 ? 6 : 4, NR = 2 * lanes;
 constexpr int KC = 256;      // a packed B panel (KC × NR floats) stays in L1 across MR-row tiles
-constexpr int MC = 16 * MR;  // a packed A block (MC × KC floats, ≤ 96 KiB) stays in L2 across B panels
-constexpr int NC = 256;      // a packed B block (KC × NC floats, 256 KiB) stays in L2 across A blocks
+constexpr int MC = 16 * MR;  // a packed A block (MC × KC floats, ≤ 96 KiB) stays in L2
+constexpr int NC = 256;      // so does a packed B block (KC × NC floats, 256 KiB)
 
 struct Operand {  // op(X)(i, p) of a row-major X with row stride ld, transposed or not
     const float* x;

@@ -24,6 +24,8 @@ void gemm_packed(Transpose trans_a, Transpose trans_b, int m, int n, int k, floa
 void copy(size_t n, const float* x, float* y);
 void fill(size_t n, float value, float* x);
 void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* table, float* out);
+void gather_scaled(size_t n, const uint32_t* index, const float* table, const float* scale,
+                   float* out);
 
 // elementwise_simd.cpp
 void axpby(size_t n, float alpha, const float* x, float beta, float* y);
