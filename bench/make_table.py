@@ -66,8 +66,10 @@ def main(folder):
     # GB/s from the real time (the benches' own bytes_per_second counts CPU time)
     copy = {int(k.split("/")[1]): 4 * int(k.split("/")[1]) / (ms(v) * 1e6) for k, v in ker.items()
             if k.startswith("BM_Memcpy/")}
-    out.append(f"Peak matrix product (Eigen 1024³): {fmt(peak.get(1))} GFLOP/s on 1 thread, "
-               f"{fmt(peak.get(2))} on 2. Copy bandwidth (memcpy 64 MiB): "
+    fma = tr.get("BM_FmaRate")
+    fma_rate = f" (the FMA units: {fmt(fma['GFLOP/s'] * 1e-9)} per thread)" if fma else ""
+    out.append(f"Peak matrix product (idim's gemm, 1024³): {fmt(peak.get(1))} GFLOP/s on 1 thread, "
+               f"{fmt(peak.get(2))} on 2{fma_rate}. Copy bandwidth (memcpy 64 MiB): "
                f"{fmt(copy.get(1 << 24))} GB/s.\n")
 
     def speedup(name, idim_ms):
