@@ -1,6 +1,6 @@
-// The threaded cpu gemm cuts C into column or row panels, one per thread: every transpose, both
-// cut directions, padded strides and each kind of beta must match the reference, and the padding
-// between rows of C must stay untouched.
+// The threaded cpu gemm cuts C into column or row panels, one per thread, or a small C's depth:
+// every transpose, each cut, padded strides and each kind of beta must match the reference, and
+// the padding between rows of C must stay untouched.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -45,10 +45,11 @@ void check_panels(Transpose ta, Transpose tb, int m, int n, int k, float beta, u
 
 TEST(GemmPanels, TwoThreadsMatchReferenceForEveryTransposeAndCut) {
     // The evener cut wins (columns for the first, rows for the second; 100 and 201 are not
-    // multiples of a SIMD vector), a tie goes to the wider side (128 × 784), and FC's forward
-    // product 128 × 200 is cut into rows of 64.
+    // multiples of a SIMD vector), a tie goes to rows (128 × 784), FC's forward product
+    // 128 × 200 is cut into rows of 64, and a small C over a long depth shares out the depth
+    // (unevenly for 13,401; the second is a convolution kernel gradient's shape, shorter).
     const int shapes[][3] = {{100, 201, 150}, {201, 100, 150}, {128, 784, 200}, {784, 200, 128},
-                             {128, 200, 784}};
+                             {128, 200, 784}, {25, 6, 13401}, {40, 50, 2049}};
     unsigned seed = 1;
     for (auto [m, n, k] : shapes)
         for (Transpose ta : {Transpose::no, Transpose::yes})
