@@ -46,6 +46,18 @@ inline std::unique_ptr<Model> bench_model(const std::string& name, int width = 2
     return make_model(spec, {28, 28, 1}, 10);
 }
 
+// Full training of a model on the synthetic data, θ0 drawn from seed 1.
+struct FullTraining {
+    std::unique_ptr<Task> task;
+    std::unique_ptr<Parametrization> param;
+};
+inline FullTraining full_training(std::unique_ptr<Model> model) {
+    std::vector<float> theta0(model->dim());
+    model->init_params(theta0.data(), 1);
+    auto task = classification_task(std::move(model), synthetic_mnist());
+    return {std::move(task), full_parametrization(std::move(theta0))};
+}
+
 // Matrix-product FLOPs of one forward + backward at batch n: each kernel of k entries whose layer
 // writes h·w output positions costs 2·n·h·w·k forward, as much for dW, and as much again for dx
 // except in the first layer with parameters (which needs no dx).

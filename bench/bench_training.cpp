@@ -21,11 +21,8 @@ void BM_FullStep(benchmark::State& state, const std::string& model_name) {
     be.set_threads(threads);
     auto model = bench_model(model_name);
     const double flops = step_flops(*model, kBatch);
-    std::vector<float> theta0(model->dim());
-    model->init_params(theta0.data(), 1);
-    auto task = classification_task(std::move(model), synthetic_mnist());
-    auto param = full_parametrization(theta0);
-    Stepper stepper(*task, *param);
+    FullTraining training = full_training(std::move(model));
+    Stepper stepper(*training.task, *training.param);
     for (int i = 0; i < 3; ++i) stepper.step(be);  // warm: buffers sized, threads started
     for (auto _ : state) benchmark::DoNotOptimize(stepper.step(be));
     state.counters["flop_per_step"] = flops;

@@ -128,12 +128,8 @@ int run(const std::string& model_name, int threads, int steps) {
     Backend& cpu = default_backend();
     cpu.set_threads(threads);
     TimingBackend be(cpu);
-    auto model = bench_model(model_name);
-    std::vector<float> theta0(model->dim());
-    model->init_params(theta0.data(), 1);
-    auto task = classification_task(std::move(model), synthetic_mnist());
-    auto param = full_parametrization(theta0);
-    Stepper stepper(*task, *param);
+    FullTraining training = full_training(bench_model(model_name));
+    Stepper stepper(*training.task, *training.param);
     for (int i = 0; i < 20; ++i) stepper.step(be);  // warm: buffers sized, threads started
     be.micros.clear();
     const auto start = Clock::now();
