@@ -89,7 +89,7 @@ struct Stepper {
     Task& task;
     Parametrization& param;
     Optimizer optimizer;
-    std::vector<float> w, grad, theta, dtheta;
+    AlignedFloats w, grad, theta, dtheta;
     std::vector<uint32_t> order;
     size_t next = 0;
 

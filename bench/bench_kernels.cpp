@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "idim/aligned_floats.h"
 #include "idim/backend.h"
 
 namespace {
@@ -19,10 +20,11 @@ idim::Backend& cpu() { return idim::backend_by_name("cpu"); }
 // --benchmark_repetitions=10 --benchmark_report_aggregates_only and read the _min rows.
 double fastest(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
 
-std::vector<float> random_vector(size_t n) {
+// Aligned to a cache line, as the library's own buffers are (idim/aligned_floats.h).
+idim::AlignedFloats random_vector(size_t n) {
     std::mt19937 gen(1);
     std::normal_distribution<float> normal;
-    std::vector<float> v(n);
+    idim::AlignedFloats v(n);
     for (float& x : v) x = normal(gen);
     return v;
 }
@@ -33,7 +35,7 @@ void BM_Gemm(benchmark::State& state) {
     const bool ta = state.range(4) != 0, tb = state.range(5) != 0;
     cpu().set_threads(int(state.range(3)));
     auto a = random_vector(size_t(m) * k), b = random_vector(size_t(k) * n);
-    std::vector<float> c(size_t(m) * n);
+    idim::AlignedFloats c(size_t(m) * n);
     const auto trans = [](bool t) { return t ? idim::Transpose::yes : idim::Transpose::no; };
     for (auto _ : state) {
         cpu().gemm(trans(ta), trans(tb), m, n, k, 1.0f, a.data(), ta ? m : k, b.data(), tb ? k : n,
@@ -91,7 +93,7 @@ BENCHMARK(BM_WalshHadamardThreads2)
 void BM_Memcpy(benchmark::State& state) {  // the yardstick for the transform above
     const size_t n = size_t(state.range(0));
     auto src = random_vector(n);
-    std::vector<float> dst(n);
+    idim::AlignedFloats dst(n);
     for (auto _ : state) {
         std::memcpy(dst.data(), src.data(), n * sizeof(float));
         benchmark::DoNotOptimize(dst.data());

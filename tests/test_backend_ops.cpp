@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "backend_ops_helpers.h"
 #include "cpu/kernels_cpu.h"
+#include "idim/aligned_floats.h"
 #include "idim/error.h"
 
 using namespace idim;
@@ -184,4 +186,17 @@ TEST(BackendOps, BiasAndColumnSumsMatchReference) {
             }
             expect_within(out_got, out_want, bound, "add_column_sums");
         }
+}
+
+// glibc returns allocations above 128 KiB 16 bytes past a page boundary; the kernels' buffers must
+// not inherit that (half their 256-bit accesses would straddle cache lines).
+TEST(BackendOps, AlignedFloatsStartOnACacheLine) {
+    for (size_t n : {size_t(1), size_t(1000), size_t(1) << 18, size_t(1) << 22}) {
+        AlignedFloats buffer(n, 1.0f);
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer.data()) % 64, 0u) << n << " floats";
+        buffer.resize(3 * n + 1, 2.0f);   // a reallocation keeps the alignment and the values
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer.data()) % 64, 0u) << 3 * n + 1 << " floats";
+        EXPECT_EQ(buffer[n - 1], 1.0f);
+        EXPECT_EQ(buffer[3 * n], 2.0f);
+    }
 }

@@ -101,7 +101,7 @@ val epoch_to_js(const EpochRecord& e) {
     return out;
 }
 
-val floats_to_js(const std::vector<float>& v) {
+val floats_to_js(std::span<const float> v) {
     return val::global("Float32Array").new_(emscripten::typed_memory_view(v.size(), v.data()));
 }
 

@@ -104,7 +104,7 @@ TrainResult Run::train(const TrainHooks& hooks) {
     TrainHooks h = hooks;
     if (std::isnan(h.target_accuracy)) h.target_accuracy = config_.target_accuracy;
     TrainResult result = idim::train(default_backend(), *task_, *param_, config_.train, h);
-    trainable_ = result.trainable;
+    trainable_.assign(result.trainable.begin(), result.trainable.end());
     return result;
 }
 

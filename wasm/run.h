@@ -59,7 +59,7 @@ public:
     Metrics evaluate_test();
     Metrics evaluate_train();
 
-    const std::vector<float>& trainable() const { return trainable_; }
+    std::span<const float> trainable() const { return trainable_; }
     void set_trainable(std::span<const float> values);   // throws unless the length matches
 
 private:
@@ -67,7 +67,7 @@ private:
     std::unique_ptr<Task> task_;
     std::unique_ptr<Parametrization> param_;
     std::unique_ptr<Optimizer> optimizer_;    // for step(): created on first use
-    std::vector<float> trainable_, theta_, dtheta_, grad_;
+    AlignedFloats trainable_, theta_, dtheta_, grad_;
     std::string description_;
     const float* expanded();                  // θ from the current trainable vector
 };

@@ -67,7 +67,7 @@ public:
 private:
     Shape in_;
     int filters_, kernel_, stride_, pad_;
-    std::vector<float> cols_, dcols_;
+    AlignedFloats cols_, dcols_;
     size_t patch() const { return size_t(kernel_) * kernel_ * in_.channels; }
     ConvGeometry geometry(int n) const {
         return {n, in_.height, in_.width, in_.channels, kernel_, kernel_, stride_, pad_};

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "idim/aligned_floats.h"
 #include "idim/error.h"
 #include "idim/parametrization.h"
 
@@ -106,8 +107,8 @@ private:
     std::vector<float> theta0_;
     std::unique_ptr<Projection> projection_;
     std::vector<ParamGroup> groups_;
-    std::vector<float> projected_;     // P·θ_{d−m} (D) for last_input_
-    std::vector<float> scaled_;        // λ ⊙ dθ (D)
+    AlignedFloats projected_;          // P·θ_{d−m} (D) for last_input_
+    AlignedFloats scaled_;             // λ ⊙ dθ (D)
     std::vector<float> last_input_;    // the θ_{d−m} that projected_ belongs to
 
     size_t sub() const { return projection_->dim_sub(); }

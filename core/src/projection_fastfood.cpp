@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "idim/aligned_floats.h"
 #include "idim/rng.h"
 #include "projection_kinds.h"
 
@@ -114,10 +115,10 @@ private:
     std::vector<float> sign_;               // B (only the first d act on a padded x)
     std::vector<uint32_t> lookup_index_;    // (Π·v)_k = v[Π(k)], as an index into lookup_
     std::vector<uint32_t> inverse_;         // (Πᵀ·v)_j = v[inverse_[j]]
-    std::vector<float> gauss_;              // G, times the column scale
-    std::vector<float> gauss_inverse_;      // gauss_inverse_[j] = gauss_[inverse_[j]]
-    std::vector<float> work_, mixed_;       // L floats each, reused by every call
-    std::vector<float> lookup_;             // expand: [H_S·B·x + 0; H_S·B·x] (2S floats)
+    AlignedFloats gauss_;                   // G, times the column scale
+    AlignedFloats gauss_inverse_;           // gauss_inverse_[j] = gauss_[inverse_[j]]
+    AlignedFloats work_, mixed_;            // L floats each, reused by every call
+    AlignedFloats lookup_;                  // expand: [H_S·B·x + 0; H_S·B·x] (2S floats)
 };
 
 }  // namespace

@@ -104,11 +104,11 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
             "a target on training accuracy needs the training accuracy evaluated each epoch");
     require(hooks.give_up_from_epoch >= 0, "the give-up epoch must not be negative");
     const size_t dim = task.dim(), n_train = task.train_size();
-    std::vector<float> w(param.trainable_count()), grad(w.size());
+    AlignedFloats w(param.trainable_count()), grad(w.size());
     param.init_trainable(w.data());
     // Full training trains θ itself: θ and dθ are then w and its gradient, not copies of them.
     const bool direct = param.trainable_is_theta();
-    std::vector<float> theta_copy(direct ? 0 : dim), dtheta_copy(direct ? 0 : dim);
+    AlignedFloats theta_copy(direct ? 0 : dim), dtheta_copy(direct ? 0 : dim);
     float* theta = direct ? w.data() : theta_copy.data();
     float* dtheta = direct ? grad.data() : dtheta_copy.data();
     auto expand = [&] { if (!direct) param.expand(be, w.data(), theta); };
@@ -176,7 +176,7 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
     }
     if (result.diverged()) result.test_accuracy = result.train_accuracy = std::nan("");
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    result.trainable = std::move(w);
+    result.trainable.assign(w.begin(), w.end());
     return result;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "idim/aligned_floats.h"
 #include "idim/backend.h"
 
 namespace idim {
@@ -86,9 +87,9 @@ private:
     std::vector<std::unique_ptr<Layer>> layers_;
     std::vector<size_t> offsets_;              // per layer, into θ
     size_t first_trainable_ = 0;               // index of the first layer with parameters
-    std::vector<std::vector<float>> acts_;     // activations per layer boundary, resized lazily
+    std::vector<AlignedFloats> acts_;          // activations per layer boundary, resized lazily
     std::vector<const float*> outputs_;        // per layer: its acts_, or a reshape's input
-    std::vector<float> grad_a_, grad_b_, dlogits_;
+    AlignedFloats grad_a_, grad_b_, dlogits_;
     void forward_all(Backend& be, const float* theta, int n, const float* x);
 };
 

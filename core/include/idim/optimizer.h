@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "idim/aligned_floats.h"
 #include "idim/backend.h"
 
 namespace idim {
@@ -32,7 +33,7 @@ public:
 
 private:
     OptimizerConfig config_;
-    std::vector<float> state_a_, state_b_;   // sgd: velocity; adam: m, v
+    AlignedFloats state_a_, state_b_;   // sgd: velocity; adam: m, v
     int64_t t_ = 0;
 };
 
