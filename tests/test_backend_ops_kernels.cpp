@@ -102,9 +102,10 @@ TEST(BackendOps, PoolingRejectsWindowsOutsideTheImage) {
 }
 
 // The fast transform runs the reference's butterfly network (same pairs, same adds) in a
-// cache-friendly order, so it is bitwise equal at every length, including all block boundaries.
+// cache-friendly order, so it is bitwise equal at every length, including all block boundaries
+// and 2^23, where 2^22-float blocks are transformed first.
 TEST(BackendOps, WalshHadamardMatchesReferenceBitForBit) {
-    for (size_t n = 1; n <= (size_t(1) << 22); n *= 2) {
+    for (size_t n = 1; n <= (size_t(1) << 23); n *= 2) {
         auto got = random_vector(n, unsigned(n));
         auto want = got;
         fast().walsh_hadamard(n, got.data());

@@ -1,14 +1,13 @@
 // Cache-blocked Walsh–Hadamard transform (unnormalised, in place) with xsimd. It runs the
 // textbook radix-2 butterfly network — the same additions on the same pairs as the reference, so
-// the result is bit-identical — in a cache-friendly order: (1) each 32 KiB block does all its
-// stages while in L1 (the strides below one SIMD width inside registers); (2) the strides up to
-// 2^15 across those blocks, in L2, one 64 KiB panel of columns at a time; (3) for longer
-// transforms, the remaining strides across the 256 KiB blocks, again a panel at a time.
+// the result is bit-identical — in a cache-friendly order: (1) each block of 16 or 32 KiB does its
+// stages while in L1 (the strides below one SIMD width inside registers); (2) the longer strides
+// follow in place, up to three per sweep over x (in L2 or L3); (3) above 16 MiB, each 16 MiB block
+// is transformed so first, and only the last strides sweep over DRAM.
 #include <algorithm>
 #include <bit>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include <xsimd/xsimd.hpp>
 
@@ -20,9 +19,10 @@ namespace {
 
 using batch = xsimd::batch<float>;
 constexpr size_t lanes = batch::size;
-constexpr size_t l1_floats = size_t(1) << 13;     // 32 KiB: a block's stages stay in L1
-constexpr size_t l2_floats = size_t(1) << 16;     // 256 KiB: L1 blocks and their panels in L2
-constexpr size_t panel_floats = size_t(1) << 14;  // 64 KiB: a panel of the long strides
+constexpr size_t l1_floats = size_t(1) << 13;       // 32 KiB: a block's stages stay in L1
+constexpr size_t l3_floats = size_t(1) << 22;       // 16 MiB: longer strides go to DRAM
+constexpr size_t parallel_from = size_t(1) << 17;   // see walsh_hadamard
+constexpr size_t pass_width = 256;                  // floats of each row per share of a sweep
 
 template <size_t H>
 struct PartnerLane {  // lane i exchanges with lane i ^ H
@@ -84,59 +84,6 @@ inline void register_butterflies(batch* v) {
             }
 }
 
-// The data as rows (row r at src + r·src_stride), `width` floats of each touched. R stages pair
-// rows q and q + 2^s·hr for s < R; results go to the same rows of dst. In place (dst = src), the
-// 2^R rows need one set of addresses, which stays in registers; two sets spill to the stack.
-template <int R, bool InPlace>
-void row_pass(const float* src, size_t src_stride, float* dst, size_t dst_stride, size_t rows,
-              size_t hr, size_t width) {
-    constexpr int count = 1 << R;
-    for (size_t i = 0; i < rows; i += hr * count)
-        for (size_t q = i; q < i + hr; ++q) {
-            const float* in[count];
-            float* out[count];
-            for (int t = 0; t < count; ++t) {
-                in[t] = src + (q + t * hr) * src_stride;
-                out[t] = InPlace ? const_cast<float*>(in[t]) : dst + (q + t * hr) * dst_stride;
-            }
-            for (size_t j = 0; j < width; j += lanes) {
-                batch v[count];
-                for (int t = 0; t < count; ++t) v[t] = batch::load_unaligned(in[t] + j);
-                register_butterflies<R>(v);
-                for (int t = 0; t < count; ++t) v[t].store_unaligned(out[t] + j);
-            }
-        }
-}
-
-template <bool InPlace>
-void row_pass(int r, const float* src, size_t src_stride, float* dst, size_t dst_stride,
-              size_t rows, size_t hr, size_t width) {
-    if (r == 1) row_pass<1, InPlace>(src, src_stride, dst, dst_stride, rows, hr, width);
-    if (r == 2) row_pass<2, InPlace>(src, src_stride, dst, dst_stride, rows, hr, width);
-    if (r == 3) row_pass<3, InPlace>(src, src_stride, dst, dst_stride, rows, hr, width);
-}
-
-// All log2(rows) ≥ 1 row stages, three per sweep: the first sweep reads src, the last writes dst,
-// and the sweeps between work in scratch (stride width), so no sweep meets src's cache aliasing.
-void row_stages(const float* src, size_t src_stride, float* dst, size_t dst_stride,
-                float* scratch, size_t rows, size_t width) {
-    size_t hr = 1;
-    do {
-        int r = 0;
-        while (r < 3 && (hr << r) < rows) ++r;
-        const bool last = (hr << r) >= rows;
-        float* out = last ? dst : scratch;
-        const size_t out_stride = last ? dst_stride : width;
-        if (out == src && out_stride == src_stride)
-            row_pass<true>(r, src, src_stride, out, out_stride, rows, hr, width);
-        else
-            row_pass<false>(r, src, src_stride, out, out_stride, rows, hr, width);
-        src = out;
-        src_stride = out_stride;
-        hr <<= r;
-    } while (hr < rows);
-}
-
 void scalar_transform(size_t n, float* x) {  // n below one SIMD width
     for (size_t h = 1; h < n; h *= 2)
         for (size_t i = 0; i < n; i += 2 * h)
@@ -146,6 +93,13 @@ void scalar_transform(size_t n, float* x) {  // n below one SIMD width
                 x[j + h] = a - b;
             }
 }
+
+// How many of `left` stages between vectors one sweep does: three (eight vectors in AVX2's sixteen
+// registers; four spill), but four go as two and two, since a one-stage sweep costs as much as a
+// two-stage one (a load and a store per vector either way; three stages cost 1.5× that).
+constexpr int stages_per_sweep(int left) { return left == 4 ? 2 : std::min(left, 3); }
+constexpr int sweeps_for(int stages) { return (stages + 2) / 3; }
+constexpr int log2_of(size_t n) { return int(std::bit_width(n)) - 1; }
 
 // One sweep of R row stages over a block of Rows vectors, the row stride HR a compile-time
 // constant: the 2^R rows of a butterfly are one pointer plus constant offsets, where the general
@@ -165,11 +119,10 @@ void fixed_sweep(float* x, const LaneSigns& signs) {
         }
 }
 
-// All stages of Rows vectors in place, in row_stages' order (three row stages per sweep, the
-// strides inside a vector in the first): the same operations, so bit-identical to it.
+// All stages of Rows vectors in place, the strides inside a vector in the first sweep.
 template <size_t Rows, size_t HR = 1>
 void fixed_stages(float* x, const LaneSigns& signs) {
-    constexpr int r = HR * 8 <= Rows ? 3 : HR * 4 <= Rows ? 2 : HR * 2 <= Rows ? 1 : 0;
+    constexpr int r = stages_per_sweep(log2_of(Rows / HR));
     fixed_sweep<Rows, r, HR>(x, signs);
     if constexpr ((HR << r) < Rows) fixed_stages<Rows, (HR << r)>(x, signs);
 }
@@ -186,30 +139,53 @@ void l1_transform(float* x, size_t n, const LaneSigns& signs) {
     l1_dispatch(x, n / lanes, signs, std::make_index_sequence<max_log2_rows + 1>());
 }
 
-// Strides block … n/2: the rows of x seen as (n/block, block), a panel of columns at a time.
-// Rows lie block floats apart, in the same few cache sets, so the sweeps between the first
-// (reading x) and the last (writing x) run on a dense copy of the panel.
-void long_strides(float* x, size_t n, size_t block, bool parallel) {
-    const size_t rows = n / block;
-    const size_t width = std::clamp(panel_floats / rows, size_t(16), block);  // ≥ one cache line
-    const long n_panels = long(block / width);
-#pragma omp parallel if (parallel)
-    {
-        // Each thread keeps its panel between calls: no call allocates and zero-fills one.
-        thread_local std::vector<float> panel;
-        if (panel.size() < rows * width) panel.resize(rows * width);
-#pragma omp for schedule(static)
-        for (long p = 0; p < n_panels; ++p)
-            row_stages(x + p * width, block, x + p * width, block, panel.data(), rows, width);
+// R stages of strides h … 2^(R−1)·h in place: groups of 2^R rows h floats apart, pass_width
+// floats of each row at a time. Groups and column shares are independent: one share per thread.
+template <int R>
+void stride_sweep(float* x, size_t n, size_t h, bool parallel) {
+    constexpr size_t count = size_t(1) << R;
+    const size_t width = std::min(h, pass_width), shares_per_group = h / width;
+    const long shares = long(n / count / width);
+#pragma omp parallel for schedule(static) if (parallel)
+    for (long share = 0; share < shares; ++share) {
+        const size_t group = size_t(share) / shares_per_group;
+        float* p = x + group * count * h + (size_t(share) % shares_per_group) * width;
+        for (size_t j = 0; j < width; j += lanes) {
+            batch v[count];
+            for (size_t t = 0; t < count; ++t) v[t] = batch::load_unaligned(p + t * h + j);
+            register_butterflies<R>(v);
+            for (size_t t = 0; t < count; ++t) v[t].store_unaligned(p + t * h + j);
+        }
     }
 }
 
-// All stages of n ≤ l2_floats: each L1 block, then the long strides over the blocks.
-void l2_transform(float* x, size_t n, bool parallel, const LaneSigns& signs) {
-    const long n_blocks = long(n / l1_floats);
+// The stages of strides h … n/2.
+void stride_stages(float* x, size_t n, size_t h, bool parallel) {
+    for (; h < n;) {
+        const int r = stages_per_sweep(log2_of(n / h));
+        if (r == 3) stride_sweep<3>(x, n, h, parallel);
+        if (r == 2) stride_sweep<2>(x, n, h, parallel);
+        if (r == 1) stride_sweep<1>(x, n, h, parallel);
+        h <<= r;
+    }
+}
+
+// The L1 block, l1_floats or half of it, whichever needs fewer sweeps in all (a tie takes the
+// larger: more of the work in L1). At 2^20 halving saves a sweep: 7 → 6.
+size_t l1_block_for(size_t n) {
+    const auto sweeps = [n](size_t block) {
+        return sweeps_for(log2_of(block / lanes)) + sweeps_for(log2_of(n / block));
+    };
+    return sweeps(l1_floats / 2) < sweeps(l1_floats) ? l1_floats / 2 : l1_floats;
+}
+
+// All stages of l1_floats < n ≤ l3_floats: the L1 blocks, then the longer strides over x.
+void cached_transform(float* x, size_t n, bool parallel, const LaneSigns& signs) {
+    const size_t block = l1_block_for(n);
+    const long n_blocks = long(n / block);
 #pragma omp parallel for schedule(static) if (parallel)
-    for (long b = 0; b < n_blocks; ++b) l1_transform(x + b * l1_floats, l1_floats, signs);
-    long_strides(x, n, l1_floats, parallel);
+    for (long b = 0; b < n_blocks; ++b) l1_transform(x + b * block, block, signs);
+    stride_stages(x, n, block, parallel);
 }
 
 }  // namespace
@@ -219,17 +195,13 @@ void walsh_hadamard(size_t n, float* x) {
         throw Error("walsh_hadamard: length " + std::to_string(n) + " is not a power of two");
     if (n < lanes) return scalar_transform(n, x);
     static const LaneSigns signs;
-    // No parallel region below l2_floats: Fastfood calls short transforms by the hundred. Above
-    // it, blocks (and panels) are independent: one share per OpenMP thread, the same operations
-    // on every element, so the result does not depend on the thread count.
     if (n <= l1_floats) return l1_transform(x, n, signs);
-    if (n <= l2_floats) return l2_transform(x, n, false, signs);
-    // Two levels, so that the last pass has at most n / l2_floats rows (256 at 2^24): few pages
-    // and whole cache lines per panel, where L1-sized blocks left 2,048 rows of one line each.
-    const long n_blocks = long(n / l2_floats);
-#pragma omp parallel for schedule(static)
-    for (long b = 0; b < n_blocks; ++b) l2_transform(x + b * l2_floats, l2_floats, false, signs);
-    long_strides(x, n, l2_floats, true);
+    // No parallel region below parallel_from: Fastfood calls short transforms by the hundred.
+    // Above it, blocks and column shares are independent: the same operations on every element
+    // whatever the thread count.
+    if (n <= l3_floats) return cached_transform(x, n, n >= parallel_from, signs);
+    for (size_t b = 0; b < n; b += l3_floats) cached_transform(x + b, l3_floats, true, signs);
+    stride_stages(x, n, l3_floats, true);
 }
 
 }  // namespace idim::cpu
