@@ -188,6 +188,21 @@ TEST(BackendOps, BiasAndColumnSumsMatchReference) {
         }
 }
 
+// Long arrays (a convolution's activations) are shared among threads in chunks that start part way
+// through the bias pattern.
+TEST(BackendOps, BiasOverALongArrayOnTwoThreadsMatchesReference) {
+    fast().set_threads(2);
+    for (int cols : {6, 7, 200}) {
+        const int rows = 30000;
+        auto x = random_vector(size_t(rows) * cols, unsigned(cols)), bias = random_vector(cols, 9);
+        auto got = x, want = x;
+        fast().add_bias(rows, cols, bias.data(), got.data());
+        ref().add_bias(rows, cols, bias.data(), want.data());
+        expect_bitwise_equal(got, want, "add_bias cols=" + std::to_string(cols));
+    }
+    fast().set_threads(1);
+}
+
 // glibc returns allocations above 128 KiB 16 bytes past a page boundary; the kernels' buffers must
 // not inherit that (half their 256-bit accesses would straddle cache lines).
 TEST(BackendOps, AlignedFloatsStartOnACacheLine) {

@@ -67,6 +67,7 @@ TEST(BackendOps, ConvolutionKernelsMatchReferenceBitForBit) {
         const size_t n_cols = n_out * g.kernel_h * g.kernel_w * g.channels;
         auto image = random_vector(n_image, seed++);
         for (size_t i = 0; i < n_image; i += 5) image[i] = image[i / 2];  // repeated values: ties
+        for (size_t i = 3; i < n_image; i += 97) image[i] = std::nanf("");  // never a maximum
         std::vector<float> cols_got(n_cols, 9.0f), cols_want(n_cols, 7.0f);
         fast().im2col(g, image.data(), cols_got.data());
         ref().im2col(g, image.data(), cols_want.data());

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
+
+#include <xsimd/xsimd.hpp>
 
 #include "cpu/kernels_cpu.h"
 #include "idim/error.h"
@@ -95,33 +98,77 @@ void col2im(const ConvGeometry& g, const float* cols, float* image) {
 
 // Per output pixel, all channels at once: the first window position inside the image seeds the
 // maximum, later ones replace it only when strictly greater (the reference's first-maximum rule).
+namespace {
+using batch = xsimd::batch<float>;
+constexpr size_t lanes = batch::size;
+
+// Where each output of a row reads for window column kx: (column, channel) → image column ·
+// channels + channel, the column clamped into the image. A clamped column is the nearest real
+// pixel of the same window, next to it in window order: reading it twice changes no maximum and no
+// argmax (an equal value does not replace; a NaN never does), so the loops need no masks.
+std::vector<int32_t> pool_columns(const ConvGeometry& g) {
+    const int c = g.channels, out_w = g.out_w();
+    std::vector<int32_t> columns(size_t(g.kernel_w) * out_w * c);
+    int32_t* at = columns.data();
+    for (int kx = 0; kx < g.kernel_w; ++kx)
+        for (int ox = 0; ox < out_w; ++ox) {
+            const int ix = std::clamp(ox * g.stride + kx - g.pad, 0, g.width - 1);
+            for (int ch = 0; ch < c; ++ch) *at++ = ix * c + ch;
+        }
+    return columns;
+}
+
+// One window element for a whole output row: best/where (n) take image row `row` at `columns`
+// where it is larger, or everywhere when `seed` (the window's first element).
+void pool_step(size_t n, const float* row, int32_t row_start, const int32_t* columns, bool seed,
+               float* best, int32_t* where) {
+    using indices = xsimd::batch<int32_t>;
+    size_t j = 0;
+    for (; j + lanes <= n; j += lanes) {
+        const indices at = indices::load_unaligned(columns + j);
+        const batch v = batch::gather(row, at);
+        const indices index = at + indices(row_start);
+        if (seed) {
+            v.store_unaligned(best + j);
+            index.store_unaligned(where + j);
+            continue;
+        }
+        const batch b = batch::load_unaligned(best + j);
+        const auto larger = v > b;
+        xsimd::select(larger, v, b).store_unaligned(best + j);
+        const batch w = xsimd::bitwise_cast<batch>(indices::load_unaligned(where + j));
+        xsimd::bitwise_cast<indices>(xsimd::select(larger, xsimd::bitwise_cast<batch>(index), w))
+            .store_unaligned(where + j);
+    }
+    for (; j < n; ++j)
+        if (seed || row[columns[j]] > best[j]) best[j] = row[columns[j]], where[j] = row_start + columns[j];
+}
+
+}  // namespace
+
+// A row of outputs at a time, one window element (ky, kx) after another, with AVX2 gathers along
+// the row: the per-pixel loops over 6 channels with bounds checks ran 600 µs of LeNet's step (2
+// threads). Each output still sees its window in (ky, kx) order, the first pixel seeding it and a
+// strictly larger one replacing it: the reference's choice, NaN and ties included.
 void maxpool_forward(const ConvGeometry& g, const float* x, float* y, int32_t* argmax) {
     check_geometry(g, "maxpool_forward", true);
-    const int c = g.channels;
-    const size_t per_image = size_t(g.out_h()) * g.out_w() * c;
+    const std::vector<int32_t> columns = pool_columns(g);
+    const size_t row_values = size_t(g.out_w()) * g.channels, per_image = g.out_h() * row_values;
 #pragma omp parallel for schedule(static) if (parallel_images(g, double(per_image) * g.kernel_h * g.kernel_w))
-    for (int b = 0; b < g.batch; ++b) {
-        float* y_image = y + size_t(b) * per_image;
-        int32_t* argmax_image = argmax + size_t(b) * per_image;
-        for (int oy = 0; oy < g.out_h(); ++oy)
-            for (int ox = 0; ox < g.out_w(); ++ox) {
-                float* best = y_image + (size_t(oy) * g.out_w() + ox) * c;
-                int32_t* where = argmax_image + (size_t(oy) * g.out_w() + ox) * c;
-                bool seeded = false;
-                for (int ky = 0; ky < g.kernel_h; ++ky)
-                    for (int kx = 0; kx < g.kernel_w; ++kx) {
-                        const int iy = oy * g.stride + ky - g.pad, ix = ox * g.stride + kx - g.pad;
-                        if (iy < 0 || iy >= g.height || ix < 0 || ix >= g.width) continue;
-                        const int32_t base = int32_t(((size_t(b) * g.height + iy) * g.width + ix) * c);
-                        if (!seeded)
-                            for (int ch = 0; ch < c; ++ch) best[ch] = x[base + ch], where[ch] = base + ch;
-                        else
-                            for (int ch = 0; ch < c; ++ch)
-                                if (x[base + ch] > best[ch]) best[ch] = x[base + ch], where[ch] = base + ch;
-                        seeded = true;
-                    }
+    for (int b = 0; b < g.batch; ++b)
+        for (int oy = 0; oy < g.out_h(); ++oy) {
+            float* best = y + size_t(b) * per_image + oy * row_values;
+            int32_t* where = argmax + size_t(b) * per_image + oy * row_values;
+            bool seed = true;
+            for (int ky = 0; ky < g.kernel_h; ++ky) {
+                const int iy = oy * g.stride + ky - g.pad;
+                if (iy < 0 || iy >= g.height) continue;
+                const int32_t row_start = int32_t((size_t(b) * g.height + iy) * g.width * g.channels);
+                for (int kx = 0; kx < g.kernel_w; ++kx, seed = false)
+                    pool_step(row_values, x + row_start, row_start, columns.data() + kx * row_values,
+                              seed, best, where);
             }
-    }
+        }
 }
 
 void maxpool_backward(size_t n_out, const float* dy, const int32_t* argmax, float* dx) {

@@ -3,6 +3,7 @@
 // IEEE operations as the reference, in the same order, so results match it bit for bit; only
 // dot and add_column_sums sum in a different order (see there).
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 #include <xsimd/xsimd.hpp>
@@ -68,7 +69,15 @@ void multiply(size_t n, const float* x, const float* y, float* z) {
     for (; i < n; ++i) z[i] = x[i] * y[i];
 }
 
-void add_bias(int rows, int cols, const float* bias, float* x) {
+// Rows of `cols` floats, laid end to end, repeat a per-column pattern every lcm(cols, lanes)
+// floats, a whole number of vectors: walking the flat array against that pattern vectorises rows
+// of any width (a convolution's 6 channels went one scalar add at a time: LeNet's 73,728 × 6 bias
+// took 287 µs). Wider patterns than kMaxPeriod go row by row.
+namespace {
+constexpr size_t kMaxPeriod = 1024;
+size_t period_of(int cols) { return std::lcm(size_t(cols), lanes); }
+
+void add_bias_by_rows(int rows, int cols, const float* bias, float* x) {
     for (int r = 0; r < rows; ++r) {
         float* row = x + size_t(r) * cols;
         int c = 0;
@@ -77,16 +86,36 @@ void add_bias(int rows, int cols, const float* bias, float* x) {
         for (; c < cols; ++c) row[c] += bias[c];
     }
 }
+}  // namespace
+
+void add_bias(int rows, int cols, const float* bias, float* x) {
+    if (rows <= 0 || cols <= 0) return;
+    const size_t period = period_of(cols);
+    if (period > kMaxPeriod) return add_bias_by_rows(rows, cols, bias, x);
+    alignas(64) float pattern[kMaxPeriod];
+    for (size_t i = 0; i < period; ++i) pattern[i] = bias[i % size_t(cols)];
+    over_chunks(size_t(rows) * cols, [&](size_t begin, size_t count) {
+        float* chunk = x + begin;
+        size_t i = 0, k = begin % period;  // chunks start on whole vectors, so k does too
+        for (; i + lanes <= count; i += lanes) {
+            (batch::load_unaligned(chunk + i) + batch::load_aligned(pattern + k)).store_unaligned(chunk + i);
+            k = k + lanes == period ? 0 : k + lanes;
+        }
+        for (; i < count; ++i) chunk[i] += pattern[(begin + i) % period];
+    });
+}
 
 // Rows are summed in float in runs of 256, each run's sums added in double: long columns (a
 // convolution's batch·out_h·out_w rows) keep double-like accuracy at SIMD speed.
-void add_column_sums(int rows, int cols, const float* x, float* out) {
-    constexpr int run = 256;
-    std::vector<double> total(size_t(std::max(cols, 0)), 0.0);
-    std::vector<float> partial(size_t(std::max(cols, 0)));
-    for (int r0 = 0; r0 < rows; r0 += run) {
+namespace {
+constexpr int kRun = 256;
+
+void add_column_sums_by_rows(int rows, int cols, const float* x, float* out) {
+    std::vector<double> total(size_t(cols), 0.0);
+    std::vector<float> partial(static_cast<size_t>(cols));
+    for (int r0 = 0; r0 < rows; r0 += kRun) {
         std::fill(partial.begin(), partial.end(), 0.0f);
-        for (int r = r0; r < std::min(rows, r0 + run); ++r) {
+        for (int r = r0; r < std::min(rows, r0 + kRun); ++r) {
             const float* row = x + size_t(r) * cols;
             int c = 0;
             for (; c + int(lanes) <= cols; c += lanes)
@@ -95,6 +124,30 @@ void add_column_sums(int rows, int cols, const float* x, float* out) {
             for (; c < cols; ++c) partial[c] += row[c];
         }
         for (int c = 0; c < cols; ++c) total[c] += partial[c];
+    }
+    for (int c = 0; c < cols; ++c) out[c] += float(total[c]);
+}
+}  // namespace
+
+// With a short pattern (see add_bias) each place of the pattern sums its share of a run in float;
+// the places are then added into their columns in double.
+void add_column_sums(int rows, int cols, const float* x, float* out) {
+    if (rows <= 0 || cols <= 0) return;
+    const size_t period = period_of(cols);
+    if (period > kMaxPeriod) return add_column_sums_by_rows(rows, cols, x, out);
+    std::vector<double> total(size_t(cols), 0.0);
+    alignas(64) float place[kMaxPeriod];
+    for (int r0 = 0; r0 < rows; r0 += kRun) {
+        // A run starts at r0·cols, a multiple of the period (kRun is a multiple of lanes).
+        const float* run = x + size_t(r0) * cols;
+        const size_t count = size_t(std::min(kRun, rows - r0)) * cols;
+        std::fill(place, place + period, 0.0f);
+        size_t i = 0;
+        for (; i + period <= count; i += period)
+            for (size_t k = 0; k < period; k += lanes)
+                (batch::load_aligned(place + k) + batch::load_unaligned(run + i + k)).store_aligned(place + k);
+        for (size_t k = 0; i < count; ++i, ++k) place[k] += run[i];
+        for (size_t k = 0; k < period; ++k) total[k % size_t(cols)] += place[k];
     }
     for (int c = 0; c < cols; ++c) out[c] += float(total[c]);
 }
