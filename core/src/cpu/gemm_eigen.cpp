@@ -61,8 +61,8 @@ bool packed_pays(int m, int n, int k) { return std::min(m, n) >= 64 && k >= 64; 
 void gemm_one_thread(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
                      const float* a, int lda, const float* b, int ldb, float beta, float* c,
                      int ldc) {
-    if (narrow_fits(trans_a, m, n, k) && alpha != 0.0f)
-        return gemm_narrow(trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (narrow_fits(m, n, k) && alpha != 0.0f)
+        return gemm_narrow(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 #ifdef __EMSCRIPTEN__
     return gemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 #endif

@@ -1,8 +1,9 @@
-// Products with at most two vectors of columns and a row-major op(A): a one-channel convolution's
-// 6 filters (73,728 × 6 × 25 in LeNet, where Eigen reached 22 GFLOP/s), the second convolution's
-// 16, a 10-class output layer. Packing for the 6 × 16 tiles of gemm_xsimd.cpp would waste most of
-// each tile; here op(B) is padded once to k rows of NV vectors, and a block of R rows of C keeps
-// its R × NV accumulators in registers while op(A)'s values are broadcast one by one, in k order.
+// Products whose C has at most two vectors of columns: a one-channel convolution's 6 filters
+// (73,728 × 6 × 25 in LeNet, where Eigen reached 22 GFLOP/s) and their gradient (25 × 6 summed
+// over 73,728 positions), the second convolution's 16, a 10-class output layer. Packing for the
+// 6 × 16 tiles of gemm_xsimd.cpp would waste most of each tile; here op(B) is padded once to k
+// rows of NV vectors, and a block of R rows of C keeps its R × NV accumulators in registers while
+// op(A)'s values are broadcast one by one, in k order.
 #include <algorithm>
 #include <vector>
 
@@ -14,68 +15,113 @@ namespace idim::cpu {
 namespace {
 
 using batch = xsimd::batch<float>;
+using Floats = std::vector<float, xsimd::aligned_allocator<float, 64>>;
 constexpr int lanes = int(batch::size);
+constexpr int KC = 256;  // a long depth goes in chunks: their rows of A and B stay in L1
 
-// R rows of C from R rows of A (lda apart) and the padded op(B) (k rows of NV vectors).
+struct NarrowA {  // op(A)(i, p) = a[i·row_step + p·depth_step]
+    const float* a;
+    size_t row_step, depth_step;
+};
+
 template <int NV, int R>
-void narrow_block(int n, int k, float alpha, const float* a, int lda, const float* b_padded,
-                  float beta, float* c, int ldc) {
+struct Tile {
     batch acc[R][NV];
-    for (int r = 0; r < R; ++r)
-        for (int v = 0; v < NV; ++v) acc[r][v] = batch(0.0f);
-    for (int p = 0; p < k; ++p) {
-        batch b[NV];
-        for (int v = 0; v < NV; ++v) b[v] = batch::load_aligned(b_padded + (size_t(p) * NV + v) * lanes);
-        for (int r = 0; r < R; ++r) {
-            const batch a_rp(a[size_t(r) * lda + p]);
-            for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(a_rp, b[v], acc[r][v]);
+    void zero() {
+        for (auto& row : acc)
+            for (batch& v : row) v = batch(0.0f);
+    }
+    void load(const float* from) {
+        for (int r = 0; r < R; ++r)
+            for (int v = 0; v < NV; ++v) acc[r][v] = batch::load_aligned(from + (r * NV + v) * lanes);
+    }
+    void store(float* to) const {
+        for (int r = 0; r < R; ++r)
+            for (int v = 0; v < NV; ++v) acc[r][v].store_aligned(to + (r * NV + v) * lanes);
+    }
+    // += op(A)(i0 .. i0+R, p) · op(B)(p, :) for p in [p0, p1)
+    void accumulate(const NarrowA& a, int i0, int p0, int p1, const float* b_padded) {
+        for (int p = p0; p < p1; ++p) {
+            batch b[NV];
+            for (int v = 0; v < NV; ++v)
+                b[v] = batch::load_aligned(b_padded + (size_t(p) * NV + v) * lanes);
+            const float* a_p = a.a + size_t(p) * a.depth_step + size_t(i0) * a.row_step;
+            for (int r = 0; r < R; ++r) {
+                const batch a_rp(a_p[r * a.row_step]);
+                for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(a_rp, b[v], acc[r][v]);
+            }
         }
     }
-    alignas(64) float row[NV * lanes];
-    for (int r = 0; r < R; ++r) {
-        for (int v = 0; v < NV; ++v) acc[r][v].store_aligned(row + v * lanes);
-        float* c_row = c + size_t(r) * ldc;
-        if (beta == 0.0f)  // C is output only: its old contents (maybe NaN) must not leak in
-            for (int j = 0; j < n; ++j) c_row[j] = alpha * row[j];
-        else
-            for (int j = 0; j < n; ++j) c_row[j] = alpha * row[j] + beta * c_row[j];
+    // C's rows i0 .. i0+R (n columns) = alpha·tile + beta·C
+    void write(int n, float alpha, float beta, float* c, int ldc) const {
+        alignas(64) float row[NV * lanes];
+        for (int r = 0; r < R; ++r) {
+            for (int v = 0; v < NV; ++v) acc[r][v].store_aligned(row + v * lanes);
+            float* c_row = c + size_t(r) * ldc;
+            if (beta == 0.0f)  // C is output only: its old contents (maybe NaN) must not leak in
+                for (int j = 0; j < n; ++j) c_row[j] = alpha * row[j];
+            else
+                for (int j = 0; j < n; ++j) c_row[j] = alpha * row[j] + beta * c_row[j];
+        }
     }
-}
+};
 
-// Rows of R = 8 (one vector) or 6 (two: 12 accumulators, 2 of B and a broadcast in AVX2's 16
-// registers), then the rest one at a time.
-template <int NV>
-void narrow_rows(int m, int n, int k, float alpha, const float* a, int lda, const float* b_padded,
-                 float beta, float* c, int ldc) {
+// f(i0, tile) over C's rows in blocks of R (8 with one vector; 6 with two: 12 accumulators, two
+// of B and a broadcast in AVX2's 16 registers), the last rows one at a time.
+template <int NV, class F>
+void over_row_blocks(int m, F f) {
     constexpr int R = NV == 1 ? 8 : 6;
     int i = 0;
-    for (; i + R <= m; i += R)
-        narrow_block<NV, R>(n, k, alpha, a + size_t(i) * lda, lda, b_padded, beta,
-                            c + size_t(i) * ldc, ldc);
-    for (; i < m; ++i)
-        narrow_block<NV, 1>(n, k, alpha, a + size_t(i) * lda, lda, b_padded, beta,
-                            c + size_t(i) * ldc, ldc);
+    for (; i + R <= m; i += R) f(i, Tile<NV, R>{});
+    for (; i < m; ++i) f(i, Tile<NV, 1>{});
+}
+
+template <int NV>
+void narrow_product(int m, int n, int k, float alpha, const NarrowA& a, const float* b_padded,
+                    float beta, float* c, int ldc) {
+    if (k <= KC) {  // one chunk: straight into C
+        over_row_blocks<NV>(m, [&](int i0, auto tile) {
+            tile.zero();
+            tile.accumulate(a, i0, 0, k, b_padded);
+            tile.write(n, alpha, beta, c + size_t(i0) * ldc, ldc);
+        });
+        return;
+    }
+    // Chunk by chunk of the depth, every block's sums parked in `sums` between chunks.
+    thread_local Floats sums;
+    sums.assign(size_t(m) * NV * lanes, 0.0f);
+    for (int p0 = 0; p0 < k; p0 += KC)
+        over_row_blocks<NV>(m, [&](int i0, auto tile) {
+            float* parked = sums.data() + size_t(i0) * NV * lanes;
+            tile.load(parked);
+            tile.accumulate(a, i0, p0, std::min(k, p0 + KC), b_padded);
+            tile.store(parked);
+        });
+    over_row_blocks<NV>(m, [&](int i0, auto tile) {
+        tile.load(sums.data() + size_t(i0) * NV * lanes);
+        tile.write(n, alpha, beta, c + size_t(i0) * ldc, ldc);
+    });
 }
 
 }  // namespace
 
-bool narrow_fits(Transpose trans_a, int m, int n, int k) {
-    return trans_a == Transpose::no && n <= 2 * lanes && m >= 8 && k >= 1;
-}
+bool narrow_fits(int m, int n, int k) { return n <= 2 * lanes && m >= 8 && k >= 1; }
 
-void gemm_narrow(Transpose trans_b, int m, int n, int k, float alpha, const float* a, int lda,
-                 const float* b, int ldb, float beta, float* c, int ldc) {
+void gemm_narrow(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
+                 const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
     const int vectors = n <= lanes ? 1 : 2;
-    thread_local std::vector<float, xsimd::aligned_allocator<float, 64>> b_padded;
+    thread_local Floats b_padded;
     b_padded.assign(size_t(k) * vectors * lanes, 0.0f);
     for (int p = 0; p < k; ++p)
         for (int j = 0; j < n; ++j)
             b_padded[size_t(p) * vectors * lanes + j] =
                 trans_b == Transpose::yes ? b[size_t(j) * ldb + p] : b[size_t(p) * ldb + j];
+    const NarrowA op_a = trans_a == Transpose::yes ? NarrowA{a, 1, size_t(lda)}
+                                                   : NarrowA{a, size_t(lda), 1};
     if (vectors == 1)
-        narrow_rows<1>(m, n, k, alpha, a, lda, b_padded.data(), beta, c, ldc);
+        narrow_product<1>(m, n, k, alpha, op_a, b_padded.data(), beta, c, ldc);
     else
-        narrow_rows<2>(m, n, k, alpha, a, lda, b_padded.data(), beta, c, ldc);
+        narrow_product<2>(m, n, k, alpha, op_a, b_padded.data(), beta, c, ldc);
 }
 
 }  // namespace idim::cpu

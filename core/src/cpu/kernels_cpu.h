@@ -18,11 +18,11 @@ bool gemm_cuts_columns(int m, int n, int threads);
 // gemm_xsimd.cpp: the same product, one thread, packed xsimd micro-kernel (the browser's gemm).
 void gemm_packed(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
                  const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc);
-// gemm_narrow.cpp: the same product, one thread, for C with at most two vectors of columns and
-// an untransposed A (narrow_fits says when); needs k ≥ 1.
-bool narrow_fits(Transpose trans_a, int m, int n, int k);
-void gemm_narrow(Transpose trans_b, int m, int n, int k, float alpha, const float* a, int lda,
-                 const float* b, int ldb, float beta, float* c, int ldc);
+// gemm_narrow.cpp: the same product, one thread, for C with at most two vectors of columns
+// (narrow_fits says when); needs k ≥ 1.
+bool narrow_fits(int m, int n, int k);
+void gemm_narrow(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
+                 const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc);
 
 // copy_fill_simd.cpp: glibc's memcpy/memset take `rep movsb/stosb` between 2 KiB and the
 // non-temporal threshold, which moves only ~3 GB/s on this project's VMs; these move 30+ GB/s.
