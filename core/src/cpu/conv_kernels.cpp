@@ -123,8 +123,6 @@ void col2im(const ConvGeometry& g, const float* cols, float* image) {
     }
 }
 
-// Per output pixel, all channels at once: the first window position inside the image seeds the
-// maximum, later ones replace it only when strictly greater (the reference's first-maximum rule).
 namespace {
 
 // Where each output of a row reads for window column kx: (column, channel) → image column ·
