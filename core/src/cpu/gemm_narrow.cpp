@@ -5,17 +5,16 @@
 // rows of NV vectors, and a block of R rows of C keeps its R × NV accumulators in registers while
 // op(A)'s values are broadcast one by one, in k order.
 #include <algorithm>
-#include <vector>
 
 #include <xsimd/xsimd.hpp>
 
 #include "cpu/kernels_cpu.h"
+#include "idim/aligned_floats.h"
 
 namespace idim::cpu {
 namespace {
 
 using batch = xsimd::batch<float>;
-using Floats = std::vector<float, xsimd::aligned_allocator<float, 64>>;
 constexpr int lanes = int(batch::size);
 constexpr int KC = 256;  // a long depth goes in chunks: their rows of A and B stay in L1
 
@@ -88,7 +87,7 @@ void narrow_product(int m, int n, int k, float alpha, const NarrowA& a, const fl
         return;
     }
     // Chunk by chunk of the depth, every block's sums parked in `sums` between chunks.
-    thread_local Floats sums;
+    thread_local AlignedFloats sums;
     sums.assign(size_t(m) * NV * lanes, 0.0f);
     for (int p0 = 0; p0 < k; p0 += KC)
         over_row_blocks<NV>(m, [&](int i0, auto tile) {
@@ -115,7 +114,7 @@ bool narrow_fits(int m, int n, int k) {
 void gemm_narrow(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
                  const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
     const int vectors = n <= lanes ? 1 : 2;
-    thread_local Floats b_padded;
+    thread_local AlignedFloats b_padded;
     b_padded.assign(size_t(k) * vectors * lanes, 0.0f);
     for (int p = 0; p < k; ++p)
         for (int j = 0; j < n; ++j)
