@@ -1,5 +1,7 @@
 // Where a training step's time goes, call by call: the benchmarks' Stepper on a backend that
 // times every call it forwards (by kind and shape), the per-step mean of each after a warm-up.
+// A batch run as shards: the shards' wall time as one row, and below it, indented, shard 0's own
+// calls (the other shards run the same calls on their sub-batches at the same time).
 // Run: step_profile [fc|lenet] [threads] [steps]   (full training, batch 128, Adam)
 #include <algorithm>
 #include <chrono>
@@ -22,6 +24,16 @@ public:
 
     std::string name() const override { return inner_.name(); }
     void set_threads(int n) override { inner_.set_threads(n); }
+    int batch_shards() const override { return inner_.batch_shards(); }
+    void run_shards(int shards, const std::function<void(int)>& f) override {
+        timed("shards (" + std::to_string(shards) + " at once)", [&] {
+            inner_.run_shards(shards, [&](int s) {
+                shard_ = s;
+                f(s);
+                shard_ = kNoShard;
+            });
+        });
+    }
     void gemm(Transpose ta, Transpose tb, int m, int n, int k, float alpha, const float* a,
               int lda, const float* b, int ldb, float beta, float* c, int ldc) override {
         std::string shape = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) +
@@ -114,15 +126,23 @@ public:
         timed("adam_step", [&] { inner_.adam_step(n, lr, b1, b2, eps, step, g, m, v, p); });
     }
 
+    static bool inside_shards(const std::string& what) { return what.rfind("  ", 0) == 0; }
+
 private:
+    static constexpr int kNoShard = -1;
+    static thread_local int shard_;
     Backend& inner_;
     template <class F>
     void timed(const std::string& what, F call) {
         const auto start = Clock::now();
         call();
-        micros[what] += std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+        const double us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+        if (shard_ == kNoShard) micros[what] += us;
+        if (shard_ == 0) micros["  " + what] += us;   // shard 0's thread only: no race on the map
     }
 };
+
+thread_local int TimingBackend::shard_ = TimingBackend::kNoShard;
 
 int run(const std::string& model_name, int threads, int steps) {
     Backend& cpu = default_backend();
@@ -136,16 +156,23 @@ int run(const std::string& model_name, int threads, int steps) {
     for (int i = 0; i < steps; ++i) stepper.step(be);
     const double step =
         std::chrono::duration<double, std::micro>(Clock::now() - start).count() / steps;
-    std::vector<std::pair<double, std::string>> rows;
+    std::vector<std::pair<double, std::string>> rows, shard_rows;
     double in_calls = 0;
     for (const auto& [what, total] : be.micros) {
-        rows.emplace_back(total / steps, what);
-        in_calls += total / steps;
+        const bool in_shard = TimingBackend::inside_shards(what);
+        (in_shard ? shard_rows : rows).emplace_back(total / steps, what);
+        if (!in_shard) in_calls += total / steps;
     }
     std::sort(rows.rbegin(), rows.rend());
+    std::sort(shard_rows.rbegin(), shard_rows.rend());
     std::printf("%s, %d thread(s), mean of %d steps (µs per step)\n", model_name.c_str(), threads,
                 steps);
-    for (const auto& [us, what] : rows) std::printf("%9.1f  %s\n", us, what.c_str());
+    for (const auto& [us, what] : rows) {
+        std::printf("%9.1f  %s\n", us, what.c_str());
+        if (what.rfind("shards", 0) == 0)
+            for (const auto& [shard_us, call] : shard_rows)
+                std::printf("%9.1f  %s\n", shard_us, call.c_str());
+    }
     std::printf("%9.1f  outside the backend\n%9.1f  whole step\n", step - in_calls, step);
     return 0;
 }

@@ -95,6 +95,9 @@ public:
     DxRecorder(std::unique_ptr<Layer> inner, std::vector<bool>& asked)
         : inner_(std::move(inner)), asked_(asked) {}
     std::string describe() const override { return inner_->describe(); }
+    std::unique_ptr<Layer> clone() const override {
+        return std::make_unique<DxRecorder>(inner_->clone(), asked_);
+    }
     Shape output_shape() const override { return inner_->output_shape(); }
     std::vector<ParamGroup> param_groups() const override { return inner_->param_groups(); }
     void forward(Backend& be, const float* params, int n, const float* x, float* y) override {

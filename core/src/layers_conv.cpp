@@ -21,6 +21,7 @@ public:
                 "conv2d: kernel " + std::to_string(kernel) + " is larger than the input " +
                     std::to_string(in.height) + "x" + std::to_string(in.width));
     }
+    std::unique_ptr<Layer> clone() const override { return std::make_unique<Conv2d>(*this); }
     std::string describe() const override {
         return "conv " + std::to_string(filters_) + "@" + std::to_string(kernel_) + "x" +
                std::to_string(kernel_) + (pad_ ? " same" : " valid");
@@ -81,6 +82,7 @@ public:
                 "maxpool: window " + std::to_string(pool) + " does not fit the input " +
                     std::to_string(in.height) + "x" + std::to_string(in.width));
     }
+    std::unique_ptr<Layer> clone() const override { return std::make_unique<MaxPool2d>(*this); }
     std::string describe() const override { return "maxpool " + std::to_string(pool_); }
     Shape output_shape() const override { return {in_.height / pool_, in_.width / pool_, in_.channels}; }
 

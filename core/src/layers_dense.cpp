@@ -10,6 +10,7 @@ public:
     Dense(Shape in, int units) : in_(int(in.size())), units_(units) {
         require(units >= 1, "dense layer: units must be at least 1, got " + std::to_string(units));
     }
+    std::unique_ptr<Layer> clone() const override { return std::make_unique<Dense>(*this); }
     std::string describe() const override {
         return "dense " + std::to_string(in_) + "->" + std::to_string(units_);
     }

@@ -10,6 +10,7 @@ namespace {
 class Relu final : public Layer {
 public:
     explicit Relu(Shape in) : shape_(in) {}
+    std::unique_ptr<Layer> clone() const override { return std::make_unique<Relu>(*this); }
     std::string describe() const override { return "relu"; }
     Shape output_shape() const override { return shape_; }
     void forward(Backend& be, const float*, int n, const float* x, float* y) override {
@@ -28,6 +29,7 @@ private:
 class Flatten final : public Layer {
 public:
     explicit Flatten(Shape in) : size_(int(in.size())) {}
+    std::unique_ptr<Layer> clone() const override { return std::make_unique<Flatten>(*this); }
     std::string describe() const override { return "flatten"; }
     Shape output_shape() const override { return {1, 1, size_}; }
     bool reshapes_only() const override { return true; }

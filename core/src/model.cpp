@@ -31,6 +31,12 @@ void Model::add(std::unique_ptr<Layer> layer) {
     outputs_.resize(layers_.size());
 }
 
+std::unique_ptr<Model> Model::clone() const {
+    auto copy = std::make_unique<Model>(input_, classes_);
+    for (const auto& layer : layers_) copy->add(layer->clone());
+    return copy;
+}
+
 Shape Model::output_shape() const {
     return layers_.empty() ? input_ : layers_.back()->output_shape();
 }

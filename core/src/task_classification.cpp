@@ -1,6 +1,8 @@
-// A model trained on a labelled data set: gathers mini-batches into one contiguous buffer and
-// evaluates in chunks, so memory stays bounded whatever the data set size.
+// A model trained on a labelled data set: mini-batches run as the backend's shards (data parallel,
+// one model replica per extra shard, each gathering its own samples), and evaluation in chunks,
+// so memory stays bounded whatever the data set size.
 #include <algorithm>
+#include <vector>
 
 #include "idim/error.h"
 #include "idim/task.h"
@@ -9,6 +11,7 @@ namespace idim {
 namespace {
 
 constexpr size_t kEvalChunk = 1000;   // samples per evaluation pass: ~6 MB of activations for FC
+constexpr int kMinShardSamples = 32;  // smaller sub-batches leave the products too short to pay
 
 class ClassificationTask final : public Task {
 public:
@@ -31,17 +34,32 @@ public:
     size_t train_size() const override { return data_.train.size(); }
     void init_params(float* theta, uint64_t seed) const override { model_->init_params(theta, seed); }
 
+    // The batch runs as the backend's shards: shard s gathers and trains samples [first(s),
+    // first(s + 1)) on model s, into dθ (shard 0) or a gradient of its own, each the mean over its
+    // own samples; the batch mean weighs them by their share (½ and ½ for an even split: exact).
     Metrics loss_and_grad(Backend& be, const float* theta, std::span<const uint32_t> batch,
                           float* dtheta) override {
-        const Dataset& d = data_.train;
-        size_t sample = d.sample_size();
-        images_.resize(batch.size() * sample);
-        labels_.resize(batch.size());
-        be.gather_rows(batch.size(), batch.data(), sample, d.images.data(), images_.data());
-        for (size_t i = 0; i < batch.size(); ++i) labels_[i] = d.labels[batch[i]];
-        int n = int(batch.size());
-        BatchResult r = model_->forward_backward(be, theta, n, images_.data(), labels_.data(), dtheta);
-        return {r.loss_sum / n, double(r.n_correct) / n};
+        const int n = int(batch.size());
+        const int shards = std::clamp(be.batch_shards(), 1, std::max(1, n / kMinShardSamples));
+        make_shards(shards, batch.size());
+        auto first = [&](int s) { return int(int64_t(n) * s / shards); };
+        std::vector<BatchResult> results(static_cast<size_t>(shards));
+        be.run_shards(shards, [&](int s) {
+            float* grad = s == 0 ? dtheta : shard_grads_[size_t(s - 1)].data();
+            results[size_t(s)] = train_on(be, s == 0 ? *model_ : *replicas_[size_t(s - 1)], theta,
+                                          batch.subspan(first(s), first(s + 1) - first(s)),
+                                          size_t(first(s)), grad);
+        });
+        auto share = [&](int s) { return float(first(s + 1) - first(s)) / float(n); };
+        for (int s = 1; s < shards; ++s)   // dθ = share₀·dθ₀ + Σ share_s·dθ_s
+            be.axpby(dim(), share(s), shard_grads_[size_t(s - 1)].data(), s == 1 ? share(0) : 1.0f,
+                     dtheta);
+        BatchResult total;
+        for (const BatchResult& r : results) {
+            total.loss_sum += r.loss_sum;
+            total.n_correct += r.n_correct;
+        }
+        return {total.loss_sum / n, double(total.n_correct) / n};
     }
 
     Metrics evaluate_train(Backend& be, const float* theta) override { return evaluate(be, theta, data_.train); }
@@ -50,8 +68,31 @@ public:
 private:
     std::unique_ptr<Model> model_;
     DataSplit data_;
-    std::vector<float> images_;
+    AlignedFloats images_;
     std::vector<int32_t> labels_;
+    std::vector<std::unique_ptr<Model>> replicas_;   // shards 1, 2, …; shard 0 runs model_
+    std::vector<AlignedFloats> shard_grads_;          // their dθ, before the sum
+
+    void make_shards(int shards, size_t batch_size) {
+        images_.resize(batch_size * data_.train.sample_size());
+        labels_.resize(batch_size);
+        while (replicas_.size() < size_t(shards - 1)) replicas_.push_back(model_->clone());
+        shard_grads_.resize(size_t(shards - 1));
+        for (AlignedFloats& g : shard_grads_) g.resize(dim());
+    }
+
+    // Gathers the samples where they sit in the batch (on the thread that trains on them, so
+    // they are in its core's cache) and runs forward and backward.
+    BatchResult train_on(Backend& be, Model& model, const float* theta,
+                         std::span<const uint32_t> samples, size_t at, float* grad) {
+        const Dataset& d = data_.train;
+        const size_t sample = d.sample_size();
+        float* images = images_.data() + at * sample;
+        int32_t* labels = labels_.data() + at;
+        be.gather_rows(samples.size(), samples.data(), sample, d.images.data(), images);
+        for (size_t i = 0; i < samples.size(); ++i) labels[i] = d.labels[samples[i]];
+        return model.forward_backward(be, theta, int(samples.size()), images, labels, grad);
+    }
 
     Metrics evaluate(Backend& be, const float* theta, const Dataset& d) {
         double loss = 0;

@@ -6,6 +6,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,18 @@ public:
     // Threads for the kernels' and projections' parallel loops. OpenMP keeps this per calling
     // thread: code that trains from several threads of its own calls it in each of them.
     virtual void set_threads(int n_threads) = 0;
+
+    // Data parallelism over a batch: a model's forward and backward pass may be cut into this many
+    // sub-batches ("shards") run at once, one per host thread, their gradients summed after. The
+    // cpu backend offers its thread count: each thread then runs a whole small network on its own
+    // core's cache instead of meeting the other at every kernel. 1 (the default) where kernels run
+    // on one thread or on a device.
+    virtual int batch_shards() const { return 1; }
+    // f(0) … f(shards − 1), each on a host thread of its own; a kernel called from inside runs on
+    // its caller's thread. An exception from a shard is rethrown after every shard has ended.
+    virtual void run_shards(int shards, const std::function<void(int)>& f) {
+        for (int s = 0; s < shards; ++s) f(s);
+    }
 
     // c(m,n) = alpha * op(a)(m,k) * op(b)(k,n) + beta * c; lda/ldb/ldc are row strides of the
     // stored (untransposed) arrays.

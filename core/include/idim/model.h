@@ -42,6 +42,8 @@ public:
     // The output is the input itself under another shape (flatten on NHWC data): a Model passes
     // the input's memory on, and the gradient back, without calling forward or backward.
     virtual bool reshapes_only() const { return false; }
+    // The same layer with a workspace of its own (for a second thread running another sub-batch).
+    virtual std::unique_ptr<Layer> clone() const = 0;
 };
 
 std::unique_ptr<Layer> dense_layer(Shape in, int units);
@@ -68,6 +70,8 @@ public:
     std::vector<ParamGroup> param_groups() const;   // global offsets, in θ order
     std::string describe() const;              // one line per layer with its parameter count
     const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
+    // The same network (cloned layers, same offsets) with workspaces of its own.
+    std::unique_ptr<Model> clone() const;
 
     // θ0: He-normal kernels (N(0, 2/fan_in), Keras he_normal without truncation), zero biases,
     // drawn from CounterRng(seed, Stream::init) so θ0 is the same on every platform.

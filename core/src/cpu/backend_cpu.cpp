@@ -11,6 +11,10 @@ class CpuBackend final : public Backend {
 public:
     std::string name() const override { return "cpu"; }
     void set_threads(int n_threads) override { cpu::set_gemm_threads(n_threads); }
+    int batch_shards() const override { return cpu::batch_shards(); }
+    void run_shards(int shards, const std::function<void(int)>& f) override {
+        cpu::run_shards(shards, f);
+    }
 
     void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha,
               const float* a, int lda, const float* b, int ldb, float beta, float* c,

@@ -45,9 +45,9 @@ void copy(size_t n, const float* x, float* y) {
 // from a few rows on (a batch of 128 MNIST digits is 400 KB).
 void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* table, float* out) {
     constexpr size_t kParallelGather = size_t(1) << 14;
-#pragma omp parallel for schedule(static) if (n * row_size >= kParallelGather)
-    for (long i = 0; i < long(n); ++i)
+    parallel_for(long(n), n * row_size >= kParallelGather, [&](long i) {
         copy_run(row_size, table + size_t(index[i]) * row_size, out + size_t(i) * row_size);
+    });
 }
 
 // AVX2's vgatherdps where the table is small enough for L1 (Fastfood's expand: 2^18 lookups in

@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 
 #include "cpu/kernels_cpu.h"
+#include "cpu/parallel_chunks.h"
 #include "idim/error.h"
 
 namespace idim::cpu {
@@ -152,10 +153,11 @@ void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha
     check_stride("ldb", ldb, tb ? k : n);
     check_stride("ldc", ldc, n);
     if (m == 0 || n == 0) return;
-    if (gemm_threads > 1 && splits_depth(m, n, k) && 2.0 * m * n * k >= kMinParallelFlops)
+    const int available = in_parallel_region() ? 1 : gemm_threads.load();
+    if (available > 1 && splits_depth(m, n, k) && 2.0 * m * n * k >= kMinParallelFlops)
         return gemm_split_depth(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
-                                gemm_threads);
-    const int threads = std::min(gemm_threads.load(), std::max(m, n) / 16);
+                                available);
+    const int threads = std::min(available, std::max(m, n) / 16);
     if (threads <= 1 || 2.0 * m * n * k < kMinParallelFlops)
         return gemm_one_thread(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     const bool by_columns = gemm_cuts_columns(m, n, threads);
@@ -181,5 +183,7 @@ void set_gemm_threads(int n_threads) {
     omp_set_num_threads(n_threads);  // the projections' and kernels' own parallel loops too
 #endif
 }
+
+int gemm_thread_count() { return gemm_threads; }
 
 }  // namespace idim::cpu

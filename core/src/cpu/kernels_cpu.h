@@ -13,6 +13,11 @@ namespace idim::cpu {
 void gemm(Transpose trans_a, Transpose trans_b, int m, int n, int k, float alpha, const float* a,
           int lda, const float* b, int ldb, float beta, float* c, int ldc);
 void set_gemm_threads(int n_threads);
+int gemm_thread_count();   // what set_gemm_threads set (all cores before it is called)
+
+// batch_shards.cpp: backend.h's batch_shards / run_shards over OpenMP threads.
+int batch_shards();
+void run_shards(int shards, const std::function<void(int)>& f);
 // How gemm shares C among threads: true = panels of columns, false = panels of rows.
 bool gemm_cuts_columns(int m, int n, int threads);
 // gemm_xsimd.cpp: the same product, one thread, packed xsimd micro-kernel (the browser's gemm).
