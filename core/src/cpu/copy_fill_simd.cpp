@@ -35,6 +35,12 @@ void fill_run(size_t n, float value, float* x) {
     for (; i < n; ++i) x[i] = value;
 }
 
+// The hardware prefetcher follows a row once it is being read but cannot guess where the next
+// row of a gather starts: asking for it while this row is copied overlaps the two waits.
+void prefetch_row(const float* row, size_t row_size) {
+    for (size_t i = 0; i < row_size; i += 64 / sizeof(float)) __builtin_prefetch(row + i);
+}
+
 }  // namespace
 
 void copy(size_t n, const float* x, float* y) {
@@ -46,6 +52,8 @@ void copy(size_t n, const float* x, float* y) {
 void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* table, float* out) {
     constexpr size_t kParallelGather = size_t(1) << 14;
     parallel_for(long(n), n * row_size >= kParallelGather, [&](long i) {
+        if (size_t(i) + 2 < n)  // two ahead: 64 MNIST rows on one thread 46 µs, one ahead 35, two 28
+            prefetch_row(table + size_t(index[i + 2]) * row_size, row_size);
         copy_run(row_size, table + size_t(index[i]) * row_size, out + size_t(i) * row_size);
     });
 }
