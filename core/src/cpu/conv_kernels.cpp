@@ -9,7 +9,6 @@
 #include <xsimd/xsimd.hpp>
 
 #include "cpu/kernels_cpu.h"
-#include "cpu/parallel_chunks.h"
 #include "idim/error.h"
 
 namespace idim::cpu {
@@ -65,7 +64,8 @@ void im2col(const ConvGeometry& g, const float* image, float* cols) {
     const size_t per_image = size_t(g.out_h()) * g.out_w() * window;
     const size_t vectors = (row_len + lanes - 1) / lanes, span = vectors * lanes;
     const float* image_end = image + size_t(g.batch) * g.height * image_row;
-    parallel_for(g.batch, parallel_images(g, double(per_image)), [&](long b) {
+#pragma omp parallel for schedule(static) if (parallel_images(g, double(per_image)))
+    for (int b = 0; b < g.batch; ++b) {
         float* out = cols + size_t(b) * per_image;
         const float* out_end = out + per_image;  // the next image's rows: another thread's
         for (int oy = 0; oy < g.out_h(); ++oy) {
@@ -97,14 +97,15 @@ void im2col(const ConvGeometry& g, const float* image, float* cols) {
                 }
             }
         }
-    });
+    }
 }
 
 void col2im(const ConvGeometry& g, const float* cols, float* image) {
     check_geometry(g, "col2im", false);
     const size_t c = size_t(g.channels), row_len = size_t(g.kernel_w) * c;
     const size_t per_image = size_t(g.out_h()) * g.out_w() * g.kernel_h * row_len;
-    parallel_for(g.batch, parallel_images(g, double(per_image)), [&](long b) {
+#pragma omp parallel for schedule(static) if (parallel_images(g, double(per_image)))
+    for (int b = 0; b < g.batch; ++b) {
         const float* in = cols + size_t(b) * per_image;
         for (int oy = 0; oy < g.out_h(); ++oy)
             for (int ox = 0; ox < g.out_w(); ++ox) {
@@ -119,7 +120,7 @@ void col2im(const ConvGeometry& g, const float* cols, float* image) {
                     for (size_t i = 0, len = (hi - lo) * c; i < len; ++i) dst[i] += src[i];
                 }
             }
-    });
+    }
 }
 
 namespace {
@@ -176,8 +177,8 @@ void maxpool_forward(const ConvGeometry& g, const float* x, float* y, int32_t* a
     check_geometry(g, "maxpool_forward", true);
     const std::vector<int32_t> columns = pool_columns(g);
     const size_t row_values = size_t(g.out_w()) * g.channels, per_image = g.out_h() * row_values;
-    const bool parallel = parallel_images(g, double(per_image) * g.kernel_h * g.kernel_w);
-    parallel_for(g.batch, parallel, [&](long b) {
+#pragma omp parallel for schedule(static) if (parallel_images(g, double(per_image) * g.kernel_h * g.kernel_w))
+    for (int b = 0; b < g.batch; ++b)
         for (int oy = 0; oy < g.out_h(); ++oy) {
             float* best = y + size_t(b) * per_image + oy * row_values;
             int32_t* where = argmax + size_t(b) * per_image + oy * row_values;
@@ -191,7 +192,6 @@ void maxpool_forward(const ConvGeometry& g, const float* x, float* y, int32_t* a
                               seed, best, where);
             }
         }
-    });
 }
 
 void maxpool_backward(size_t n_out, const float* dy, const int32_t* argmax, float* dx) {

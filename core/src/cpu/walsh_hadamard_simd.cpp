@@ -12,7 +12,6 @@
 #include <xsimd/xsimd.hpp>
 
 #include "cpu/kernels_cpu.h"
-#include "cpu/parallel_chunks.h"
 #include "idim/error.h"
 
 namespace idim::cpu {
@@ -147,7 +146,8 @@ void stride_sweep(float* x, size_t n, size_t h, bool parallel) {
     constexpr size_t count = size_t(1) << R;
     const size_t width = std::min(h, pass_width), shares_per_group = h / width;
     const long shares = long(n / count / width);
-    parallel_for(shares, parallel, [&](long share) {
+#pragma omp parallel for schedule(static) if (parallel)
+    for (long share = 0; share < shares; ++share) {
         const size_t group = size_t(share) / shares_per_group;
         float* p = x + group * count * h + (size_t(share) % shares_per_group) * width;
         for (size_t j = 0; j < width; j += lanes) {
@@ -156,7 +156,7 @@ void stride_sweep(float* x, size_t n, size_t h, bool parallel) {
             register_butterflies<R>(v);
             for (size_t t = 0; t < count; ++t) v[t].store_unaligned(p + t * h + j);
         }
-    });
+    }
 }
 
 // The stages of strides h … n/2.
@@ -183,7 +183,8 @@ size_t l1_block_for(size_t n) {
 void cached_transform(float* x, size_t n, bool parallel, const LaneSigns& signs) {
     const size_t block = l1_block_for(n);
     const long n_blocks = long(n / block);
-    parallel_for(n_blocks, parallel, [&](long b) { l1_transform(x + b * block, block, signs); });
+#pragma omp parallel for schedule(static) if (parallel)
+    for (long b = 0; b < n_blocks; ++b) l1_transform(x + b * block, block, signs);
     stride_stages(x, n, block, parallel);
 }
 
