@@ -2,11 +2,13 @@
 // times every call it forwards (by kind and shape), the per-step mean of each after a warm-up.
 // A batch run as shards: the shards' wall time as one row, and below it, indented, shard 0's own
 // calls (the other shards run the same calls on their sub-batches at the same time).
-// Run: step_profile [fc|lenet] [threads] [steps]   (full training, batch 128, Adam)
+// Run: step_profile [fc|lenet] [threads] [steps] [projection d]   (batch 128, Adam; full training
+// unless a projection kind — dense, sparse, fastfood — and d are given)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "bench_common.h"
@@ -132,23 +134,44 @@ private:
     static constexpr int kNoShard = -1;
     static thread_local int shard_;
     Backend& inner_;
+    std::mutex mutex_;
     template <class F>
     void timed(const std::string& what, F call) {
         const auto start = Clock::now();
         call();
         const double us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-        if (shard_ == kNoShard) micros[what] += us;
-        if (shard_ == 0) micros["  " + what] += us;   // shard 0's thread only: no race on the map
+        if (shard_ > 0) return;   // shard 0's calls stand for all shards'
+        // Fastfood's contract calls the transform from its own parallel loop: those calls add up
+        // the time of every thread.
+        std::lock_guard<std::mutex> lock(mutex_);
+        micros[shard_ == 0 ? "  " + what : what] += us;
     }
 };
 
 thread_local int TimingBackend::shard_ = TimingBackend::kNoShard;
 
-int run(const std::string& model_name, int threads, int steps) {
+// Full training, or training in a d-dimensional subspace through a projection of `kind`.
+FullTraining training_for(const std::string& model_name, const std::string& kind, size_t d) {
+    if (kind.empty()) return full_training(bench_model(model_name));
+    auto model = bench_model(model_name);
+    std::vector<float> theta0(model->dim());
+    model->init_params(theta0.data(), 1);
+    ProjectionSpec spec;
+    spec.kind = kind;
+    spec.dim_full = model->dim();
+    spec.dim_sub = d;
+    spec.seed = 2;
+    spec.groups = model->param_groups();
+    auto projection = make_projection(default_backend(), spec);
+    return {classification_task(std::move(model), synthetic_mnist()),
+            subspace_parametrization(std::move(theta0), std::move(projection))};
+}
+
+int run(const std::string& model_name, int threads, int steps, const std::string& kind, size_t d) {
     Backend& cpu = default_backend();
     cpu.set_threads(threads);
     TimingBackend be(cpu);
-    FullTraining training = full_training(bench_model(model_name));
+    FullTraining training = training_for(model_name, kind, d);
     Stepper stepper(*training.task, *training.param);
     for (int i = 0; i < 20; ++i) stepper.step(be);  // warm: buffers sized, threads started
     be.micros.clear();
@@ -165,7 +188,8 @@ int run(const std::string& model_name, int threads, int steps) {
     }
     std::sort(rows.rbegin(), rows.rend());
     std::sort(shard_rows.rbegin(), shard_rows.rend());
-    std::printf("%s, %d thread(s), mean of %d steps (µs per step)\n", model_name.c_str(), threads,
+    std::printf("%s%s, %d thread(s), mean of %d steps (µs per step)\n", model_name.c_str(),
+                kind.empty() ? "" : (", " + kind + " d = " + std::to_string(d)).c_str(), threads,
                 steps);
     for (const auto& [us, what] : rows) {
         std::printf("%9.1f  %s\n", us, what.c_str());
@@ -184,9 +208,18 @@ int main(int argc, char** argv) {
     const std::string model = argc > 1 ? argv[1] : "fc";
     const int threads = argc > 2 ? std::atoi(argv[2]) : 1;
     const int steps = argc > 3 ? std::atoi(argv[3]) : 500;
-    if ((model != "fc" && model != "lenet") || threads < 1 || steps < 1) {
-        std::fprintf(stderr, "usage: step_profile [fc|lenet] [threads ≥ 1] [steps ≥ 1]\n");
+    const std::string kind = argc > 4 ? argv[4] : "";
+    const long d = argc > 5 ? std::atol(argv[5]) : 0;
+    if ((model != "fc" && model != "lenet") || threads < 1 || steps < 1 ||
+        (!kind.empty() && d < 1)) {
+        std::fprintf(stderr, "usage: step_profile [fc|lenet] [threads ≥ 1] [steps ≥ 1] "
+                             "[dense|sparse|fastfood d ≥ 1]\n");
         return 2;
     }
-    return idim::bench::run(model, threads, steps);
+    try {
+        return idim::bench::run(model, threads, steps, kind, size_t(d));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "step_profile: %s\n", e.what());
+        return 1;
+    }
 }
