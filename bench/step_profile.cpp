@@ -73,6 +73,9 @@ public:
     void multiply(size_t n, const float* x, const float* y, float* z) override {
         timed("multiply", [&] { inner_.multiply(n, x, y, z); });
     }
+    void add(size_t n, const float* x, const float* y, float* z) override {
+        timed("add " + std::to_string(n), [&] { inner_.add(n, x, y, z); });
+    }
     void add_bias(int rows, int cols, const float* bias, float* x) override {
         timed("add_bias " + std::to_string(cols), [&] { inner_.add_bias(rows, cols, bias, x); });
     }

@@ -155,6 +155,7 @@ TEST(BackendOps, ElementwiseOpsMatchReferenceBitForBit) {
         check([&](Backend& be, std::vector<float>& o) { be.axpby(n, 0.3f, x.data(), 0.0f, o.data()); }, nan_y, "axpby beta=0");
         check([&](Backend& be, std::vector<float>& o) { be.scale(n, -2.5f, o.data()); }, y, "scale");
         check([&](Backend& be, std::vector<float>& o) { be.multiply(n, x.data(), y.data(), o.data()); }, nan_y, "multiply");
+        check([&](Backend& be, std::vector<float>& o) { be.add(n, x.data(), y.data(), o.data()); }, nan_y, "add");
         check([&](Backend& be, std::vector<float>& o) { be.relu_forward(n, x.data(), o.data()); }, nan_y, "relu_forward");
         check([&](Backend& be, std::vector<float>& o) { be.relu_backward(n, x.data(), y.data(), o.data()); }, nan_y, "relu_backward");
     }

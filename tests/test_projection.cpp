@@ -178,6 +178,21 @@ TEST(Projection, ExpandAddsBetaTimesY) {
         }
 }
 
+// θ = θ0 + P·θ_d: expand_onto (Fastfood's own, one pass) gives exactly copy-then-add.
+TEST(Projection, ExpandOntoIsBaseCopiedThenExpandAdded) {
+    for (const char* backend : {"reference", "cpu"})
+        for (const std::string& kind : kKinds) {
+            Backend& be = backend_by_name(backend);
+            auto p = make_projection(be, spec_of(kind, 1000, 20));
+            auto x = random_vector(20, 9), base = random_vector(1000, 10);
+            std::vector<float> want = base, got(1000, NAN);
+            p->expand(be, x.data(), 1.0f, want.data());
+            p->expand_onto(be, x.data(), base.data(), got.data());
+            EXPECT_EQ(std::memcmp(got.data(), want.data(), 1000 * sizeof(float)), 0)
+                << backend << " " << kind;
+        }
+}
+
 TEST(Projection, SparseDensityAndValuesFollowTheGroups) {
     // Group of n entries: density 1/√n, non-zeros ±n^{1/4} before the column normalisation.
     Backend& be = backend_by_name("cpu");

@@ -49,8 +49,7 @@ public:
         std::fill(trainable, trainable + projection_->dim_sub(), 0.0f);
     }
     void expand(Backend& be, const float* trainable, float* theta) override {  // θ0 + P·θ_d
-        be.copy(theta0_.size(), theta0_.data(), theta);
-        projection_->expand(be, trainable, 1.0f, theta);
+        projection_->expand_onto(be, trainable, theta0_.data(), theta);
     }
     void contract(Backend& be, const float*, const float* dtheta, float* dtrainable) override {
         projection_->contract(be, dtheta, dtrainable);  // g_d = Pᵀ·dθ

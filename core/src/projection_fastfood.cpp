@@ -65,12 +65,22 @@ public:
     }
 
     // y = E·H·G·Π·H·B·Z·x + βy (Z pads with zeros, E keeps the first D entries)
+    void expand(Backend& be, const float* x, float beta, float* y) override {
+        mix(be, x);
+        be.axpby(dim_full_, 1.0f, mixed_.data(), beta, y);
+    }
+    // y = base + P·x in one pass: the same sums as copying base into y and adding 1·P·x + 1·y.
+    void expand_onto(Backend& be, const float* x, const float* base, float* y) override {
+        mix(be, x);
+        be.add(dim_full_, base, mixed_.data(), y);
+    }
+    // mixed_ = H·G·Π·H·B·Z·x, all L entries (P·x is the first D).
     // H_L·[v; 0] with v of length S = 2^⌈log₂ d⌉: the butterflies of strides < S give a = H_S·v in
     // the first S entries and leave the other blocks of S at +0; those of strides ≥ S then copy a
     // into every block, as a + 0 (−0 becomes +0) except into the last, which gets a itself. So
     // block k of H·B·Z·x is a + 0 for k < L/S − 1, and a for the last block. G·Π then looks up
     // [a + 0; a] (2S floats) at lookup_index_, which points Π(k) into the right half.
-    void expand(Backend& be, const float* x, float beta, float* y) override {
+    void mix(Backend& be, const float* x) {
         for (size_t k = 0; k < dim_sub_; ++k) work_[k] = sign_[k] * x[k];
         std::fill(work_.begin() + dim_sub_, work_.begin() + short_, 0.0f);
         be.walsh_hadamard(short_, work_.data());
@@ -81,7 +91,6 @@ public:
         be.gather_scaled(length_, lookup_index_.data(), lookup_.data(), gauss_.data(),
                          mixed_.data());
         be.walsh_hadamard(length_, mixed_.data());
-        be.axpby(dim_full_, 1.0f, mixed_.data(), beta, y);
     }
     // x = Zᵀ·B·H·Πᵀ·G·H·Eᵀ·y (H, B and G are symmetric). Only the first d entries of the last
     // transform are kept: its butterflies of strides < s run block by block (s ≥ S), and of those of

@@ -69,6 +69,7 @@ public:
     virtual void scale(size_t n, float alpha, float* x) = 0;                              // x *= α
     virtual double dot(size_t n, const float* x, const float* y) = 0;                     // Σ x·y
     virtual void multiply(size_t n, const float* x, const float* y, float* z) = 0;        // z = x ⊙ y
+    virtual void add(size_t n, const float* x, const float* y, float* z) = 0;             // z = x + y
 
     // x(rows,cols) += bias(cols)
     virtual void add_bias(int rows, int cols, const float* bias, float* x) = 0;

@@ -21,6 +21,12 @@ public:
     virtual size_t memory_bytes() const = 0;       // what the projection keeps between calls
     // y (D) = P·x (d) + beta·y
     virtual void expand(Backend& be, const float* x, float beta, float* y) = 0;
+    // y (D) = base + P·x (θ = θ0 + P·θ_d): base copied into y, then expand adding to it; Fastfood
+    // adds in its last pass instead, one pass over D fewer.
+    virtual void expand_onto(Backend& be, const float* x, const float* base, float* y) {
+        be.copy(dim_full(), base, y);
+        expand(be, x, 1.0f, y);
+    }
     // x (d) = Pᵀ·y (D), overwriting x
     virtual void contract(Backend& be, const float* y, float* x) = 0;
 };

@@ -40,6 +40,7 @@ public:
     void multiply(size_t n, const float* x, const float* y, float* z) override {
         cpu::multiply(n, x, y, z);
     }
+    void add(size_t n, const float* x, const float* y, float* z) override { cpu::add(n, x, y, z); }
     void add_bias(int rows, int cols, const float* bias, float* x) override {
         cpu::add_bias(rows, cols, bias, x);
     }

@@ -54,6 +54,9 @@ public:
     void multiply(size_t n, const float* x, const float* y, float* z) override {
         for (size_t i = 0; i < n; ++i) z[i] = x[i] * y[i];
     }
+    void add(size_t n, const float* x, const float* y, float* z) override {
+        for (size_t i = 0; i < n; ++i) z[i] = x[i] + y[i];
+    }
 
     void add_bias(int rows, int cols, const float* bias, float* x) override {
         for (int r = 0; r < rows; ++r)

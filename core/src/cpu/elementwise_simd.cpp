@@ -69,6 +69,18 @@ void multiply(size_t n, const float* x, const float* y, float* z) {
     for (; i < n; ++i) z[i] = x[i] * y[i];
 }
 
+// Long: θ = θ0 + P·θ_d over the whole network (Fastfood's expand), shared among the threads.
+void add(size_t n, const float* x, const float* y, float* z) {
+    over_chunks(n, [&](size_t begin, size_t count) {
+        const float *xs = x + begin, *ys = y + begin;
+        float* zs = z + begin;
+        size_t i = 0;
+        for (; i + lanes <= count; i += lanes)
+            (batch::load_unaligned(xs + i) + batch::load_unaligned(ys + i)).store_unaligned(zs + i);
+        for (; i < count; ++i) zs[i] = xs[i] + ys[i];
+    });
+}
+
 // Rows of `cols` floats, laid end to end, repeat a per-column pattern every lcm(cols, lanes)
 // floats, a whole number of vectors: walking the flat array against that pattern vectorises rows
 // of any width (a convolution's 6 channels went one scalar add at a time: LeNet's 73,728 × 6 bias

@@ -42,6 +42,7 @@ void axpby(size_t n, float alpha, const float* x, float beta, float* y);
 void scale(size_t n, float alpha, float* x);
 double dot(size_t n, const float* x, const float* y);
 void multiply(size_t n, const float* x, const float* y, float* z);
+void add(size_t n, const float* x, const float* y, float* z);
 void add_bias(int rows, int cols, const float* bias, float* x);
 void add_column_sums(int rows, int cols, const float* x, float* out);
 void relu_forward(size_t n, const float* x, float* y);
