@@ -74,24 +74,6 @@ public:
         mix(be, x);
         be.add(dim_full_, base, mixed_.data(), y);
     }
-    // mixed_ = H·G·Π·H·B·Z·x, all L entries (P·x is the first D).
-    // H_L·[v; 0] with v of length S = 2^⌈log₂ d⌉: the butterflies of strides < S give a = H_S·v in
-    // the first S entries and leave the other blocks of S at +0; those of strides ≥ S then copy a
-    // into every block, as a + 0 (−0 becomes +0) except into the last, which gets a itself. So
-    // block k of H·B·Z·x is a + 0 for k < L/S − 1, and a for the last block. G·Π then looks up
-    // [a + 0; a] (2S floats) at lookup_index_, which points Π(k) into the right half.
-    void mix(Backend& be, const float* x) {
-        for (size_t k = 0; k < dim_sub_; ++k) work_[k] = sign_[k] * x[k];
-        std::fill(work_.begin() + dim_sub_, work_.begin() + short_, 0.0f);
-        be.walsh_hadamard(short_, work_.data());
-        for (size_t k = 0; k < short_; ++k) {
-            lookup_[k] = work_[k] + 0.0f;
-            lookup_[short_ + k] = work_[k];
-        }
-        be.gather_scaled(length_, lookup_index_.data(), lookup_.data(), gauss_.data(),
-                         mixed_.data());
-        be.walsh_hadamard(length_, mixed_.data());
-    }
     // x = Zᵀ·B·H·Πᵀ·G·H·Eᵀ·y (H, B and G are symmetric). Only the first d entries of the last
     // transform are kept: its butterflies of strides < s run block by block (s ≥ S), and of those of
     // strides ≥ s only the sums that reach the first block (row i += row i + h, i a multiple of
@@ -128,6 +110,25 @@ private:
     AlignedFloats gauss_inverse_;           // gauss_inverse_[j] = gauss_[inverse_[j]]
     AlignedFloats work_, mixed_;            // L floats each, reused by every call
     AlignedFloats lookup_;                  // expand: [H_S·B·x + 0; H_S·B·x] (2S floats)
+
+    // mixed_ = H·G·Π·H·B·Z·x, all L entries (P·x is the first D).
+    // H_L·[v; 0] with v of length S = 2^⌈log₂ d⌉: the butterflies of strides < S give a = H_S·v in
+    // the first S entries and leave the other blocks of S at +0; those of strides ≥ S then copy a
+    // into every block, as a + 0 (−0 becomes +0) except into the last, which gets a itself. So
+    // block k of H·B·Z·x is a + 0 for k < L/S − 1, and a for the last block. G·Π then looks up
+    // [a + 0; a] (2S floats) at lookup_index_, which points Π(k) into the right half.
+    void mix(Backend& be, const float* x) {
+        for (size_t k = 0; k < dim_sub_; ++k) work_[k] = sign_[k] * x[k];
+        std::fill(work_.begin() + dim_sub_, work_.begin() + short_, 0.0f);
+        be.walsh_hadamard(short_, work_.data());
+        for (size_t k = 0; k < short_; ++k) {
+            lookup_[k] = work_[k] + 0.0f;
+            lookup_[short_ + k] = work_[k];
+        }
+        be.gather_scaled(length_, lookup_index_.data(), lookup_.data(), gauss_.data(),
+                         mixed_.data());
+        be.walsh_hadamard(length_, mixed_.data());
+    }
 };
 
 }  // namespace
