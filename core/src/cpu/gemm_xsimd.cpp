@@ -5,9 +5,9 @@
 // The classic layout: op(A) and op(B) are copied into panels of MR rows and NR columns, k-major,
 // so the micro-kernel streams both from contiguous memory and keeps an MR × NR tile of C in
 // registers; panels whose stored layout already serves the kernel (short row strides, full
-// tiles) are read in place, as small-matrix kernels do. NR is two vectors; MR = 6 with AVX2 (12 accumulators, a B pair and a broadcast fill
-// the 16 ymm registers: 4 rows measured 55 GFLOP/s against 78), 4 on SIMD128, which has no FMA
-// and needs a temporary for each product.
+// tiles) are read in place, as small-matrix kernels do. NR is two vectors; MR = 6 with AVX2 (12
+// accumulators, a B pair and a broadcast fill the 16 ymm registers: 4 rows measured 55 GFLOP/s
+// against 78), 4 on SIMD128, which has no FMA and needs a temporary for each product.
 #include <algorithm>
 #include <vector>
 
@@ -84,9 +84,8 @@ Panel b_panel(const Operand& b, int n, int j0, int p0, int kc, float* space) {
     return {space, 1, size_t(NR)};
 }
 
-// tile(MR × NR) = A panel · B panel over kc (B's NR columns contiguous at each depth). The A
-// panel's layout is a template argument: with runtime strides a packed panel's loads cost 1024³
-// about 3%.
+// tile(MR × NR) = A panel · B panel over kc (B's NR columns contiguous at each depth). A packed
+// A panel's layout is a template argument: read through runtime strides it made 1024³ 3% slower.
 template <bool a_packed>
 void micro_kernel(int kc, Panel a, Panel b, float* tile) {
     batch acc[MR][2];
@@ -153,11 +152,13 @@ void gemm_packed(Transpose trans_a, Transpose trans_b, int m, int n, int k, floa
         for (int p0 = 0; p0 < k; p0 += KC) {
             const int kc = std::min(KC, k - p0);
             for (int u = 0; u < col_tiles; ++u)
-                b_panels[u] = b_panel(op_b, n, j0 + u * NR, p0, kc, packed_b.data() + size_t(u) * NR * kc);
+                b_panels[u] = b_panel(op_b, n, j0 + u * NR, p0, kc,
+                                      packed_b.data() + size_t(u) * NR * kc);
             for (int ib = 0; ib < m; ib += MC) {
                 const int row_tiles = (std::min(MC, m - ib) + MR - 1) / MR;
                 for (int t = 0; t < row_tiles; ++t)
-                    a_panels[t] = a_panel(op_a, m, ib + t * MR, p0, kc, packed_a.data() + size_t(t) * MR * kc);
+                    a_panels[t] = a_panel(op_a, m, ib + t * MR, p0, kc,
+                                          packed_a.data() + size_t(t) * MR * kc);
                 for (int u = 0; u < col_tiles; ++u)
                     for (int t = 0; t < row_tiles; ++t) {
                         const int i = ib + t * MR, j = j0 + u * NR;
