@@ -59,6 +59,11 @@ public:
         timed("gather_scaled " + std::to_string(n),
               [&] { inner_.gather_scaled(n, index, table, scale, out); });
     }
+    void scatter_sum_scaled(size_t n, const uint32_t* index, const float* scale, const float* x,
+                            size_t m, float* out) override {
+        timed("scatter_sum_scaled " + std::to_string(n) + " onto " + std::to_string(m),
+              [&] { inner_.scatter_sum_scaled(n, index, scale, x, m, out); });
+    }
     void axpby(size_t n, float a, const float* x, float b, float* y) override {
         timed("axpby", [&] { inner_.axpby(n, a, x, b, y); });
     }

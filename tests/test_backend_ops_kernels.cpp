@@ -246,6 +246,45 @@ TEST(BackendOps, GatherScaledMatchesTheReferenceBitForBit) {
         }
 }
 
+// The documented order — four equal parts, each summed from +0 in index order, then
+// ((p0 + p1) + p2) + p3 — written out here, against both backends bit for bit, on one and two
+// threads; ten terms into a slot of m = 1 make a different order show in the last bits.
+TEST(BackendOps, ScatterSumScaledSumsInTheDocumentedOrder) {
+    for (size_t m : {size_t(1), size_t(16), size_t(1024)})
+        for (size_t n : {size_t(3), size_t(10), size_t(1000), (size_t(1) << 17) + 3}) {
+            auto x = random_vector(n, 43), scale = random_vector(n, 44);
+            std::vector<uint32_t> index(n);
+            for (size_t i = 0; i < n; ++i) index[i] = uint32_t((i * 2654435761u) % m);
+            std::vector<float> want(m);
+            for (size_t p = 0; p < 4; ++p) {
+                std::vector<float> part(m, 0.0f);
+                for (size_t i = p * n / 4; i < (p + 1) * n / 4; ++i) {
+                    const float term = scale[i] * x[i];
+                    part[index[i]] = part[index[i]] + term;
+                }
+                for (size_t t = 0; t < m; ++t) want[t] = p == 0 ? part[t] : want[t] + part[t];
+            }
+            const std::string what = "scatter_sum_scaled n=" + std::to_string(n) + " m=" + std::to_string(m);
+            for (int threads : {1, 2}) {
+                std::vector<float> got(m, 7.0f);
+                fast().set_threads(threads);
+                fast().scatter_sum_scaled(n, index.data(), scale.data(), x.data(), m, got.data());
+                expect_bitwise_equal(got, want, what + " cpu, threads " + std::to_string(threads));
+            }
+            fast().set_threads(1);
+            std::vector<float> got(m, 7.0f);
+            ref().scatter_sum_scaled(n, index.data(), scale.data(), x.data(), m, got.data());
+            expect_bitwise_equal(got, want, what + " reference");
+            double sum = 0, sum_abs = 0, total = 0;  // and it is the sum, to float rounding
+            for (size_t i = 0; i < n; ++i) {
+                sum += double(scale[i]) * x[i];
+                sum_abs += std::abs(double(scale[i]) * x[i]);
+            }
+            for (float v : want) total += v;
+            EXPECT_NEAR(total, sum, (n + m) * 2 * unit_roundoff * sum_abs) << what;
+        }
+}
+
 TEST(BackendOps, GatherRowsCopiesTheIndexedRows) {
     for (size_t row_size : {size_t(1), size_t(13), size_t(784)})
         for (size_t n : {size_t(1), size_t(5), size_t(128)}) {  // 128 × 784: over the threads

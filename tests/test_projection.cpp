@@ -75,6 +75,38 @@ TEST(Projection, ExpandAndContractAreAdjoint) {
             }
 }
 
+// Fastfood's contract folds Πᵀ·G onto one block when d is short (≤ 8,192 and below L) and
+// otherwise gathers and transforms the first block; both must be Pᵀ. Against the columns of P
+// (P·e_j, exact) summed in double where d is small, and the adjoint identity where it is not.
+TEST(Projection, FastfoodContractIsPTransposedWhetherItFoldsOrNot) {
+    struct Case { size_t dim_full, dim_sub; };
+    for (const char* backend : {"reference", "cpu"}) {
+        Backend& be = backend_by_name(backend);
+        for (Case c : {Case{3000, 50}, Case{1000, 600}, Case{5000, 3000}}) {  // folds, L = S, 2 blocks
+            ProjectionSpec spec = spec_of("fastfood", c.dim_full, c.dim_sub);
+            auto p = make_projection(be, spec);
+            auto y = random_vector(c.dim_full, 11);
+            std::vector<float> pty(c.dim_sub);
+            p->contract(be, y.data(), pty.data());
+            for (size_t j = 0; j < c.dim_sub; j += 7) {
+                auto col = column(be, *p, j);
+                double want = dot(col, y), bound = 0;
+                for (size_t i = 0; i < c.dim_full; ++i) bound += std::abs(double(col[i]) * y[i]);
+                // log₂L + 2 float roundings of each term's path, relative to Σ|terms|
+                ASSERT_NEAR(pty[j], want, 2e-6 * bound + 1e-7) << backend << " D=" << c.dim_full
+                                                               << " d=" << c.dim_sub << " j=" << j;
+            }
+        }
+        auto p = make_projection(be, spec_of("fastfood", 40000, 9000));  // S = 16,384: 4 blocks
+        auto x = random_vector(9000, 12), y = random_vector(40000, 13);
+        std::vector<float> px(40000), pty(9000);
+        p->expand(be, x.data(), 0.0f, px.data());
+        p->contract(be, y.data(), pty.data());
+        double scale = std::sqrt(dot(px, px) * dot(y, y)) + std::sqrt(dot(x, x) * dot(pty, pty));
+        EXPECT_NEAR(dot(px, y), dot(x, pty), 1e-5 * scale) << backend;
+    }
+}
+
 TEST(Projection, DenseAndSparseColumnsHaveUnitNorm) {
     Backend& be = backend_by_name("cpu");
     for (const std::string& kind : {"dense", "dense-tiled", "sparse"}) {

@@ -18,6 +18,12 @@ namespace {
 // every element once from the same inputs, so the result does not depend on the thread count.
 constexpr size_t kParallelLength = size_t(1) << 16;
 
+// contract folds Πᵀ·G onto one block of 2^⌈log₂ d⌉ floats up to this size (each of
+// scatter_sum_scaled's parts then sums into at most 32 KiB, in L1). Folding 2^18 entries on one
+// thread took 172 µs onto 1,024 floats, 206 onto 8,192 and 241 onto 16,384, against 250 for the
+// gather of the same permutation from 1 MB (docs/performance.md, log 42).
+constexpr size_t kMaxFoldedBlock = size_t(1) << 13;
+
 size_t power_of_two_at_least(size_t n) {
     size_t l = 1;
     while (l < n) l *= 2;
@@ -28,9 +34,11 @@ class FastfoodProjection final : public Projection {
 public:
     explicit FastfoodProjection(const ProjectionSpec& spec)
         : dim_full_(spec.dim_full), dim_sub_(spec.dim_sub), length_(power_of_two_at_least(dim_full_)),
-          short_(power_of_two_at_least(dim_sub_)), sign_(dim_sub_), lookup_index_(length_),
-          inverse_(length_), gauss_(length_), gauss_inverse_(length_), work_(length_),
-          mixed_(length_), lookup_(2 * short_) {
+          short_(power_of_two_at_least(dim_sub_)),
+          folds_(short_ <= kMaxFoldedBlock && short_ < length_), sign_(dim_sub_),
+          lookup_index_(length_), contract_index_(length_), gauss_(length_),
+          gauss_inverse_(folds_ ? 0 : length_), work_(length_), mixed_(length_),
+          lookup_(2 * short_) {
         CounterRng signs(spec.seed, Stream::fastfood_signs);
         for (size_t k = 0; k < dim_sub_; ++k) sign_[k] = signs.bits(k)[0] & 1 ? -1.0f : 1.0f;
         std::vector<uint32_t> permutation(length_);
@@ -50,8 +58,12 @@ public:
         for (size_t k = 0; k < length_; ++k) {
             const uint32_t from = permutation[k];
             lookup_index_[k] = (from & mask) + (from >= last_block ? uint32_t(short_) : 0);
-            inverse_[from] = uint32_t(k);
-            gauss_inverse_[from] = gauss_[k];
+            if (folds_) {
+                contract_index_[k] = from & mask;
+            } else {
+                contract_index_[from] = uint32_t(k);
+                gauss_inverse_[from] = gauss_[k];
+            }
         }
     }
     std::string name() const override { return "fastfood"; }
@@ -61,7 +73,7 @@ public:
         return (sign_.size() + gauss_.size() + gauss_inverse_.size() + work_.size() +
                 mixed_.size() + lookup_.size()) *
                    sizeof(float) +
-               (lookup_index_.size() + inverse_.size()) * sizeof(uint32_t);
+               (lookup_index_.size() + contract_index_.size()) * sizeof(uint32_t);
     }
 
     // y = E·H·G·Π·H·B·Z·x + βy (Z pads with zeros, E keeps the first D entries)
@@ -74,19 +86,44 @@ public:
         mix(be, x);
         be.add(dim_full_, base, mixed_.data(), y);
     }
-    // x = Zᵀ·B·H·Πᵀ·G·H·Eᵀ·y (H, B and G are symmetric). Only the first d entries of the last
-    // transform are kept: its butterflies of strides < s run block by block (s ≥ S), and of those of
-    // strides ≥ s only the sums that reach the first block (row i += row i + h, i a multiple of
-    // 2h, over the first d columns) — the same additions in the same order as the whole network.
+    // x = Zᵀ·B·H·Πᵀ·G·H·Eᵀ·y (H, B and G are symmetric), of which only the first d entries of the
+    // last transform are kept.
     void contract(Backend& be, const float* y, float* x) override {
         be.copy(dim_full_, y, work_.data());
         be.fill(length_ - dim_full_, 0.0f, work_.data() + dim_full_);
         be.walsh_hadamard(length_, work_.data());
+        if (folds_) {
+            // H_L = H_{L/S} ⊗ H_S and H_{L/S}'s first row is all ones: the first S entries of H_L·v
+            // are H_S applied to the sum of v's L/S blocks. So Πᵀ·G·work goes straight into that
+            // sum — work read in order, the writes into S floats — and one transform of S follows.
+            be.scatter_sum_scaled(length_, contract_index_.data(), gauss_.data(), work_.data(),
+                                  short_, mixed_.data());
+            be.walsh_hadamard(short_, mixed_.data());
+        } else {
+            gather_and_transform_first_block(be);
+        }
+        for (size_t k = 0; k < dim_sub_; ++k) x[k] = sign_[k] * mixed_[k];
+    }
+
+private:
+    size_t dim_full_, dim_sub_, length_, short_;   // short_: 2^⌈log₂ d⌉
+    bool folds_;                            // contract folds onto short_ floats (see contract)
+    std::vector<float> sign_;               // B (only the first d act on a padded x)
+    std::vector<uint32_t> lookup_index_;    // (Π·v)_k = v[Π(k)], as an index into lookup_
+    std::vector<uint32_t> contract_index_;  // folding: Π(k) mod short_; else (Πᵀ·v)_j = v[index[j]]
+    AlignedFloats gauss_;                   // G, times the column scale
+    AlignedFloats gauss_inverse_;           // not folding: gauss_[contract_index_[j]]
+    AlignedFloats work_, mixed_;            // L floats each, reused by every call
+    AlignedFloats lookup_;                  // expand: [H_S·B·x + 0; H_S·B·x] (2S floats)
+
+    // The first s ≥ d entries of H_L·Πᵀ·G·work, where s is too long to fold onto: Πᵀ as a gather
+    // (mixed_[j] = G[k]·work_[k] for j = Π(k); the scatter's random writes were 97% of contract's
+    // profile). H_L's butterflies of strides < s run block by block, and of those of strides ≥ s
+    // only the sums that reach the first block (row i += row i + h, i a multiple of 2h, over the
+    // first d columns) — the same additions in the same order as the whole network.
+    void gather_and_transform_first_block(Backend& be) {
         const bool parallel = length_ >= kParallelLength;
-        // Πᵀ as a gather (mixed_[j] = G[k]·work_[k] for j = Π(k)): the scatter's random writes
-        // were 97% of contract's profile; with random reads contract's share of a step fell from
-        // 15% to 9%. Either way every access fetches its own cache line.
-        be.gather_scaled(length_, inverse_.data(), work_.data(), gauss_inverse_.data(),
+        be.gather_scaled(length_, contract_index_.data(), work_.data(), gauss_inverse_.data(),
                          mixed_.data());
         const size_t s = std::max(short_, std::min<size_t>(length_, 1024));  // ≥ d; few calls
 #pragma omp parallel for schedule(static) if (parallel)
@@ -98,18 +135,7 @@ public:
                 const float* partner = row + h;
                 for (size_t k = 0; k < dim_sub_; ++k) row[k] = row[k] + partner[k];
             }
-        for (size_t k = 0; k < dim_sub_; ++k) x[k] = sign_[k] * mixed_[k];
     }
-
-private:
-    size_t dim_full_, dim_sub_, length_, short_;   // short_: 2^⌈log₂ d⌉
-    std::vector<float> sign_;               // B (only the first d act on a padded x)
-    std::vector<uint32_t> lookup_index_;    // (Π·v)_k = v[Π(k)], as an index into lookup_
-    std::vector<uint32_t> inverse_;         // (Πᵀ·v)_j = v[inverse_[j]]
-    AlignedFloats gauss_;                   // G, times the column scale
-    AlignedFloats gauss_inverse_;           // gauss_inverse_[j] = gauss_[inverse_[j]]
-    AlignedFloats work_, mixed_;            // L floats each, reused by every call
-    AlignedFloats lookup_;                  // expand: [H_S·B·x + 0; H_S·B·x] (2S floats)
 
     // mixed_ = H·G·Π·H·B·Z·x, all L entries (P·x is the first D).
     // H_L·[v; 0] with v of length S = 2^⌈log₂ d⌉: the butterflies of strides < S give a = H_S·v in

@@ -15,6 +15,10 @@ namespace idim {
 
 enum class Transpose { no, yes };
 
+// See Backend::scatter_sum_scaled: parts a thread can sum on its own, fixed so results do not
+// depend on the thread count.
+constexpr size_t scatter_sum_parts = 4;
+
 struct ConvGeometry {       // one 2-D convolution or pooling window, NHWC layout
     int batch, height, width, channels;   // input (batch, height, width, channels)
     int kernel_h, kernel_w;
@@ -65,6 +69,12 @@ public:
     // out[i] = scale[i]·table[index[i]], index entries below 2^31 (Fastfood's G·Π and Πᵀ·G)
     virtual void gather_scaled(size_t n, const uint32_t* index, const float* table,
                                const float* scale, float* out) = 0;
+    // out[t] = Σ scale[i]·x[i] over the i < n with index[i] = t, for t < m (Fastfood's Πᵀ·G folded
+    // onto one block). The order is part of the result: n is cut into scatter_sum_parts equal runs
+    // (part p: i from p·n/parts), each summed from +0 in increasing i, then the parts added in
+    // order, ((p0 + p1) + p2) + p3 — the same bits on every backend and for any thread count.
+    virtual void scatter_sum_scaled(size_t n, const uint32_t* index, const float* scale,
+                                    const float* x, size_t m, float* out) = 0;
     virtual void axpby(size_t n, float alpha, const float* x, float beta, float* y) = 0;  // y = αx + βy
     virtual void scale(size_t n, float alpha, float* x) = 0;                              // x *= α
     virtual double dot(size_t n, const float* x, const float* y) = 0;                     // Σ x·y

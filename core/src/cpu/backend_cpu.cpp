@@ -32,6 +32,10 @@ public:
                        float* out) override {
         cpu::gather_scaled(n, index, table, scale, out);
     }
+    void scatter_sum_scaled(size_t n, const uint32_t* index, const float* scale, const float* x,
+                            size_t m, float* out) override {
+        cpu::scatter_sum_scaled(n, index, scale, x, m, out);
+    }
     void axpby(size_t n, float alpha, const float* x, float beta, float* y) override {
         cpu::axpby(n, alpha, x, beta, y);
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace idim {
 namespace {
@@ -39,6 +40,16 @@ public:
     void gather_scaled(size_t n, const uint32_t* index, const float* table, const float* scale,
                        float* out) override {
         for (size_t i = 0; i < n; ++i) out[i] = scale[i] * table[index[i]];
+    }
+    void scatter_sum_scaled(size_t n, const uint32_t* index, const float* scale, const float* x,
+                            size_t m, float* out) override {
+        std::vector<float> part(m);
+        for (size_t p = 0; p < scatter_sum_parts; ++p) {
+            std::fill(part.begin(), part.end(), 0.0f);
+            for (size_t i = p * n / scatter_sum_parts; i < (p + 1) * n / scatter_sum_parts; ++i)
+                part[index[i]] += scale[i] * x[i];
+            for (size_t t = 0; t < m; ++t) out[t] = p == 0 ? part[t] : out[t] + part[t];
+        }
     }
     void axpby(size_t n, float alpha, const float* x, float beta, float* y) override {
         for (size_t i = 0; i < n; ++i) y[i] = alpha * x[i] + (beta == 0.0f ? 0.0f : beta * y[i]);

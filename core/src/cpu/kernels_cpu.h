@@ -37,6 +37,10 @@ void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* 
 void gather_scaled(size_t n, const uint32_t* index, const float* table, const float* scale,
                    float* out);
 
+// scatter_sum.cpp
+void scatter_sum_scaled(size_t n, const uint32_t* index, const float* scale, const float* x,
+                        size_t m, float* out);
+
 // elementwise_simd.cpp
 void axpby(size_t n, float alpha, const float* x, float beta, float* y);
 void scale(size_t n, float alpha, float* x);
