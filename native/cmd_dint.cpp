@@ -1,6 +1,7 @@
 // idim dint: the automatic d_int90 search. Trains the baseline (unless --baseline), sets the
 // threshold to fraction × baseline, and lets search_intrinsic_dim pick the d to try; each batch
-// of (d, seed) runs goes through the run pool with the threshold as early-stop target.
+// of (d, seed) runs goes through the run pool with the threshold as early-stop target, except
+// the runs the search asks to be trained to the end.
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -63,6 +64,14 @@ double train_baseline(const Problem& problem, const CommonOptions& subspace_opti
     return sum / runs.size();
 }
 
+// Ended by an early-stop rule before its last epoch (a run past the target at its last epoch
+// also reads reached_target).
+bool stopped_early(const RunRecord& r, const CommonOptions& o) {
+    const StopReason stop = r.result.stop;
+    return (stop == StopReason::reached_target || stop == StopReason::cannot_reach_target) &&
+           r.result.epochs.size() < size_t(o.train.epochs);
+}
+
 void print_summary(const std::vector<RunRecord>& runs, const DintResult& result, double baseline,
                    double fraction, const std::string& name) {
     std::cout << '\n';
@@ -112,17 +121,25 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     writer.set_plot_lines(baseline, threshold, std::nullopt);
     writer.finish(extra, "running");
 
-    RunContext ctx{problem, o, &sub, threshold};
+    const RunContext with_early_stops{problem, o, &sub, threshold}, to_the_end{problem, o, &sub};
     Progress progress("runs", 0, o.quiet);
-    RunBatch batch = [&](const std::vector<std::pair<uint64_t, uint64_t>>& asked) {
-        RunList list;
-        for (auto [d, k] : asked) list.push_back({d, o.train.seed + k});
-        progress.reset("d = " + std::to_string(asked.front().first) +
-                           (asked.back().first != asked.front().first ? ".." + std::to_string(asked.back().first) : ""),
-                       int64_t(list.size()));
+    RunBatch batch = [&](const std::vector<RunRequest>& asked) {
+        RunList early, full;   // the search's seeds count from 0, the runs' from --seed
+        for (const RunRequest& j : asked) (j.early_stops ? early : full).push_back({j.d, o.train.seed + j.seed});
         std::vector<RunOutcome> outcomes;
-        for (const RunRecord& r : run_pool(ctx, list, s.jobs, progress, [&](const RunRecord& r) { writer.add(r); }))
-            outcomes.push_back({r.d, r.seed, r.score, r.result.diverged()});
+        auto keep = [&](const std::vector<RunRecord>& records) {
+            for (const RunRecord& r : records)
+                outcomes.push_back({r.d, r.seed - o.train.seed, r.score, r.result.diverged(), stopped_early(r, o)});
+        };
+        const std::string d = "d = " + std::to_string(asked.front().d);
+        if (!early.empty()) {
+            progress.reset(d, int64_t(early.size()));
+            keep(run_pool(with_early_stops, early, s.jobs, progress, [&](const RunRecord& r) { writer.add(r); }));
+        }
+        if (!full.empty()) {
+            progress.reset(d + ", the runs that stopped early trained to the end", int64_t(full.size()));
+            keep(run_pool(to_the_end, full, s.jobs, progress, [&](const RunRecord& r) { writer.replace(r); }));
+        }
         return outcomes;
     };
     DintResult result;

@@ -85,6 +85,7 @@ Json run_json(const RunRecord& r) {
     Json j = {{"d", r.d}, {"seed", r.seed}, {"projection", r.projection},
               {"score", number_or_null(r.score)}};
     j.update(result_json(r.result));
+    if (!r.trained_past.empty()) j["trained_past"] = r.trained_past;
     return j;
 }
 

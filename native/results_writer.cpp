@@ -2,6 +2,9 @@
 // below the cost of the run itself.
 #include "results_writer.h"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace idim::cli {
 
 ResultsWriter::ResultsWriter(Json head, const CommonOptions& o, PlotSpec plot)
@@ -16,6 +19,23 @@ ResultsWriter::ResultsWriter(Json head, const CommonOptions& o, PlotSpec plot)
 void ResultsWriter::add(const RunRecord& run) {
     std::lock_guard lock(mutex_);
     plot_.runs.push_back(run);
+    write({}, "running");
+}
+
+void ResultsWriter::replace(RunRecord run) {
+    std::lock_guard lock(mutex_);
+    auto same = std::find_if(plot_.runs.begin(), plot_.runs.end(), [&](const RunRecord& r) {
+        return r.d == run.d && r.seed == run.seed;
+    });
+    if (same == plot_.runs.end()) {
+        plot_.runs.push_back(run);
+    } else {
+        char earlier[96];
+        std::snprintf(earlier, sizeof earlier, "%s after %zu epochs at %.4f",
+                      to_string(same->result.stop).c_str(), same->result.epochs.size(), same->score);
+        run.trained_past = earlier;
+        *same = std::move(run);
+    }
     write({}, "running");
 }
 

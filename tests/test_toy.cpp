@@ -60,7 +60,7 @@ TEST(Toy, SearchFindsIntrinsicDimensionTen) {
     config.fraction = 1.0;
     DintResult result = search_intrinsic_dim(config, 1.0, [](const auto& jobs) {
         std::vector<RunOutcome> out;
-        for (auto [d, seed] : jobs) out.push_back({d, seed, train_toy(d, seed).test_accuracy});
+        for (const RunRequest& j : jobs) out.push_back({j.d, j.seed, train_toy(j.d, j.seed).test_accuracy});
         return out;
     });
     ASSERT_TRUE(result.d_int.has_value());

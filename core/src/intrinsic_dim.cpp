@@ -1,6 +1,7 @@
 // The d_int search: a coarse geometric sweep upward from d_min until a d passes, then bisection
-// (on a log scale) between the largest failing and the smallest passing d. Li et al. read d_int90
-// off a fixed grid; searching finds the same first-passing d with far fewer runs.
+// (on a log scale) between the largest failing and the smallest passing d, whose failing verdict
+// is then checked without early stops. Li et al. read d_int90 off a fixed grid; searching finds
+// the same first-passing d with far fewer runs.
 #include "idim/intrinsic_dim.h"
 
 #include <algorithm>
@@ -27,12 +28,50 @@ struct Search {
     const RunBatch& run_batch;
     DintResult result;
 
+    std::vector<RunOutcome> runs_at(uint64_t d) const {
+        std::vector<RunOutcome> at_d;
+        for (const RunOutcome& r : result.runs)
+            if (r.d == d) at_d.push_back(r);
+        return at_d;
+    }
+
     bool passes(uint64_t d) {
-        std::vector<std::pair<uint64_t, uint64_t>> jobs;
+        std::vector<RunRequest> jobs;
         for (int s = 0; s < config.seeds; ++s) jobs.push_back({d, uint64_t(s)});
         std::vector<RunOutcome> runs = run_batch(jobs);
         result.runs.insert(result.runs.end(), runs.begin(), runs.end());
-        return mean_accuracy(runs) >= threshold;
+        return mean_accuracy(runs_at(d)) >= threshold;
+    }
+
+    // Trains the runs of d that stopped early to their last epoch (a run stopped at accuracy 1
+    // cannot gain) and replaces their outcomes; true if d passes with them. False when there is
+    // nothing to finish: the verdict stands as the runs left it.
+    bool passes_when_finished(uint64_t d) {
+        std::vector<RunRequest> jobs;
+        for (const RunOutcome& r : runs_at(d))
+            if (r.stopped_early && r.accuracy < 1) jobs.push_back({d, r.seed, false});
+        if (jobs.empty()) return false;
+        for (const RunOutcome& finished : run_batch(jobs))
+            for (RunOutcome& r : result.runs)
+                if (r.d == finished.d && r.seed == finished.seed) r = finished;
+        return mean_accuracy(runs_at(d)) >= threshold;
+    }
+
+    uint64_t largest_failing_below(uint64_t d) const {
+        uint64_t largest = 0;
+        for (const RunOutcome& r : result.runs)
+            if (r.d < d && r.d > largest && mean_accuracy(runs_at(r.d)) < threshold) largest = r.d;
+        return largest;
+    }
+
+    // Bisection on a log scale between a failing and a passing d.
+    void narrow(uint64_t& failing, uint64_t& passing) {
+        while (failing > 0 && passing - failing > 1 &&
+               double(passing) / failing - 1 > config.relative_precision) {
+            uint64_t mid = uint64_t(std::llround(std::sqrt(double(failing) * passing)));
+            mid = std::clamp<uint64_t>(mid, failing + 1, passing - 1);
+            (passes(mid) ? passing : failing) = mid;
+        }
     }
 };
 
@@ -62,15 +101,15 @@ DintResult search_intrinsic_dim(const DintConfig& config, double threshold,
         failing = di;
         if (di == config.d_max) break;
     }
-    if (passing == 0) return search.result;
-
-    while (failing > 0 && passing - failing > 1 &&
-           double(passing) / failing - 1 > config.relative_precision) {
-        uint64_t mid = uint64_t(std::llround(std::sqrt(double(failing) * passing)));
-        mid = std::clamp<uint64_t>(mid, failing + 1, passing - 1);
-        (search.passes(mid) ? passing : failing) = mid;
+    // The answer rests on the largest failing d (or on d_max failing): if early stops decided
+    // that verdict, train them out; should d pass then, the search goes on below it.
+    for (;;) {
+        if (passing > 0) search.narrow(failing, passing);
+        if (failing == 0 || !search.passes_when_finished(failing)) break;
+        passing = failing;
+        failing = search.largest_failing_below(passing);
     }
-    search.result.d_int = passing;
+    if (passing > 0) search.result.d_int = passing;
     return search.result;
 }
 

@@ -1,7 +1,10 @@
 // The d_int90 search of Li et al. (2018): the smallest d whose mean accuracy over seeds reaches
 // 90% of the baseline. A coarse geometric sweep brackets it, bisection narrows it. The search only
 // decides which d to try next; running a (d, seed) is the caller's (so the CLI can run them
-// concurrently and the browser in workers).
+// concurrently and the browser in workers). Runs may stop early (trainer.h: once past the
+// threshold, or once they seem unable to reach it); such a stop only ever lowers a run's accuracy
+// below what its last epoch would give, so it can turn a pass into a fail but not the reverse. The
+// failing verdict that decides the answer is therefore checked with those runs trained to the end.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -10,11 +13,18 @@
 
 namespace idim {
 
+struct RunRequest {
+    uint64_t d;
+    uint64_t seed;
+    bool early_stops = true;        // false: train every epoch, whatever the accuracy on the way
+};
+
 struct RunOutcome {
     uint64_t d;
     uint64_t seed;
     double accuracy;                // NaN when the run diverged
     bool diverged = false;
+    bool stopped_early = false;     // an early-stop rule ended it before its last epoch
 };
 
 struct DintConfig {
@@ -31,13 +41,15 @@ double mean_accuracy(const std::vector<RunOutcome>& runs_at_d);
 struct DintResult {
     std::optional<uint64_t> d_int;      // none if even d_max fails
     double threshold = 0;
-    std::vector<RunOutcome> runs;       // every run, in the order made
+    // Every (d, seed) run, in the order first made; a run trained again to its last epoch
+    // replaces its early-stopped outcome.
+    std::vector<RunOutcome> runs;
 };
 
-// run_batch runs every (d, seed) of the list it is given (in any order or concurrently) and
-// returns their outcomes. The search asks for one d's seeds at a time during bisection and for
-// the whole coarse grid at once.
-using RunBatch = std::function<std::vector<RunOutcome>(const std::vector<std::pair<uint64_t, uint64_t>>&)>;
+// run_batch runs every request of the list it is given (in any order or concurrently) and
+// returns their outcomes. The search asks for one d's seeds at a time, and for the runs of a
+// decisive failing d that stopped early again, trained to the end.
+using RunBatch = std::function<std::vector<RunOutcome>(const std::vector<RunRequest>&)>;
 DintResult search_intrinsic_dim(const DintConfig& config, double threshold, const RunBatch& run_batch);
 
 // d_int from runs already made, as the original reads a grid: the first d (in increasing order)
