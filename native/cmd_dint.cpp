@@ -1,7 +1,7 @@
 // idim dint: the automatic d_int90 search. Trains the baseline (unless --baseline), sets the
 // threshold to fraction × baseline, and lets search_intrinsic_dim pick the d to try; each batch
 // of (d, seed) runs goes through the run pool with the threshold as early-stop target, except
-// the runs the search asks to be trained to the end.
+// the runs the search asks to be trained to the end, which go on from where they stopped.
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -64,14 +64,6 @@ double train_baseline(const Problem& problem, const CommonOptions& subspace_opti
     return sum / runs.size();
 }
 
-// Ended by an early-stop rule before its last epoch (a run past the target at its last epoch
-// also reads reached_target).
-bool stopped_early(const RunRecord& r, const CommonOptions& o) {
-    const StopReason stop = r.result.stop;
-    return (stop == StopReason::reached_target || stop == StopReason::cannot_reach_target) &&
-           r.result.epochs.size() < size_t(o.train.epochs);
-}
-
 void print_summary(const std::vector<RunRecord>& runs, const DintResult& result, double baseline,
                    double fraction, const std::string& name) {
     std::cout << '\n';
@@ -121,15 +113,20 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     writer.set_plot_lines(baseline, threshold, std::nullopt);
     writer.finish(extra, "running");
 
-    const RunContext with_early_stops{problem, o, &sub, threshold}, to_the_end{problem, o, &sub};
+    Checkpoints stopped;   // where the runs an early stop ended stood, to train them on
+    const RunContext with_early_stops{problem, o, &sub, threshold},
+        to_the_end{problem, o, &sub, NAN, &stopped};
     Progress progress("runs", 0, o.quiet);
     RunBatch batch = [&](const std::vector<RunRequest>& asked) {
         RunList early, full;   // the search's seeds count from 0, the runs' from --seed
         for (const RunRequest& j : asked) (j.early_stops ? early : full).push_back({j.d, o.train.seed + j.seed});
         std::vector<RunOutcome> outcomes;
         auto keep = [&](const std::vector<RunRecord>& records) {
-            for (const RunRecord& r : records)
-                outcomes.push_back({r.d, r.seed - o.train.seed, r.score, r.result.diverged(), stopped_early(r, o)});
+            for (const RunRecord& r : records) {
+                outcomes.push_back({r.d, r.seed - o.train.seed, r.score, r.result.diverged(),
+                                    r.result.checkpoint != nullptr});
+                if (r.result.checkpoint) stopped[{r.d, r.seed}] = r.result.checkpoint;
+            }
         };
         const std::string d = "d = " + std::to_string(asked.front().d);
         if (!early.empty()) {
@@ -137,7 +134,7 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
             keep(run_pool(with_early_stops, early, s.jobs, progress, [&](const RunRecord& r) { writer.add(r); }));
         }
         if (!full.empty()) {
-            progress.reset(d + ", the runs that stopped early trained to the end", int64_t(full.size()));
+            progress.reset(d + ", the runs that stopped early trained on to the end", int64_t(full.size()));
             keep(run_pool(to_the_end, full, s.jobs, progress, [&](const RunRecord& r) { writer.replace(r); }));
         }
         return outcomes;

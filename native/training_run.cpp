@@ -79,7 +79,10 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
             progress->note(epoch_line(e, epochs, graded), graded || e.epoch == epochs);
         return !interrupted();
     };
-    record.result = train(be, *task, *param, config, hooks);
+    const TrainCheckpoint* from = nullptr;
+    if (ctx.resume)
+        if (auto found = ctx.resume->find({d, seed}); found != ctx.resume->end()) from = found->second.get();
+    record.result = train(be, *task, *param, config, hooks, from);
     record.score = hooks.target_on_train ? record.result.train_accuracy : record.result.test_accuracy;
     record.result.trainable.clear();
     record.result.trainable.shrink_to_fit();

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,11 +27,15 @@ struct RunRecord {
     std::string trained_past;
 };
 
+// Checkpoints of runs an early stop ended, by (d, seed): runs found here go on from them.
+using Checkpoints = std::map<std::pair<uint64_t, uint64_t>, std::shared_ptr<const TrainCheckpoint>>;
+
 struct RunContext {
     const Problem& problem;
     const CommonOptions& options;
     const SubspaceOptions* subspace = nullptr;   // null: full training
     double target_accuracy = std::numeric_limits<double>::quiet_NaN();
+    const Checkpoints* resume = nullptr;
 };
 
 // How a run reports while it trains: a detailed bar for a single run, nothing for pooled runs.

@@ -125,6 +125,47 @@ TEST(Trainer, GivesUpNoEarlierThanAskedAndNeverWhenTurnedOff) {
     EXPECT_THROW(train(default_backend(), *s.task, *s.param, c, unreachable_target(-1)), Error);
 }
 
+TEST(Trainer, AStoppedRunResumedFromItsCheckpointIsTheRunThatNeverStopped) {
+    for (const char* optimizer : {"sgd", "adam"}) {
+        TrainConfig c = blob_config(12);
+        c.optimizer.kind = optimizer;
+        c.optimizer.lr = 0.01;
+        Training a = full_setup(), b = full_setup();
+        TrainResult stopped = train(default_backend(), *a.task, *a.param, c, unreachable_target(3));
+        ASSERT_EQ(stopped.stop, StopReason::cannot_reach_target) << optimizer;
+        ASSERT_TRUE(stopped.checkpoint) << optimizer;
+        ASSERT_LT(stopped.checkpoint->epochs.size(), 12u);
+        TrainResult resumed = train(default_backend(), *a.task, *a.param, c, {}, stopped.checkpoint.get());
+        TrainResult through = train(default_backend(), *b.task, *b.param, c);
+        EXPECT_EQ(resumed.stop, StopReason::completed);
+        EXPECT_EQ(resumed.trainable, through.trainable) << optimizer;   // bit for bit
+        EXPECT_EQ(resumed.steps, through.steps);
+        ASSERT_EQ(resumed.epochs.size(), through.epochs.size());
+        for (size_t e = 0; e < through.epochs.size(); ++e) {
+            EXPECT_EQ(resumed.epochs[e].test_loss, through.epochs[e].test_loss) << optimizer << e;
+            EXPECT_EQ(resumed.epochs[e].train_loss, through.epochs[e].train_loss) << optimizer << e;
+        }
+        EXPECT_FALSE(resumed.checkpoint);   // it completed
+    }
+    Training s = full_setup();
+    TrainCheckpoint foreign;
+    foreign.trainable.resize(3);
+    EXPECT_THROW(train(default_backend(), *s.task, *s.param, blob_config(2), {}, &foreign), Error);
+}
+
+TEST(Trainer, OnlyAnEarlyStopBeforeTheLastEpochLeavesACheckpoint) {
+    Training s = full_setup();
+    EXPECT_FALSE(train(default_backend(), *s.task, *s.param, blob_config(3)).checkpoint);
+    TrainHooks reached;   // every accuracy reaches 0: the first epoch stops the run
+    reached.target_accuracy = 0;
+    TrainResult early = train(default_backend(), *s.task, *s.param, blob_config(2), reached);
+    EXPECT_EQ(early.stop, StopReason::reached_target);
+    EXPECT_TRUE(early.checkpoint);
+    TrainResult at_last = train(default_backend(), *s.task, *s.param, blob_config(1), reached);
+    EXPECT_EQ(at_last.stop, StopReason::reached_target);
+    EXPECT_FALSE(at_last.checkpoint);   // nothing left to train
+}
+
 TEST(Trainer, TrainingAccuracyOfTheLastEpochOnlyIsThatOfEveryEpochRun) {
     TrainConfig c = blob_config(4);
     Training each = full_setup();

@@ -32,10 +32,16 @@ Optimizer::Optimizer(const OptimizerConfig& config, size_t n_params) : config_(c
     if (config.kind == "adam") state_b_.assign(n_params, 0.0f);
 }
 
-void Optimizer::reset() {
-    std::fill(state_a_.begin(), state_a_.end(), 0.0f);
-    std::fill(state_b_.begin(), state_b_.end(), 0.0f);
-    t_ = 0;
+Optimizer::State Optimizer::state() const {
+    return {{state_a_.begin(), state_a_.end()}, {state_b_.begin(), state_b_.end()}, t_};
+}
+
+void Optimizer::restore(const State& state) {
+    require(state.a.size() == state_a_.size() && state.b.size() == state_b_.size(),
+            "optimiser state of another kind or size");
+    std::copy(state.a.begin(), state.a.end(), state_a_.begin());
+    std::copy(state.b.begin(), state.b.end(), state_b_.begin());
+    t_ = state.t;
 }
 
 void Optimizer::step(Backend& be, double lr, const float* grad, float* params) {

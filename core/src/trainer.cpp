@@ -98,14 +98,18 @@ TrainConfig toy_train_config() {
 }
 
 TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainConfig& config,
-                  const TrainHooks& hooks) {
+                  const TrainHooks& hooks, const TrainCheckpoint* resume) {
     validate(config);
     require(!hooks.target_on_train || config.evaluate_train == TrainEval::every_epoch,
             "a target on training accuracy needs the training accuracy evaluated each epoch");
     require(hooks.give_up_from_epoch >= 0, "the give-up epoch must not be negative");
     const size_t dim = task.dim(), n_train = task.train_size();
     AlignedFloats w(param.trainable_count()), grad(w.size());
-    param.init_trainable(w.data());
+    require(!resume || (resume->trainable.size() == w.size() &&
+                        int(resume->epochs.size()) < config.epochs),
+            "the checkpoint does not belong to this run");
+    if (resume) std::copy(resume->trainable.begin(), resume->trainable.end(), w.begin());
+    else param.init_trainable(w.data());
     // Full training trains θ itself: θ and dθ are then w and its gradient, not copies of them.
     const bool direct = param.trainable_is_theta();
     AlignedFloats theta_copy(direct ? 0 : dim), dtheta_copy(direct ? 0 : dim);
@@ -115,9 +119,19 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
     Optimizer optimizer(config.optimizer, w.size());
     const int64_t steps_per_epoch = int64_t((n_train + config.batch - 1) / config.batch);
     const auto start = Clock::now();
+    double seconds_before = 0;   // of a resumed run, before it stopped
     TrainResult result;
+    if (resume) {
+        optimizer.restore(resume->optimizer);
+        result.epochs = resume->epochs;
+        result.steps = resume->steps;
+        seconds_before = resume->seconds;
+    }
+    const auto seconds_so_far = [&] {
+        return seconds_before + std::chrono::duration<double>(Clock::now() - start).count();
+    };
 
-    for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+    for (int epoch = int(result.epochs.size()) + 1; epoch <= config.epochs; ++epoch) {
         std::vector<uint32_t> order = epoch_order(config.seed, epoch, n_train);
         double loss_sum = 0;
         for (int64_t s = 0; s < steps_per_epoch; ++s) {
@@ -152,7 +166,7 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
         record.train_accuracy = config.evaluate_train == TrainEval::every_epoch
                                     ? task.evaluate_train(be, theta).accuracy
                                     : std::nan("");
-        record.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        record.seconds = seconds_so_far();
         result.epochs.push_back(record);
         if (!std::isfinite(test.loss)) {
             result.stop = StopReason::diverged;
@@ -163,7 +177,12 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
             break;
         }
         result.stop = early_stop(result.epochs, hooks, config.epochs, task.has_accuracy());
-        if (result.stop != StopReason::completed) break;
+        if (result.stop == StopReason::completed) continue;
+        if (epoch < config.epochs)   // an early stop: keep where it stood (TrainCheckpoint)
+            result.checkpoint = std::make_shared<const TrainCheckpoint>(TrainCheckpoint{
+                result.epochs, {w.begin(), w.end()}, optimizer.state(), result.steps,
+                seconds_so_far()});
+        break;
     }
 
     if (!result.epochs.empty()) {
@@ -175,7 +194,7 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
         result.test_loss = last.test_loss;
     }
     if (result.diverged()) result.test_accuracy = result.train_accuracy = std::nan("");
-    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    result.seconds = seconds_so_far();
     result.trainable.assign(w.begin(), w.end());
     return result;
 }

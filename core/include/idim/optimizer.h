@@ -29,7 +29,14 @@ public:
     Optimizer(const OptimizerConfig& config, size_t n_params);
     // One update of params (n) with grad (n) at learning rate lr.
     void step(Backend& be, double lr, const float* grad, float* params);
-    void reset();
+
+    // Everything the next steps depend on, so a stopped run can go on as if it had not stopped.
+    struct State {
+        std::vector<float> a, b;   // sgd: velocity; adam: m, v
+        int64_t t = 0;             // steps taken
+    };
+    State state() const;
+    void restore(const State& state);   // from an optimiser of the same kind and size
 
 private:
     OptimizerConfig config_;

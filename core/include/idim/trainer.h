@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,17 @@ struct EpochRecord {
 enum class StopReason { completed, reached_target, cannot_reach_target, diverged, cancelled };
 std::string to_string(StopReason reason);
 
+// Where a run that an early stop ended stood after its last epoch: enough to train it on to the
+// end exactly as if it had never stopped (the d_int search does so with the runs its answer
+// rests on).
+struct TrainCheckpoint {
+    std::vector<EpochRecord> epochs;   // the epochs done
+    std::vector<float> trainable;
+    Optimizer::State optimizer;
+    int64_t steps = 0;
+    double seconds = 0;
+};
+
 struct TrainResult {
     std::vector<EpochRecord> epochs;
     StopReason stop = StopReason::completed;
@@ -49,6 +61,8 @@ struct TrainResult {
     double seconds = 0;
     int64_t steps = 0;
     std::vector<float> trainable;   // final trainable vector (θ_d, or θ for full training)
+    // Set when reached_target or cannot_reach_target ended the run before its last epoch.
+    std::shared_ptr<const TrainCheckpoint> checkpoint;
     bool diverged() const { return stop == StopReason::diverged; }
 };
 
@@ -91,7 +105,9 @@ TrainConfig toy_train_config();
 
 // Throws idim::Error for impossible settings (epochs < 1, batch < 1, bad optimiser).
 // A NaN or infinite loss ends training with StopReason::diverged (never an exception).
+// With `resume`, a checkpoint of a run with the same task, parametrization and config, training
+// goes on from the epoch after it: the result is that of a run that never stopped.
 TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainConfig& config,
-                  const TrainHooks& hooks = {});
+                  const TrainHooks& hooks = {}, const TrainCheckpoint* resume = nullptr);
 
 }  // namespace idim
