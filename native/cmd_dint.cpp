@@ -2,6 +2,7 @@
 // threshold to fraction × baseline, and lets search_intrinsic_dim pick the d to try; each batch
 // of (d, seed) runs goes through the run pool with the threshold as early-stop target, except
 // the runs the search asks to be trained to the end, which go on from where they stopped.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -51,7 +52,7 @@ double train_baseline(const Problem& problem, const CommonOptions& subspace_opti
     Progress progress("baseline", int64_t(list.size()), o.quiet);
     progress.note("training the baseline (all D parameters, " + std::to_string(list.size()) +
                   " run" + (list.size() > 1 ? "s" : "") + ")");
-    std::vector<RunRecord> runs = run_pool(ctx, list, s.jobs, progress, {});
+    std::vector<RunRecord> runs = run_pool(ctx, list, std::min<int>(s.jobs, int(list.size())), progress, {});
     progress.finish();
     double sum = 0;
     baseline_json = Json::array();

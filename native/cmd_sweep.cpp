@@ -1,5 +1,6 @@
 // idim sweep: subspace runs over a list of d (K seeds each), run concurrently on --jobs threads,
 // saved after every run. With --baseline, reads d_int off the grid as the original does.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -52,7 +53,8 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     RunContext ctx{problem, o, &sub};
     std::string status = "complete";
     try {
-        run_pool(ctx, list, s.jobs, progress, [&](const RunRecord& r) { writer.add(r); });
+        run_pool(ctx, list, std::min<int>(s.jobs, int(list.size())), progress,
+                 [&](const RunRecord& r) { writer.add(r); });
     } catch (const Interrupted&) {
         status = "interrupted";
     } catch (...) {

@@ -42,8 +42,10 @@ std::vector<RunRecord> run_pool(const RunContext& ctx, const RunList& runs, int 
 
     auto worker = [&] {
         // In this thread: OpenMP would otherwise give each run's parallel loops every core,
-        // and two runs at once would fight over them (4 threads spinning on 2 cores).
-        be.set_threads(n_threads == 1 ? ctx.options.threads : 1);
+        // and two runs at once would fight over them (4 threads spinning on 2 cores). Set by
+        // jobs, not by how many runs this call has: a run's sums (and so its bits) depend on its
+        // thread count, and dint trains some runs on in calls of their own.
+        be.set_threads(jobs == 1 ? ctx.options.threads : 1);
         for (size_t i; !stop && !interrupted() && (i = next++) < runs.size();) {
             try {
                 records[i] = run_one(ctx, runs[i].first, runs[i].second, &progress, RunDetail::none);
