@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "bench_common.h"
 #include "idim/backend.h"
@@ -26,12 +27,7 @@ struct Workload {
     size_t projection_bytes = 0;
 };
 
-Workload& workload(const std::string& kind, size_t d, int width) {
-    static Workload current;
-    const std::string key = kind + "/" + std::to_string(d) + "/" + std::to_string(width);
-    if (current.key == key) return current;
-    current = Workload{};  // free the previous P before measuring this one's peak
-    reset_peak_rss();
+void build(Workload& w, const std::string& kind, size_t d, int width) {
     auto model = bench_model("fc", width);
     std::vector<float> theta0(model->dim());
     model->init_params(theta0.data(), 1);
@@ -42,15 +38,24 @@ Workload& workload(const std::string& kind, size_t d, int width) {
     spec.seed = 2;
     spec.groups = model->param_groups();
     spec.max_projection_mb = kind == "dense-tiled" ? 0 : 1e9;
-    current.task = classification_task(std::move(model), synthetic_mnist());
+    w.task = classification_task(std::move(model), synthetic_mnist());
     if (kind == "full") {
-        current.param = full_parametrization(std::move(theta0));
+        w.param = full_parametrization(std::move(theta0));
     } else {
         auto p = make_projection(default_backend(), spec);
-        current.projection_bytes = p->memory_bytes();
-        current.param = subspace_parametrization(std::move(theta0), std::move(p));
+        w.projection_bytes = p->memory_bytes();
+        w.param = subspace_parametrization(std::move(theta0), std::move(p));
     }
-    current.stepper = std::make_unique<Stepper>(*current.task, *current.param);
+    w.stepper = std::make_unique<Stepper>(*w.task, *w.param);
+}
+
+Workload& workload(const std::string& kind, size_t d, int width) {
+    static Workload current;
+    const std::string key = kind + "/" + std::to_string(d) + "/" + std::to_string(width);
+    if (current.key == key) return current;
+    current = Workload{};  // free the previous P before measuring this one's peak
+    reset_peak_rss();
+    build(current, kind, d, width);
     current.key = key;
     return current;
 }
@@ -74,6 +79,47 @@ void BM_SubspaceStep(benchmark::State& state, const std::string& kind) {
     be.set_threads(1);
     omp_set_num_threads(omp_get_num_procs());
 }
+
+double median(std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+}
+
+// Fastfood d = 750 against the full step on 2 threads, in turns of kTurn steps each, so both
+// meet the same moments of a shared host: the rows above run minutes apart, and on this machine
+// the load moves between them. A turn's first step (caches still holding the other workload) is
+// not counted; step by step turns measured both sides 20–40% slower than alone. Counters: each
+// side's median ms per step and their ratio; one iteration is a turn of each.
+void BM_FastfoodAgainstFullSideBySide(benchmark::State& state) {
+    constexpr int kTurn = 20;
+    Backend& be = default_backend();
+    be.set_threads(2);
+    omp_set_num_threads(2);
+    static Workload full, fastfood;
+    if (!full.stepper) build(full, "full", 0, 200);
+    if (!fastfood.stepper) build(fastfood, "fastfood", 750, 200);
+    std::vector<double> full_ms, fastfood_ms;
+    const auto turn = [&](Workload& w, std::vector<double>& times) {
+        using Clock = std::chrono::steady_clock;
+        benchmark::DoNotOptimize(w.stepper->step(be));
+        for (int s = 1; s < kTurn; ++s) {
+            const auto t = Clock::now();
+            benchmark::DoNotOptimize(w.stepper->step(be));
+            times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+        }
+    };
+    for (auto _ : state) {
+        turn(full, full_ms);
+        turn(fastfood, fastfood_ms);
+    }
+    state.counters["full_ms"] = median(full_ms);
+    state.counters["fastfood_ms"] = median(fastfood_ms);
+    state.counters["ratio"] = median(fastfood_ms) / median(full_ms);
+    be.set_threads(1);
+    omp_set_num_threads(omp_get_num_procs());
+}
+BENCHMARK(BM_FastfoodAgainstFullSideBySide)->Iterations(50)->Repetitions(1)->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void main_grid(benchmark::internal::Benchmark* b, std::vector<int64_t> dims) {
     b->ArgNames({"d", "threads", "width"});

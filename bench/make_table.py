@@ -110,6 +110,12 @@ def main(folder):
                "PyTorch ≈ 300 MB for the interpreter and torch).\n\n")
     out.append(table(["projection", "d", "threads", "idim ms", "idim peak MB", "÷ full step",
                       "PyTorch ms", "PyTorch peak MB", "PyTorch/idim"], rows))
+    side = sub.get("BM_FastfoodAgainstFullSideBySide")
+    if side:
+        out.append(f"\nSide by side (`BM_FastfoodAgainstFullSideBySide`: turns of 20 steps each, "
+                   f"2 threads, medians): Fastfood d = 750 {fmt(side['fastfood_ms'], 3)} ms "
+                   f"against the full step's {fmt(side['full_ms'], 3)} ms = "
+                   f"**{side['ratio']:.2f}×**.\n")
 
     rows = []
     for d in (100, 750):
