@@ -52,7 +52,8 @@ double train_baseline(const Problem& problem, const CommonOptions& subspace_opti
     Progress progress("baseline", int64_t(list.size()), o.quiet);
     progress.note("training the baseline (all D parameters, " + std::to_string(list.size()) +
                   " run" + (list.size() > 1 ? "s" : "") + ")");
-    std::vector<RunRecord> runs = run_pool(ctx, list, std::min<int>(s.jobs, int(list.size())), progress, {});
+    std::vector<RunRecord> runs =
+        run_pool(ctx, list, std::min<int>(s.jobs, int(list.size())), progress, {});
     progress.finish();
     double sum = 0;
     baseline_json = Json::array();
@@ -120,7 +121,8 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     Progress progress("runs", 0, o.quiet);
     RunBatch batch = [&](const std::vector<RunRequest>& asked) {
         RunList early, full;   // the search's seeds count from 0, the runs' from --seed
-        for (const RunRequest& j : asked) (j.early_stops ? early : full).push_back({j.d, o.train.seed + j.seed});
+        for (const RunRequest& j : asked)
+            (j.early_stops ? early : full).push_back({j.d, o.train.seed + j.seed});
         std::vector<RunOutcome> outcomes;
         auto keep = [&](const std::vector<RunRecord>& records) {
             for (const RunRecord& r : records) {
@@ -132,11 +134,14 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
         const std::string d = "d = " + std::to_string(asked.front().d);
         if (!early.empty()) {
             progress.reset(d, int64_t(early.size()));
-            keep(run_pool(with_early_stops, early, s.jobs, progress, [&](const RunRecord& r) { writer.add(r); }));
+            keep(run_pool(with_early_stops, early, s.jobs, progress,
+                          [&](const RunRecord& r) { writer.add(r); }));
         }
         if (!full.empty()) {
-            progress.reset(d + ", the runs that stopped early trained on to the end", int64_t(full.size()));
-            keep(run_pool(to_the_end, full, s.jobs, progress, [&](const RunRecord& r) { writer.replace(r); }));
+            progress.reset(d + ", the runs that stopped early trained on to the end",
+                           int64_t(full.size()));
+            keep(run_pool(to_the_end, full, s.jobs, progress,
+                          [&](const RunRecord& r) { writer.replace(r); }));
         }
         return outcomes;
     };

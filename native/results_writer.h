@@ -15,8 +15,8 @@ public:
     // head: version, config, D, ... (the fields known before any run).
     ResultsWriter(Json head, const CommonOptions& o, PlotSpec plot);
     void add(const RunRecord& run);                  // thread-safe; rewrites the files
-    // The same for a run trained again to its last epoch: it takes the place of the earlier
-    // record of its (d, seed), whose early stop it names in trained_past.
+    // The same for a run trained on to its last epoch: it takes the place of the earlier record
+    // of its (d, seed), whose early stop it names in trained_past.
     void replace(RunRecord run);
     // Final fields (d_int90, threshold, ...) and status: "complete", "interrupted" or "error".
     void finish(const Json& extra, const std::string& status);

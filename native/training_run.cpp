@@ -81,7 +81,8 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     };
     const TrainCheckpoint* from = nullptr;
     if (ctx.resume)
-        if (auto found = ctx.resume->find({d, seed}); found != ctx.resume->end()) from = found->second.get();
+        if (auto found = ctx.resume->find({d, seed}); found != ctx.resume->end())
+            from = found->second.get();
     record.result = train(be, *task, *param, config, hooks, from);
     record.score = hooks.target_on_train ? record.result.train_accuracy : record.result.test_accuracy;
     record.result.trainable.clear();

@@ -22,8 +22,8 @@ struct RunRecord {
     std::string projection;         // the P that ran, e.g. "fastfood", "dense-tiled", "said/sparse"
     TrainResult result;             // trainable vector dropped (reports do not need it)
     double score = 0;               // the judged accuracy (--metric): test or train; NaN if diverged
-    // For a run trained again to its last epoch after an early stop (dint's check of the verdict
-    // its answer rests on): that stop, e.g. "cannot_reach_target after 5 epochs at 0.8473".
+    // For a run trained on to its last epoch after an early stop (dint's check of the verdict its
+    // answer rests on): that stop, e.g. "cannot_reach_target after 5 epochs at 0.8473".
     std::string trained_past;
 };
 

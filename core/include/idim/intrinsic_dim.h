@@ -41,14 +41,14 @@ double mean_accuracy(const std::vector<RunOutcome>& runs_at_d);
 struct DintResult {
     std::optional<uint64_t> d_int;      // none if even d_max fails
     double threshold = 0;
-    // Every (d, seed) run, in the order first made; a run trained again to its last epoch
-    // replaces its early-stopped outcome.
+    // Every (d, seed) run, in the order first made; a run trained on to its last epoch replaces
+    // its early-stopped outcome.
     std::vector<RunOutcome> runs;
 };
 
 // run_batch runs every request of the list it is given (in any order or concurrently) and
 // returns their outcomes. The search asks for one d's seeds at a time, and for the runs of a
-// decisive failing d that stopped early again, trained to the end.
+// decisive failing d that stopped early, once more, to be trained on to their last epoch.
 using RunBatch = std::function<std::vector<RunOutcome>(const std::vector<RunRequest>&)>;
 DintResult search_intrinsic_dim(const DintConfig& config, double threshold, const RunBatch& run_batch);
 
