@@ -30,15 +30,27 @@ struct PartnerLane {  // lane i exchanges with lane i ^ H
 };
 
 // The vector with each lane i replaced by lane i ^ H. xsimd's swizzle is a general cross-lane
-// permute, vpermps on AVX2, which is slow on Zen; there the partners of H = 1, 2 lie in the same
-// 128-bit half (an in-lane vpermilps) and H = 4 is the other half (vperm2f128). SSE and
-// WebAssembly's swizzle already is one cheap shuffle.
+// permute (vpermps), which is slow on Zen; partners within a 128-bit quarter (H = 1, 2) need only
+// an in-lane vpermilps and larger H a swap of 128- or 256-bit blocks. SSE and WebAssembly's
+// swizzle already is one cheap shuffle. (The AVX-512 forms are the masked ones with a full mask:
+// GCC 12 warns that the unmasked ones' undefined pass-through is used uninitialised.)
 template <size_t H>
 batch partner(batch x) {
-#if XSIMD_WITH_AVX
-    if constexpr (lanes == 8 && H == 1) return _mm256_permute_ps(x, 0xB1);
-    if constexpr (lanes == 8 && H == 2) return _mm256_permute_ps(x, 0x4E);
-    if constexpr (lanes == 8 && H == 4) return _mm256_permute2f128_ps(x, x, 0x01);
+#if XSIMD_WITH_AVX512F
+    if constexpr (lanes == 16) {
+        const __m512 r = x;
+        if constexpr (H == 1) return _mm512_mask_permute_ps(r, 0xFFFF, r, 0xB1);
+        if constexpr (H == 2) return _mm512_mask_permute_ps(r, 0xFFFF, r, 0x4E);
+        if constexpr (H == 4) return _mm512_mask_shuffle_f32x4(r, 0xFFFF, r, r, 0xB1);
+        if constexpr (H == 8) return _mm512_mask_shuffle_f32x4(r, 0xFFFF, r, r, 0x4E);
+    }
+#elif XSIMD_WITH_AVX
+    if constexpr (lanes == 8) {
+        const __m256 r = x;
+        if constexpr (H == 1) return _mm256_permute_ps(r, 0xB1);
+        if constexpr (H == 2) return _mm256_permute_ps(r, 0x4E);
+        if constexpr (H == 4) return _mm256_permute2f128_ps(r, r, 0x01);
+    }
 #endif
     return xsimd::swizzle(x, xsimd::make_batch_constant<xsimd::batch<uint32_t>, PartnerLane<H>>());
 }
