@@ -9,6 +9,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "cpu/kernels_cpu.h"
+#include "cpu/simd_fma.h"
 #include "cpu/parallel_chunks.h"
 
 namespace idim::cpu {
@@ -48,13 +49,14 @@ double dot(size_t n, const float* x, const float* y) {
         batch acc0(0.0f), acc1(0.0f), acc2(0.0f), acc3(0.0f);
         const size_t end = i + std::min(block, (n - i) / (4 * lanes) * (4 * lanes));
         for (; i < end; i += 4 * lanes) {
-            acc0 = xsimd::fma(batch::load_unaligned(x + i), batch::load_unaligned(y + i), acc0);
-            acc1 = xsimd::fma(batch::load_unaligned(x + i + lanes),
-                              batch::load_unaligned(y + i + lanes), acc1);
-            acc2 = xsimd::fma(batch::load_unaligned(x + i + 2 * lanes),
-                              batch::load_unaligned(y + i + 2 * lanes), acc2);
-            acc3 = xsimd::fma(batch::load_unaligned(x + i + 3 * lanes),
-                              batch::load_unaligned(y + i + 3 * lanes), acc3);
+            const auto product_into = [&](size_t at, batch acc) {
+                return fused_multiply_add(batch::load_unaligned(x + at),
+                                          batch::load_unaligned(y + at), acc);
+            };
+            acc0 = product_into(i, acc0);
+            acc1 = product_into(i + lanes, acc1);
+            acc2 = product_into(i + 2 * lanes, acc2);
+            acc3 = product_into(i + 3 * lanes, acc3);
         }
         total += double(xsimd::hadd((acc0 + acc1) + (acc2 + acc3)));
     }

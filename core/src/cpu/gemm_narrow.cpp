@@ -9,6 +9,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "cpu/kernels_cpu.h"
+#include "cpu/simd_fma.h"
 #include "idim/aligned_floats.h"
 
 namespace idim::cpu {
@@ -47,7 +48,7 @@ struct Tile {
             const float* a_p = a.a + size_t(p) * a.depth_step + size_t(i0) * a.row_step;
             for (int r = 0; r < R; ++r) {
                 const batch a_rp(a_p[r * a.row_step]);
-                for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(a_rp, b[v], acc[r][v]);
+                for (int v = 0; v < NV; ++v) acc[r][v] = fused_multiply_add(a_rp, b[v], acc[r][v]);
             }
         }
     }

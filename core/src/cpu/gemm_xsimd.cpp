@@ -14,6 +14,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "cpu/kernels_cpu.h"
+#include "cpu/simd_fma.h"
 
 namespace idim::cpu {
 namespace {
@@ -97,8 +98,8 @@ void micro_kernel(int kc, Panel a, Panel b, float* tile) {
         const float* ap = a.at + size_t(p) * depth_step;
         for (int r = 0; r < MR; ++r) {
             const batch ar(ap[r * step]);
-            acc[r][0] = xsimd::fma(ar, b0, acc[r][0]);
-            acc[r][1] = xsimd::fma(ar, b1, acc[r][1]);
+            acc[r][0] = fused_multiply_add(ar, b0, acc[r][0]);
+            acc[r][1] = fused_multiply_add(ar, b1, acc[r][1]);
         }
     }
     for (int r = 0; r < MR; ++r) {

@@ -12,6 +12,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "cpu/kernels_cpu.h"
+#include "cpu/simd_fma.h"
 #include "idim/error.h"
 
 namespace idim::cpu {
@@ -60,7 +61,7 @@ batch partner(batch x) {
 // (x·±1 is exact: the same rounding as the reference's add and subtract).
 template <size_t H>
 batch lane_stage(batch x, batch sign) {
-    return xsimd::fma(x, sign, partner<H>(x));
+    return fused_multiply_add(x, sign, partner<H>(x));
 }
 
 struct LaneSigns {
@@ -84,15 +85,17 @@ batch lane_stages(batch x, const LaneSigns& signs) {
     }
 }
 
-// R stages between the 2^R registers v (stage s pairs v[t] with v[t + 2^s]).
+// R stages between the 2^R registers v (stage s pairs v[t] with v[t + 2^s]). The differences go
+// to the FMA pipes as −b·1 + a (the same rounding as a − b), the sums to the adders.
 template <int R>
 inline void register_butterflies(batch* v) {
+    const batch one(1.0f);
     for (int s = 0; s < R; ++s)
         for (int t = 0; t < (1 << R); ++t)
             if (!(t & (1 << s))) {
                 const batch a = v[t], b = v[t | (1 << s)];
                 v[t] = a + b;
-                v[t | (1 << s)] = a - b;
+                v[t | (1 << s)] = fused_negated_multiply_add(b, one, a);
             }
 }
 
