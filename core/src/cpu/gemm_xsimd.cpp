@@ -85,32 +85,37 @@ Panel b_panel(const Operand& b, int n, int j0, int p0, int kc, float* space) {
     return {space, 1, size_t(NR)};
 }
 
-// tile(MR × NR) = A panel · B panel over kc (B's NR columns contiguous at each depth). A packed
-// A panel's layout is a template argument: read through runtime strides it made 1024³ 3% slower.
-template <bool a_packed>
+// tile(MR × NV vectors) = A panel · B panel over kc (B's columns contiguous at each depth). A
+// packed A panel's layout is a template argument: read through runtime strides it made 1024³ 3%
+// slower. NV = 1 serves a last tile of at most one vector of columns: with AVX-512's 32-column
+// tiles, FC's 200 columns are six full tiles and 8 columns, which a two-vector kernel computes as
+// 32 (224 columns of work for 200).
+template <bool a_packed, int NV>
 void micro_kernel(int kc, Panel a, Panel b, float* tile) {
-    batch acc[MR][2];
-    for (auto& row : acc) row[0] = row[1] = batch(0.0f);
+    batch acc[MR][NV];
+    for (auto& row : acc)
+        for (auto& v : row) v = batch(0.0f);
     const size_t step = a_packed ? 1 : a.step, depth_step = a_packed ? MR : a.depth_step;
     const float* bp = b.at;
     for (int p = 0; p < kc; ++p, bp += b.depth_step) {
-        const batch b0 = batch::load_unaligned(bp), b1 = batch::load_unaligned(bp + lanes);
+        batch bv[NV];
+        for (int v = 0; v < NV; ++v) bv[v] = batch::load_unaligned(bp + v * lanes);
         const float* ap = a.at + size_t(p) * depth_step;
         for (int r = 0; r < MR; ++r) {
             const batch ar(ap[r * step]);
-            acc[r][0] = fused_multiply_add(ar, b0, acc[r][0]);
-            acc[r][1] = fused_multiply_add(ar, b1, acc[r][1]);
+            for (int v = 0; v < NV; ++v) acc[r][v] = fused_multiply_add(ar, bv[v], acc[r][v]);
         }
     }
-    for (int r = 0; r < MR; ++r) {
-        acc[r][0].store_aligned(tile + r * NR);
-        acc[r][1].store_aligned(tile + r * NR + lanes);
-    }
+    for (int r = 0; r < MR; ++r)
+        for (int v = 0; v < NV; ++v) acc[r][v].store_aligned(tile + r * NR + v * lanes);
 }
 
-void micro_kernel(int kc, Panel a, Panel b, float* tile) {
-    if (a.step == 1 && a.depth_step == MR) return micro_kernel<true>(kc, a, b, tile);
-    micro_kernel<false>(kc, a, b, tile);
+void micro_kernel(int kc, Panel a, Panel b, int cols, float* tile) {
+    const bool a_packed = a.step == 1 && a.depth_step == MR;
+    if (cols <= lanes)
+        return a_packed ? micro_kernel<true, 1>(kc, a, b, tile)
+                        : micro_kernel<false, 1>(kc, a, b, tile);
+    a_packed ? micro_kernel<true, 2>(kc, a, b, tile) : micro_kernel<false, 2>(kc, a, b, tile);
 }
 
 // c = beta·c, reading no c when beta = 0 (BLAS: a NaN already in c must not survive 0·c).
@@ -163,8 +168,9 @@ void gemm_packed(Transpose trans_a, Transpose trans_b, int m, int n, int k, floa
                 for (int u = 0; u < col_tiles; ++u)
                     for (int t = 0; t < row_tiles; ++t) {
                         const int i = ib + t * MR, j = j0 + u * NR;
-                        micro_kernel(kc, a_panels[t], b_panels[u], tile.data());
-                        put_tile(tile.data(), alpha, std::min(MR, m - i), std::min(NR, n - j),
+                        const int cols = std::min(NR, n - j);
+                        micro_kernel(kc, a_panels[t], b_panels[u], cols, tile.data());
+                        put_tile(tile.data(), alpha, std::min(MR, m - i), cols,
                                  beta == 0.0f && p0 == 0, c + size_t(i) * ldc + j, ldc);
                     }
             }
