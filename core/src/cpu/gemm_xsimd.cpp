@@ -128,13 +128,23 @@ void scale_c(int m, int n, float beta, float* c, int ldc) {
 // c(rows × cols) = alpha·tile (overwrite) or c += alpha·tile, the part of the MR × NR tile
 // inside C. Overwriting the first depth block of a β = 0 product spares C a zeroing pass and a
 // read: FC's dW = xᵀ·dy on a 64-sample shard (depth 64, one block) writes 627 KB of C.
+// Whole vectors of a row go through SIMD, the rest one by one (scalar, FC's products on one
+// thread ran 2–8% slower: a tile's 192 floats are written after every depth block).
 void put_tile(const float* tile, float alpha, int rows, int cols, bool overwrite, float* c,
               int ldc) {
-    for (int r = 0; r < rows; ++r)
-        for (int col = 0; col < cols; ++col) {
-            float& out = c[size_t(r) * ldc + col];
-            out = overwrite ? alpha * tile[r * NR + col] : out + alpha * tile[r * NR + col];
+    const batch valpha(alpha);
+    for (int r = 0; r < rows; ++r) {
+        const float* from = tile + r * NR;
+        float* out = c + size_t(r) * ldc;
+        int col = 0;
+        for (; col + lanes <= cols; col += lanes) {
+            const batch scaled = valpha * batch::load_aligned(from + col);
+            (overwrite ? scaled : batch::load_unaligned(out + col) + scaled)
+                .store_unaligned(out + col);
         }
+        for (; col < cols; ++col)
+            out[col] = overwrite ? alpha * from[col] : out[col] + alpha * from[col];
+    }
 }
 
 }  // namespace
