@@ -1,13 +1,15 @@
 // A packed xsimd matrix product: the WebAssembly build's, where Eigen must be compiled scalar
 // (EIGEN_DONT_VECTORIZE) and ran the training products at about a third of SIMD128's rate, and
 // natively the one for products with long sides (gemm_eigen.cpp picks), where Eigen's float
-// kernel reached 64–68% of this machine's FMA rate (102.6 GFLOP/s per core) and this one 76–90%.
+// kernel reached 64–68% of a Zen 3's FMA rate (102.6 GFLOP/s per core) and this one 76–90%.
 // The classic layout: op(A) and op(B) are copied into panels of MR rows and NR columns, k-major,
 // so the micro-kernel streams both from contiguous memory and keeps an MR × NR tile of C in
 // registers; panels whose stored layout already serves the kernel (short row strides, full
 // tiles) are read in place, as small-matrix kernels do. NR is two vectors; MR = 6 with AVX2 (12
 // accumulators, a B pair and a broadcast fill the 16 ymm registers: 4 rows measured 55 GFLOP/s
-// against 78), 4 on SIMD128, which has no FMA and needs a temporary for each product.
+// against 78), 4 on SIMD128, which has no FMA and needs a temporary for each product. AVX-512
+// keeps MR = 6 (12 rows, 24 of its 32 registers, measured no better on a Zen 4: a batch shard's
+// 64 rows are not a multiple of 12).
 #include <algorithm>
 #include <vector>
 
