@@ -36,6 +36,36 @@ struct Operand {  // op(X)(i, p) of a row-major X with row stride ld, transposed
 
 // op(X)(i0 .. i0+width, p0 .. p0+kc) as kc groups of `width` values (`valid` of them from X, the
 // rest zero). Each loop runs along X's stored rows, so the reads are contiguous either way.
+#if XSIMD_WITH_AVX512F
+// The 16 × 16 floats at x (row stride ld) transposed into out (row stride width), in registers:
+// unpack pairs of rows, then shuffle 2-float, then 4-float, then 8-float blocks.
+void transpose16(const float* x, size_t ld, float* out, size_t width) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(x + i * ld);
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; ++i) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+    }
+    for (int i = 0; i < 8; ++i) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+    }
+    for (int i = 0; i < 16; ++i) _mm512_storeu_ps(out + i * width, r[i]);
+}
+#endif
+
 template <int width>
 void pack(const Operand& x, int valid, int i0, int p0, int kc, float* out) {
     if (valid < width) std::fill(out, out + size_t(kc) * width, 0.0f);
@@ -44,11 +74,24 @@ void pack(const Operand& x, int valid, int i0, int p0, int kc, float* out) {
             const float* row = x.x + size_t(p0 + p) * x.ld + i0;
             std::copy(row, row + valid, out + size_t(p) * width);
         }
-    } else {             // op(X)(i, p) = x[i·ld + p]: a stored row fills one lane of every group
-        for (int r = 0; r < valid; ++r) {
-            const float* row = x.x + size_t(i0 + r) * x.ld + p0;
-            for (int p = 0; p < kc; ++p) out[size_t(p) * width + r] = row[p];
-        }
+        return;
+    }
+    // op(X)(i, p) = x[i·ld + p]: a stored row fills one lane of every group. With AVX-512, blocks
+    // of 16 rows × 16 depths are transposed in registers: one float per store made FC's
+    // dx = dy·Wᵀ (a transposed B packed) 20% slower than the untransposed products.
+    int r = 0, p_done = 0;
+#if XSIMD_WITH_AVX512F
+    if constexpr (width % 16 == 0) {
+        p_done = kc / 16 * 16;
+        for (; r + 16 <= valid; r += 16)
+            for (int p = 0; p < p_done; p += 16)
+                transpose16(x.x + size_t(i0 + r) * x.ld + p0 + p, size_t(x.ld),
+                            out + size_t(p) * width + r, width);
+    }
+#endif
+    for (int row = 0; row < valid; ++row) {  // what the blocks left: the depths past them, rows past r
+        const float* stored = x.x + size_t(i0 + row) * x.ld + p0;
+        for (int p = row < r ? p_done : 0; p < kc; ++p) out[size_t(p) * width + row] = stored[p];
     }
 }
 
