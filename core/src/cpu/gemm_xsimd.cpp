@@ -89,7 +89,8 @@ void pack(const Operand& x, int valid, int i0, int p0, int kc, float* out) {
                             out + size_t(p) * width + r, width);
     }
 #endif
-    for (int row = 0; row < valid; ++row) {  // what the blocks left: the depths past them, rows past r
+    // What the blocks left: the depths past p_done of their rows, every depth of the rows past r.
+    for (int row = 0; row < valid; ++row) {
         const float* stored = x.x + size_t(i0 + row) * x.ld + p0;
         for (int p = row < r ? p_done : 0; p < kc; ++p) out[size_t(p) * width + row] = stored[p];
     }
