@@ -2,8 +2,9 @@
 // textbook radix-2 butterfly network — the same additions on the same pairs as the reference, so
 // the result is bit-identical — in a cache-friendly order: (1) each block of 16 or 32 KiB does its
 // stages while in L1 (the strides below one SIMD width inside registers); (2) the longer strides
-// follow in place, up to three per sweep over x (in L2 or L3); (3) above 16 MiB, each 16 MiB block
-// is transformed so first, and only the last strides sweep over DRAM.
+// follow in place, up to three per sweep: first those that stay inside a 512 KiB block, while it is
+// in L2, then the rest over all of x (in L3); (3) above 16 MiB, each 16 MiB block is transformed so
+// first, and only the last strides sweep over DRAM.
 #include <algorithm>
 #include <bit>
 #include <string>
@@ -21,9 +22,10 @@ namespace {
 using batch = xsimd::batch<float>;
 constexpr size_t lanes = batch::size;
 constexpr size_t l1_floats = size_t(1) << 13;       // 32 KiB: a block's stages stay in L1
+constexpr size_t l2_floats = size_t(1) << 17;       // 512 KiB: half of L2, for the first strides
 constexpr size_t l3_floats = size_t(1) << 22;       // 16 MiB: longer strides go to DRAM
 constexpr size_t parallel_from = size_t(1) << 17;   // see walsh_hadamard
-constexpr size_t pass_width = 256;                  // floats of each row per share of a sweep
+constexpr size_t pass_width = 1024;                 // floats of each row per share of a sweep
 
 template <size_t H>
 struct PartnerLane {  // lane i exchanges with lane i ^ H
@@ -86,11 +88,14 @@ batch lane_stages(batch x, const LaneSigns& signs) {
 }
 
 // R stages between the 2^R registers v (stage s pairs v[t] with v[t + 2^s]). The differences go
-// to the FMA pipes as −b·1 + a (the same rounding as a − b), the sums to the adders.
+// to the FMA pipes as −b·1 + a (the same rounding as a − b), the sums to the adders. Fully
+// unrolled, or v lives on the stack: GCC stops unrolling by itself at R = 4.
 template <int R>
 inline void register_butterflies(batch* v) {
     const batch one(1.0f);
+#pragma GCC unroll 4
     for (int s = 0; s < R; ++s)
+#pragma GCC unroll 16
         for (int t = 0; t < (1 << R); ++t)
             if (!(t & (1 << s))) {
                 const batch a = v[t], b = v[t | (1 << s)];
@@ -109,11 +114,21 @@ void scalar_transform(size_t n, float* x) {  // n below one SIMD width
             }
 }
 
-// How many of `left` stages between vectors one sweep does: three (eight vectors in AVX2's sixteen
-// registers; four spill), but four go as two and two, since a one-stage sweep costs as much as a
-// two-stage one (a load and a store per vector either way; three stages cost 1.5× that).
-constexpr int stages_per_sweep(int left) { return left == 4 ? 2 : std::min(left, 3); }
-constexpr int sweeps_for(int stages) { return (stages + 2) / 3; }
+// A sweep loads each vector once, does up to max_stages stages between vectors in registers and
+// stores it: the stores bound it, so fewer sweeps is what counts. Inside an L1 block a sweep holds
+// 16 vectors in AVX-512's 32 registers, 8 in the 16 of AVX2, SSE and WebAssembly; the stages of
+// `left` spread evenly over the fewest sweeps (four go as two and two, not three and one).
+constexpr int max_l1_stages = lanes >= 16 ? 4 : 3;
+constexpr int sweeps_for(int stages, int max_stages) {
+    return (stages + max_stages - 1) / max_stages;
+}
+constexpr int stages_per_sweep(int left) {
+    const int sweeps = sweeps_for(left, max_l1_stages);
+    return left == 0 ? 0 : (left + sweeps - 1) / sweeps;
+}
+// Longer strides, 4 KiB or more apart, put all rows of a butterfly in one L1 set, which has eight
+// ways: sixteen rows thrashed it and ran three times slower than eight.
+constexpr int max_stride_stages = 3;
 constexpr int log2_of(size_t n) { return int(std::bit_width(n)) - 1; }
 
 // One sweep of R row stages over a block of Rows vectors, the row stride HR a compile-time
@@ -154,53 +169,87 @@ void l1_transform(float* x, size_t n, const LaneSigns& signs) {
     l1_dispatch(x, n / lanes, signs, std::make_index_sequence<max_log2_rows + 1>());
 }
 
-// R stages of strides h … 2^(R−1)·h in place: groups of 2^R rows h floats apart, pass_width
-// floats of each row at a time. Groups and column shares are independent: one share per thread.
+// R stages of strides h … 2^(R−1)·h in place on one share: a group of 2^R rows h floats apart,
+// pass_width floats of each. The row pointers are local: through x's stores GCC would reload h.
 template <int R>
-void stride_sweep(float* x, size_t n, size_t h, bool parallel) {
+void stride_share(float* x, size_t h, size_t share) {
     constexpr size_t count = size_t(1) << R;
     const size_t width = std::min(h, pass_width), shares_per_group = h / width;
-    const long shares = long(n / count / width);
-#pragma omp parallel for schedule(static) if (parallel)
-    for (long share = 0; share < shares; ++share) {
-        const size_t group = size_t(share) / shares_per_group;
-        float* p = x + group * count * h + (size_t(share) % shares_per_group) * width;
-        for (size_t j = 0; j < width; j += lanes) {
-            batch v[count];
-            for (size_t t = 0; t < count; ++t) v[t] = batch::load_unaligned(p + t * h + j);
-            register_butterflies<R>(v);
-            for (size_t t = 0; t < count; ++t) v[t].store_unaligned(p + t * h + j);
-        }
+    float* p = x + share / shares_per_group * count * h + share % shares_per_group * width;
+    float* row[count];
+    for (size_t t = 0; t < count; ++t) row[t] = p + t * h;
+    for (size_t j = 0; j < width; j += lanes) {
+        batch v[count];
+        for (size_t t = 0; t < count; ++t) v[t] = batch::load_unaligned(row[t] + j);
+        register_butterflies<R>(v);
+        for (size_t t = 0; t < count; ++t) v[t].store_unaligned(row[t] + j);
     }
+}
+
+// One sweep over x; shares are independent: one per thread. No parallel region when serial: the
+// L2 blocks call it from inside one, where a nested region cost about half a microsecond a sweep.
+template <int R>
+void stride_sweep(float* x, size_t n, size_t h, bool parallel) {
+    const long shares = long(n / std::min(h, pass_width)) >> R;
+    if (!parallel) {
+        for (long share = 0; share < shares; ++share) stride_share<R>(x, h, size_t(share));
+        return;
+    }
+#pragma omp parallel for schedule(static)
+    for (long share = 0; share < shares; ++share) stride_share<R>(x, h, size_t(share));
+}
+
+// The first of the sweeps over `stages` longer strides takes the remainder, the others three, so
+// that the strides inside an L2 block are whole sweeps of the same plan.
+constexpr int first_stride_sweep(int stages) {
+    return stages - max_stride_stages * ((stages - 1) / max_stride_stages);
 }
 
 // The stages of strides h … n/2.
 void stride_stages(float* x, size_t n, size_t h, bool parallel) {
-    for (; h < n;) {
-        const int r = stages_per_sweep(log2_of(n / h));
+    for (int r = first_stride_sweep(log2_of(n / h)); h < n; h <<= r, r = max_stride_stages) {
         if (r == 3) stride_sweep<3>(x, n, h, parallel);
         if (r == 2) stride_sweep<2>(x, n, h, parallel);
         if (r == 1) stride_sweep<1>(x, n, h, parallel);
-        h <<= r;
     }
 }
 
+// How many of `stages` longer strides are done inside each L2 block: whole sweeps, as many as fit
+// l2_floats, and when the blocks are what the threads share, at least one sweep left over all x.
+int l2_block_stages(int stages, int fit, bool parallel) {
+    int done = 0;
+    for (int r = first_stride_sweep(stages); done < stages && done + r <= fit;
+         r = max_stride_stages) {
+        if (parallel && done + r == stages) break;
+        done += r;
+    }
+    return done;
+}
+
 // The L1 block, l1_floats or half of it, whichever needs fewer sweeps in all (a tie takes the
-// larger: more of the work in L1). At 2^20 halving saves a sweep: 7 → 6.
+// larger: more of the work in L1). At 2^20 halving saves a sweep: 6 → 5.
 size_t l1_block_for(size_t n) {
     const auto sweeps = [n](size_t block) {
-        return sweeps_for(log2_of(block / lanes)) + sweeps_for(log2_of(n / block));
+        return sweeps_for(log2_of(block / lanes), max_l1_stages) +
+               sweeps_for(log2_of(n / block), max_stride_stages);
     };
     return sweeps(l1_floats / 2) < sweeps(l1_floats) ? l1_floats / 2 : l1_floats;
 }
 
-// All stages of l1_floats < n ≤ l3_floats: the L1 blocks, then the longer strides over x.
+// All stages of l1_floats < n ≤ l3_floats: per L2 block its L1 blocks and the strides inside it,
+// while it is in L2 (one L3 pass fewer at 2^20: 2 threads 185 → 177 µs), then the rest over x.
 void cached_transform(float* x, size_t n, bool parallel, const LaneSigns& signs) {
     const size_t block = l1_block_for(n);
-    const long n_blocks = long(n / block);
+    const int stages = log2_of(n / block);
+    const size_t l2_block = block << l2_block_stages(stages, log2_of(l2_floats / block), parallel);
+    const long n_l2_blocks = long(n / l2_block);
 #pragma omp parallel for schedule(static) if (parallel)
-    for (long b = 0; b < n_blocks; ++b) l1_transform(x + b * block, block, signs);
-    stride_stages(x, n, block, parallel);
+    for (long b = 0; b < n_l2_blocks; ++b) {
+        float* y = x + b * l2_block;
+        for (size_t o = 0; o < l2_block; o += block) l1_transform(y + o, block, signs);
+        stride_stages(y, l2_block, block, false);
+    }
+    stride_stages(x, n, l2_block, parallel);
 }
 
 }  // namespace
