@@ -69,13 +69,15 @@ void check_gemm(Transpose ta, Transpose tb, GemmCase s, float alpha, float beta,
 void check_all_transposes_strides_and_betas(GemmFunction gemm) {
     // The packed kernel's blocks: {300, 70, 600} has more than one of rows (64 or 96) and of
     // depth (256), {70, 300, 90} more than one of columns (256); {64, 65, 127} is the smallest
-    // product the cpu backend sends to it natively. The narrow kernel (C of ≤ 16 columns):
-    // {73, 6, 25} one vector and a row past its 8-row blocks, {45, 16, 150} two full vectors,
-    // {17, 15, 33} two with a partial one, {9, 8, 1} a depth of one, {20, 10, 700} a depth of
-    // three chunks.
+    // product the cpu backend sends to it natively. The narrow kernel (C of at most two vectors
+    // of columns; AVX2's 8 lanes, AVX-512's 16, or 8 for C of at most 8): {73, 6, 25} one vector
+    // and a row past its 8-row blocks, {45, 16, 150} two full vectors of AVX2, {17, 15, 33} two
+    // with a partial one, {9, 8, 1} a depth of one, {20, 10, 700} a depth of three chunks,
+    // {19, 24, 300} AVX-512's two vectors, the second partial, over two chunks.
     const GemmCase shapes[] = {{1, 1, 1},     {3, 5, 7},     {17, 15, 33},   {64, 65, 127},
                                {1, 200, 784}, {130, 1, 20},  {300, 70, 600}, {70, 300, 90},
-                               {73, 6, 25},   {45, 16, 150}, {9, 8, 1},      {20, 10, 700}};
+                               {73, 6, 25},   {45, 16, 150}, {9, 8, 1},      {20, 10, 700},
+                               {19, 24, 300}};
     unsigned seed = 1;
     for (GemmCase s : shapes)
         for (Transpose ta : {Transpose::no, Transpose::yes})
