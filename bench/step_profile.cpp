@@ -102,8 +102,15 @@ public:
         });
         return r;
     }
-    void im2col(const ConvGeometry& g, const float* image, float* cols) override {
-        timed("im2col", [&] { inner_.im2col(g, image, cols); });
+    void conv_forward(const ConvGeometry& g, int filters, const float* image,
+                      const float* kernel, float* y) override {
+        timed("conv_forward " + std::to_string(filters),
+              [&] { inner_.conv_forward(g, filters, image, kernel, y); });
+    }
+    void conv_kernel_gradient(const ConvGeometry& g, int filters, const float* image,
+                              const float* dy, float* dkernel) override {
+        timed("conv_kernel_gradient " + std::to_string(filters),
+              [&] { inner_.conv_kernel_gradient(g, filters, image, dy, dkernel); });
     }
     void col2im(const ConvGeometry& g, const float* cols, float* image) override {
         timed("col2im", [&] { inner_.col2im(g, cols, image); });

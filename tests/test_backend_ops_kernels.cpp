@@ -1,5 +1,6 @@
 // The network and projection kernels of the "cpu" backend against the "reference" oracle:
-// softmax cross-entropy, im2col/col2im/max pooling, Walsh–Hadamard, sparse products, optimisers.
+// softmax cross-entropy, convolution, col2im, max pooling, Walsh–Hadamard, sparse products,
+// optimisers.
 // Bitwise where both run the same operations in the same order; otherwise a stated bound.
 #include <gtest/gtest.h>
 
@@ -51,8 +52,8 @@ TEST(BackendOps, SoftmaxCrossEntropyRejectsLabelsOutOfRange) {
     EXPECT_THROW(fast().softmax_cross_entropy(2, 3, logits.data(), labels.data(), nullptr, nullptr), Error);
 }
 
-// im2col is a copy, col2im and max pooling add or compare in the reference's order: bitwise.
-TEST(BackendOps, ConvolutionKernelsMatchReferenceBitForBit) {
+// col2im and max pooling add or compare in the reference's order: bitwise.
+TEST(BackendOps, Col2imAndPoolingMatchReferenceBitForBit) {
     const ConvGeometry geometries[] = {
         {2, 5, 7, 3, 3, 3, 1, 1}, {2, 6, 6, 4, 2, 2, 2, 0}, {1, 9, 8, 1, 5, 5, 1, 2},
         {3, 7, 5, 17, 3, 3, 2, 1}, {2, 4, 4, 5, 1, 1, 1, 0}, {1, 3, 9, 2, 3, 2, 3, 1},
@@ -68,11 +69,6 @@ TEST(BackendOps, ConvolutionKernelsMatchReferenceBitForBit) {
         auto image = random_vector(n_image, seed++);
         for (size_t i = 0; i < n_image; i += 5) image[i] = image[i / 2];  // repeated values: ties
         for (size_t i = 3; i < n_image; i += 97) image[i] = std::nanf("");  // never a maximum
-        std::vector<float> cols_got(n_cols, 9.0f), cols_want(n_cols, 7.0f);
-        fast().im2col(g, image.data(), cols_got.data());
-        ref().im2col(g, image.data(), cols_want.data());
-        expect_bitwise_equal(cols_got, cols_want, "im2col");
-
         auto cols = random_vector(n_cols, seed++), img_got = random_vector(n_image, seed++);
         auto img_want = img_got;
         fast().col2im(g, cols.data(), img_got.data());
@@ -92,6 +88,57 @@ TEST(BackendOps, ConvolutionKernelsMatchReferenceBitForBit) {
         ref().maxpool_backward(g, n_pool, dy.data(), arg_want.data(), dx_want.data());
         expect_bitwise_equal(dx_got, dx_want, "maxpool_backward");
     }
+    fast().set_threads(1);
+}
+
+std::vector<float> absolute(std::vector<float> v) {
+    for (float& x : v) x = std::abs(x);
+    return v;
+}
+
+// The windows are read in place in float, each sum of `depth` products in FMA order; the reference
+// sums in double. Bound per output: 2·(depth + 1)·u·Σ|a|·|b| (the reference on absolute values)
+// plus the last rounding. Filter counts cover AVX-512's 8-lane vectors (≤ 8), one and two vectors,
+// and groups of two vectors with a partial last (40); geometries padding, strides, channels, and
+// LeNet's two convolutions on batches the threads share.
+TEST(BackendOps, ConvolutionMatchesReference) {
+    const ConvGeometry geometries[] = {
+        {2, 5, 7, 3, 3, 3, 1, 1},   {2, 6, 6, 4, 2, 2, 2, 0},  {1, 9, 8, 1, 5, 5, 1, 2},
+        {3, 7, 5, 17, 3, 3, 2, 1},  {2, 4, 4, 5, 1, 1, 1, 0},  {1, 3, 9, 2, 3, 2, 3, 1},
+        {64, 28, 28, 1, 5, 5, 1, 0}, {16, 12, 12, 6, 5, 5, 1, 0}};
+    fast().set_threads(2);
+    unsigned seed = 300;
+    for (const ConvGeometry& g : geometries)
+        for (int filters : {1, 3, 6, 8, 16, 20, 40}) {
+            const size_t n_image = size_t(g.batch) * g.height * g.width * g.channels;
+            const size_t n_out = size_t(g.batch) * g.out_h() * g.out_w();
+            const size_t patch = size_t(g.kernel_h) * g.kernel_w * g.channels;
+            const auto image = random_vector(n_image, seed++);
+            const auto kernel = random_vector(patch * filters, seed++);
+            const auto dy = random_vector(n_out * filters, seed++);
+            const std::string what = "conv " + std::to_string(g.batch) + "x" +
+                                     std::to_string(g.height) + "x" + std::to_string(g.width) +
+                                     "x" + std::to_string(g.channels) + " filters " +
+                                     std::to_string(filters);
+
+            std::vector<float> y_got(n_out * filters, 9.0f), y_want(y_got.size()), y_abs(y_got.size());
+            fast().conv_forward(g, filters, image.data(), kernel.data(), y_got.data());
+            ref().conv_forward(g, filters, image.data(), kernel.data(), y_want.data());
+            ref().conv_forward(g, filters, absolute(image).data(), absolute(kernel).data(), y_abs.data());
+            std::vector<double> bound(y_got.size());
+            for (size_t i = 0; i < bound.size(); ++i)
+                bound[i] = 2 * (patch + 1) * unit_roundoff * y_abs[i] + unit_roundoff * std::abs(y_want[i]);
+            expect_within(y_got, y_want, bound, what + " forward");
+
+            std::vector<float> dk_got(patch * filters, 9.0f), dk_want(dk_got.size()), dk_abs(dk_got.size());
+            fast().conv_kernel_gradient(g, filters, image.data(), dy.data(), dk_got.data());
+            ref().conv_kernel_gradient(g, filters, image.data(), dy.data(), dk_want.data());
+            ref().conv_kernel_gradient(g, filters, absolute(image).data(), absolute(dy).data(), dk_abs.data());
+            bound.assign(dk_got.size(), 0.0);
+            for (size_t i = 0; i < bound.size(); ++i)
+                bound[i] = 2 * (n_out + 1) * unit_roundoff * dk_abs[i] + unit_roundoff * std::abs(dk_want[i]);
+            expect_within(dk_got, dk_want, bound, what + " kernel gradient");
+        }
     fast().set_threads(1);
 }
 

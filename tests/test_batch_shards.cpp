@@ -103,7 +103,7 @@ TEST(BatchShards, ShardedFcBatchGivesTheWholeBatchsLossAndGradient) {
     expect_shards_match_whole(*task, 97, 3, 1e-5f);
 }
 
-// LeNet: each shard's convolution and pooling layers keep their own im2col columns and argmax.
+// LeNet: each shard's convolution and pooling layers keep their own input-gradient columns and argmax.
 // Its kernel gradients sum over 18,432 positions per shard, hence the looser bound.
 TEST(BatchShards, ShardedLenetBatchGivesTheWholeBatchsLossAndGradient) {
     auto task = classification_task(make_model({"lenet", {}}, {28, 28, 1}, 10),

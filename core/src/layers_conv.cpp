@@ -1,5 +1,6 @@
-// 2-D convolution (as im2col + one matrix product over the whole batch) and max pooling, NHWC.
-// The kernel is stored (kh·kw·channels, filters), Keras's (kh, kw, c, filters) flattened.
+// 2-D convolution (the backend's, over the whole batch; its input gradient a matrix product and
+// col2im) and max pooling, NHWC. The kernel is stored (kh·kw·channels, filters), Keras's
+// (kh, kw, c, filters) flattened.
 #include <algorithm>
 
 #include "idim/error.h"
@@ -36,24 +37,19 @@ public:
                 {"bias", k * filters_, size_t(filters_), false, int(k)}};
     }
 
-    // cols (n·oh·ow, patch) = im2col(x); y (n·oh·ow, filters) = cols·K + b
+    // y (n·oh·ow, filters) = windows(x)·K + b
     void forward(Backend& be, const float* params, int n, const float* x, float* y) override {
         ConvGeometry g = geometry(n);
-        int rows = n * g.out_h() * g.out_w();
-        cols_.resize(size_t(rows) * patch());
-        be.im2col(g, x, cols_.data());
-        be.gemm(Transpose::no, Transpose::no, rows, filters_, int(patch()), 1.0f, cols_.data(),
-                int(patch()), params, filters_, 0.0f, y, filters_);
-        be.add_bias(rows, filters_, params + patch() * filters_, y);
+        be.conv_forward(g, filters_, x, params, y);
+        be.add_bias(n * g.out_h() * g.out_w(), filters_, params + patch() * filters_, y);
     }
 
-    // dK = colsᵀ·dy; db = Σ_rows dy; dx = col2im(dy·Kᵀ). Uses cols of the last forward.
-    void backward(Backend& be, const float* params, int n, const float*, const float*,
+    // dK = windows(x)ᵀ·dy; db = Σ_rows dy; dx = col2im(dy·Kᵀ)
+    void backward(Backend& be, const float* params, int n, const float* x, const float*,
                   const float* dy, float* dx, float* dparams) override {
         ConvGeometry g = geometry(n);
         int rows = n * g.out_h() * g.out_w(), k = int(patch());
-        be.gemm(Transpose::yes, Transpose::no, k, filters_, rows, 1.0f, cols_.data(), k, dy,
-                filters_, 0.0f, dparams, filters_);
+        be.conv_kernel_gradient(g, filters_, x, dy, dparams);
         float* dbias = dparams + patch() * filters_;
         be.fill(size_t(filters_), 0.0f, dbias);
         be.add_column_sums(rows, filters_, dy, dbias);
@@ -68,7 +64,7 @@ public:
 private:
     Shape in_;
     int filters_, kernel_, stride_, pad_;
-    AlignedFloats cols_, dcols_;
+    AlignedFloats dcols_;
     size_t patch() const { return size_t(kernel_) * kernel_ * in_.channels; }
     ConvGeometry geometry(int n) const {
         return {n, in_.height, in_.width, in_.channels, kernel_, kernel_, stride_, pad_};

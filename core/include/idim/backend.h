@@ -95,9 +95,15 @@ public:
                                          const int32_t* labels, float* dlogits,
                                          int* n_correct) = 0;
 
-    // Convolution as a matrix product: im2col writes cols (batch·out_h·out_w, kh·kw·channels);
-    // col2im adds such a matrix back into an image gradient (which it does not clear).
-    virtual void im2col(const ConvGeometry& g, const float* image, float* cols) = 0;
+    // Convolution of NHWC images with a kernel stored (kh·kw·channels, filters), row-major. With
+    // windows (batch·out_h·out_w, kh·kw·channels) the matrix of every output's window (zeros
+    // where it covers the padding): y (batch·out_h·out_w, filters) = windows·kernel, and
+    // dkernel (kh·kw·channels, filters) = windowsᵀ·dy, both overwritten; col2im adds a matrix
+    // shaped like windows back into an image gradient (which it does not clear).
+    virtual void conv_forward(const ConvGeometry& g, int filters, const float* image,
+                              const float* kernel, float* y) = 0;
+    virtual void conv_kernel_gradient(const ConvGeometry& g, int filters, const float* image,
+                                      const float* dy, float* dkernel) = 0;
     virtual void col2im(const ConvGeometry& g, const float* cols, float* image) = 0;
     // Max pooling; argmax (batch·out_h·out_w·channels) records the winning input index.
     virtual void maxpool_forward(const ConvGeometry& g, const float* x, float* y,

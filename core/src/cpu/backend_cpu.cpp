@@ -61,8 +61,13 @@ public:
         return cpu::softmax_cross_entropy(batch, classes, logits, labels, dlogits, n_correct);
     }
 
-    void im2col(const ConvGeometry& g, const float* image, float* cols) override {
-        cpu::im2col(g, image, cols);
+    void conv_forward(const ConvGeometry& g, int filters, const float* image,
+                      const float* kernel, float* y) override {
+        cpu::conv_forward(g, filters, image, kernel, y);
+    }
+    void conv_kernel_gradient(const ConvGeometry& g, int filters, const float* image,
+                              const float* dy, float* dkernel) override {
+        cpu::conv_kernel_gradient(g, filters, image, dy, dkernel);
     }
     void col2im(const ConvGeometry& g, const float* cols, float* image) override {
         cpu::col2im(g, cols, image);

@@ -13,6 +13,20 @@ float element(const float* a, int ld, Transpose t, int row, int col) {
     return t == Transpose::no ? a[size_t(row) * ld + col] : a[size_t(col) * ld + row];
 }
 
+// f(p, value) over the window of output (b, oy, ox) in (ky, kx, c) order, value 0 in the padding.
+template <class F>
+void for_window(const ConvGeometry& g, const float* image, int b, int oy, int ox, F f) {
+    size_t p = 0;
+    for (int ky = 0; ky < g.kernel_h; ++ky)
+        for (int kx = 0; kx < g.kernel_w; ++kx)
+            for (int c = 0; c < g.channels; ++c, ++p) {
+                const int y = oy * g.stride + ky - g.pad, x = ox * g.stride + kx - g.pad;
+                const bool inside = y >= 0 && y < g.height && x >= 0 && x < g.width;
+                f(p, inside ? image[((size_t(b) * g.height + y) * g.width + x) * g.channels + c]
+                            : 0.0f);
+            }
+}
+
 class ReferenceBackend final : public Backend {
 public:
     std::string name() const override { return "reference"; }
@@ -112,22 +126,35 @@ public:
         return loss;
     }
 
-    void im2col(const ConvGeometry& g, const float* image, float* cols) override {
-        size_t row = 0;
+    // y(q, f) = Σ_p windows(q, p)·kernel(p, f), summed in double over the window in (ky, kx, c)
+    // order; dkernel(p, f) = Σ_q windows(q, p)·dy(q, f) in double over the outputs in order.
+    void conv_forward(const ConvGeometry& g, int filters, const float* image,
+                      const float* kernel, float* y) override {
+        size_t q = 0;
         for (int b = 0; b < g.batch; ++b)
             for (int oy = 0; oy < g.out_h(); ++oy)
-                for (int ox = 0; ox < g.out_w(); ++ox, ++row) {
-                    float* out = cols + row * size_t(g.kernel_h * g.kernel_w * g.channels);
-                    for (int ky = 0; ky < g.kernel_h; ++ky)
-                        for (int kx = 0; kx < g.kernel_w; ++kx)
-                            for (int c = 0; c < g.channels; ++c) {
-                                int y = oy * g.stride + ky - g.pad, x = ox * g.stride + kx - g.pad;
-                                bool inside = y >= 0 && y < g.height && x >= 0 && x < g.width;
-                                *out++ = inside ? image[((size_t(b) * g.height + y) * g.width + x) *
-                                                            g.channels + c]
-                                                : 0.0f;
-                            }
-                }
+                for (int ox = 0; ox < g.out_w(); ++ox, ++q)
+                    for (int f = 0; f < filters; ++f) {
+                        double sum = 0;
+                        for_window(g, image, b, oy, ox, [&](size_t p, float value) {
+                            sum += double(value) * kernel[p * filters + f];
+                        });
+                        y[q * filters + f] = float(sum);
+                    }
+    }
+    void conv_kernel_gradient(const ConvGeometry& g, int filters, const float* image,
+                              const float* dy, float* dkernel) override {
+        const size_t patch = size_t(g.kernel_h) * g.kernel_w * g.channels;
+        std::vector<double> sums(patch * filters, 0.0);
+        size_t q = 0;
+        for (int b = 0; b < g.batch; ++b)
+            for (int oy = 0; oy < g.out_h(); ++oy)
+                for (int ox = 0; ox < g.out_w(); ++ox, ++q)
+                    for_window(g, image, b, oy, ox, [&](size_t p, float value) {
+                        for (int f = 0; f < filters; ++f)
+                            sums[p * filters + f] += double(value) * dy[q * filters + f];
+                    });
+        for (size_t i = 0; i < sums.size(); ++i) dkernel[i] = float(sums[i]);
     }
     void col2im(const ConvGeometry& g, const float* cols, float* image) override {
         size_t row = 0;

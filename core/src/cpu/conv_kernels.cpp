@@ -1,8 +1,7 @@
-// im2col / col2im and max pooling of the "cpu" backend, NHWC. With channels innermost, the kernel
-// columns kx of one kernel row ky are contiguous in the image, so each (output pixel, ky) is one
-// memcpy (or one add loop) plus zeros for the part that falls into the padding.
+// col2im and max pooling of the "cpu" backend, NHWC. With channels innermost, the kernel columns
+// kx of one kernel row ky are contiguous in the image, so each (output pixel, ky) of col2im is one
+// add loop, clipped to the part inside the image.
 #include <algorithm>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -44,61 +43,10 @@ void inside_columns(const ConvGeometry& g, int x0, int& lo, int& hi) {
     hi = std::max(lo, std::min(g.kernel_w, g.width - x0));
 }
 
-// Kernel rows of at most two vectors (a one-channel image's 5-pixel rows: 368,640 of them per
-// LeNet batch) cost glibc's memcpy more in the call than in the copy (1.08 ms on 2 threads). Such a
-// row is copied as whole vectors: the floats past its end come from the image (so the source must
-// have them) and land where the next row is written next (so the destination must end later).
 using batch = xsimd::batch<float>;
 constexpr size_t lanes = batch::size;
-inline void copy_short_row(const float* src, float* out, size_t vectors) {
-    for (size_t v = 0; v < vectors; ++v)
-        batch::load_unaligned(src + v * lanes).store_unaligned(out + v * lanes);
-}
 
 }  // namespace
-
-void im2col(const ConvGeometry& g, const float* image, float* cols) {
-    check_geometry(g, "im2col", false);
-    const size_t c = size_t(g.channels), row_len = size_t(g.kernel_w) * c;
-    const size_t image_row = size_t(g.width) * c, window = size_t(g.kernel_h) * row_len;
-    const size_t per_image = size_t(g.out_h()) * g.out_w() * window;
-    const size_t vectors = (row_len + lanes - 1) / lanes, span = vectors * lanes;
-    const float* image_end = image + size_t(g.batch) * g.height * image_row;
-#pragma omp parallel for schedule(static) if (parallel_images(g, double(per_image)))
-    for (int b = 0; b < g.batch; ++b) {
-        float* out = cols + size_t(b) * per_image;
-        const float* out_end = out + per_image;  // the next image's rows: another thread's
-        for (int oy = 0; oy < g.out_h(); ++oy) {
-            const int y0 = oy * g.stride - g.pad;
-            const bool rows_inside = y0 >= 0 && y0 + g.kernel_h <= g.height;
-            for (int ox = 0; ox < g.out_w(); ++ox) {
-                const int x0 = ox * g.stride - g.pad;
-                int lo, hi;
-                inside_columns(g, x0, lo, hi);
-                if (vectors <= 2 && rows_inside && lo == 0 && hi == g.kernel_w) {
-                    const float* top = image + (size_t(b) * g.height + y0) * image_row + x0 * c;
-                    const size_t last = size_t(g.kernel_h - 1);
-                    if (top + last * image_row + span <= image_end && out + last * row_len + span <= out_end) {
-                        for (int ky = 0; ky < g.kernel_h; ++ky, out += row_len)
-                            copy_short_row(top + ky * image_row, out, vectors);
-                        continue;
-                    }
-                }
-                for (int ky = 0; ky < g.kernel_h; ++ky, out += row_len) {
-                    const int y = y0 + ky;
-                    if (y < 0 || y >= g.height || lo == hi) {
-                        std::fill(out, out + row_len, 0.0f);
-                        continue;
-                    }
-                    const float* src = image + ((size_t(b) * g.height + y) * g.width + x0 + lo) * c;
-                    std::fill(out, out + lo * c, 0.0f);
-                    std::memcpy(out + lo * c, src, (hi - lo) * c * sizeof(float));
-                    std::fill(out + hi * c, out + row_len, 0.0f);
-                }
-            }
-        }
-    }
-}
 
 void col2im(const ConvGeometry& g, const float* cols, float* image) {
     check_geometry(g, "col2im", false);

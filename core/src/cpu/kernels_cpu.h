@@ -56,8 +56,14 @@ void relu_backward(size_t n, const float* x, const float* dy, float* dx);
 double softmax_cross_entropy(int batch, int classes, const float* logits, const int32_t* labels,
                              float* dlogits, int* n_correct);
 
+// conv_direct.cpp: NHWC images, kernel (kh·kw·channels, filters), y and dy (batch·out_h·out_w,
+// filters)
+void conv_forward(const ConvGeometry& g, int filters, const float* image, const float* kernel,
+                  float* y);
+void conv_kernel_gradient(const ConvGeometry& g, int filters, const float* image,
+                          const float* dy, float* dkernel);
+
 // conv_kernels.cpp: NHWC images, cols (batch·out_h·out_w, kh·kw·channels)
-void im2col(const ConvGeometry& g, const float* image, float* cols);
 void col2im(const ConvGeometry& g, const float* cols, float* image);
 void maxpool_forward(const ConvGeometry& g, const float* x, float* y, int32_t* argmax);
 void maxpool_backward(size_t n_out, const float* dy, const int32_t* argmax, float* dx);
