@@ -23,9 +23,9 @@ inline bool in_parallel_region() {
 // f(i) for i in [0, count): shared among the OpenMP threads when worth it, else on this thread
 // without entering OpenMP: even a region of one thread costs about a microsecond, and a shard's
 // kernels (already inside a region) made some twenty such calls per FC step. Used by the
-// element-wise kernels and the gather; the Walsh–Hadamard sweeps and the convolution kernels keep
-// their own OpenMP loops (through here, f capturing by value, the transform at 2^20 lost 3–4% and
-// im2col 10–20%; capturing by reference, the sweeps lost 30%).
+// element-wise kernels, the gather and the direct convolution; the Walsh–Hadamard sweeps, col2im
+// and pooling keep their own OpenMP loops (through here, f capturing by value, the transform at
+// 2^20 lost 3–4% and the former im2col 10–20%; capturing by reference, the sweeps lost 30%).
 template <class F>
 void parallel_for(long count, bool worth_it, F f) {
     if (!worth_it || in_parallel_region()) {
