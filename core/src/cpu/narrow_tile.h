@@ -4,6 +4,8 @@
 // loaded a row at a time and op(A)'s values are broadcast one by one, in depth order. Where op(A)'s
 // values sit is the accessor's business: a strided matrix, or an image's windows read in place.
 #pragma once
+#include <algorithm>
+
 #include <xsimd/xsimd.hpp>
 
 #include "cpu/simd_fma.h"
@@ -62,6 +64,9 @@ struct Tile {
     }
     // C's rows i0 .. i0+R (n columns) = alpha·tile + beta·C
     void write(int n, float alpha, float beta, float* c, int ldc) const {
+#if XSIMD_WITH_AVX512F && defined(__AVX512VL__)
+        if (beta == 0.0f) return write_masked(n, alpha, c, ldc);
+#endif
         alignas(64) float row[NV * lanes];
         for (int r = 0; r < R; ++r) {
             for (int v = 0; v < NV; ++v) acc[r][v].store_aligned(row + v * lanes);
@@ -72,6 +77,23 @@ struct Tile {
                 for (int j = 0; j < n; ++j) c_row[j] = alpha * row[j] + beta * c_row[j];
         }
     }
+
+#if XSIMD_WITH_AVX512F && defined(__AVX512VL__)
+    // C = alpha·tile in masked stores, n columns of each row: row by row in scalar stores, a
+    // 6-filter convolution's outputs took a third of its forward time.
+    void write_masked(int n, float alpha, float* c, int ldc) const {
+        for (int r = 0; r < R; ++r)
+            for (int v = 0; v < NV && v * lanes < n; ++v) {
+                const int columns = std::min(lanes, n - v * lanes);
+                const B value = B(alpha) * acc[r][v];
+                float* to = c + size_t(r) * ldc + v * lanes;
+                if constexpr (lanes == 16)
+                    _mm512_mask_storeu_ps(to, __mmask16((1u << columns) - 1), value);
+                else
+                    _mm256_mask_storeu_ps(to, __mmask8((1u << columns) - 1), value);
+            }
+    }
+#endif
 };
 
 // f(i, tile of T rows) for the T < R rows left at i, T known at compile time.
