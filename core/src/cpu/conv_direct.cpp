@@ -17,8 +17,8 @@ namespace idim::cpu {
 namespace {
 
 using narrow::batch;
+using narrow::by_width;
 using narrow::over_row_blocks;
-using narrow::short_batch;
 
 // Where tap p = (ky, kx, c) of a window lies from the window's first value, in an image of
 // `width` columns: (ky·width + kx)·channels + c, in the kernel's row order.
@@ -135,13 +135,9 @@ void kernel_gradient_filters(const ConvGeometry& g, int filters, int f0, int nf,
 // f<B, NV>(f0, nf) over the filters in groups of at most two vectors.
 template <class F>
 void over_filter_groups(int filters, F f) {
-    if (filters <= int(short_batch::size)) return f.template operator()<short_batch, 1>(0, filters);
     for (int f0 = 0; f0 < filters; f0 += 2 * int(batch::size)) {
         const int nf = std::min(filters - f0, 2 * int(batch::size));
-        if (nf <= int(batch::size))
-            f.template operator()<batch, 1>(f0, nf);
-        else
-            f.template operator()<batch, 2>(f0, nf);
+        by_width(nf, [&]<class B, int NV>() { f.template operator()<B, NV>(f0, nf); });
     }
 }
 

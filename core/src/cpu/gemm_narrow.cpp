@@ -12,6 +12,7 @@ namespace idim::cpu {
 namespace {
 
 using narrow::batch;
+using narrow::by_width;
 using narrow::over_row_blocks;
 using narrow::short_batch;
 using narrow::StridedA;
@@ -72,12 +73,9 @@ void gemm_narrow(Transpose trans_a, Transpose trans_b, int m, int n, int k, floa
                  const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
     const StridedA op_a = trans_a == Transpose::yes ? StridedA{a, 1, size_t(lda)}
                                                     : StridedA{a, size_t(lda), 1};
-    if (n <= int(short_batch::size))
-        padded_product<short_batch, 1>(trans_b, m, n, k, alpha, op_a, b, ldb, beta, c, ldc);
-    else if (n <= int(batch::size))
-        padded_product<batch, 1>(trans_b, m, n, k, alpha, op_a, b, ldb, beta, c, ldc);
-    else
-        padded_product<batch, 2>(trans_b, m, n, k, alpha, op_a, b, ldb, beta, c, ldc);
+    by_width(n, [&]<class B, int NV>() {
+        padded_product<B, NV>(trans_b, m, n, k, alpha, op_a, b, ldb, beta, c, ldc);
+    });
 }
 
 }  // namespace idim::cpu

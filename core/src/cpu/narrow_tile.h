@@ -96,6 +96,15 @@ struct Tile {
 #endif
 };
 
+// f.template operator()<B, NV>() for C of n ≤ 2·batch::size columns: NV vectors of B, the fewest
+// and, up to 8 columns under AVX-512, the narrowest.
+template <class F>
+void by_width(int n, F f) {
+    if (n <= int(short_batch::size)) return f.template operator()<short_batch, 1>();
+    if (n <= int(batch::size)) return f.template operator()<batch, 1>();
+    f.template operator()<batch, 2>();
+}
+
 // f(i, tile of T rows) for the T < R rows left at i, T known at compile time.
 template <class B, int NV, int T, class F>
 void last_rows(int i, int rows, F& f) {
