@@ -37,13 +37,15 @@ void adam_run(size_t n, float lr_t, float beta1, float beta2, float epsilon, con
         veps(epsilon);
     size_t i = 0;
     for (; i + lanes <= n; i += lanes) {
+        // θ is loaded before m and v are stored: loaded after them it measured 116 against
+        // 105 µs on 2 threads (FC's D), its load held up behind those stores.
+        const batch p = batch::load_unaligned(param + i);
         const batch g = batch::load_unaligned(grad + i);
         const batch mi = vb1 * batch::load_unaligned(m + i) + vc1 * g;
         const batch vi = vb2 * batch::load_unaligned(v + i) + vc2 * g * g;
         mi.store_unaligned(m + i);
         vi.store_unaligned(v + i);
-        (batch::load_unaligned(param + i) - vlr * mi / (xsimd::sqrt(vi) + veps))
-            .store_unaligned(param + i);
+        (p - vlr * mi / (xsimd::sqrt(vi) + veps)).store_unaligned(param + i);
     }
     for (; i < n; ++i) {
         m[i] = beta1 * m[i] + one_minus_b1 * grad[i];
