@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "bench_common.h"
 #include "idim/aligned_floats.h"
 #include "idim/backend.h"
 
@@ -79,6 +80,7 @@ void walsh_hadamard_on_threads(benchmark::State& state, int threads) {
         benchmark::ClobberMemory();
     }
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n * sizeof(float)));
+    idim::bench::record_core_placement(state, threads);
     cpu().set_threads(1);
 }
 void BM_WalshHadamard(benchmark::State& state) { walsh_hadamard_on_threads(state, 1); }

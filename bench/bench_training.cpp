@@ -31,6 +31,7 @@ void BM_FullStep(benchmark::State& state, const std::string& model_name) {
     state.counters["samples/s"] =
         benchmark::Counter(kBatch, benchmark::Counter::kIsIterationInvariantRate);
     state.counters["threads"] = threads;
+    record_core_placement(state, threads);
     be.set_threads(1);
 }
 BENCHMARK_CAPTURE(BM_FullStep, fc, std::string("fc"))
@@ -56,6 +57,7 @@ void BM_PeakGemm(benchmark::State& state) {
     state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n * 1e-9,
                                                    benchmark::Counter::kIsIterationInvariantRate);
     state.counters["threads"] = threads;
+    record_core_placement(state, threads);
     be.set_threads(1);
 }
 BENCHMARK(BM_PeakGemm)

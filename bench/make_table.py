@@ -60,6 +60,15 @@ def table(header, rows):
 APART_NS = 150
 
 
+def apart(b):
+    """A row run with the two cores on different dies (its round_trip_ns, measured after it)."""
+    return bool(b) and b.get("round_trip_ns", 0) > APART_NS
+
+
+def mark(text, b):
+    return f"{text} †" if apart(b) else text
+
+
 def placement(folder):
     """Per phase of run_all.sh, its samples of bench/core_round_trip and how many found the two
     cores apart (not sharing an L3): (fastest ns, [(phase, samples, median, max, apart)])."""
@@ -96,15 +105,17 @@ def main(folder):
     fma = tr.get("BM_FmaRate")
     fma_rate = f" (the FMA units: {fmt(fma['GFLOP/s'] * 1e-9)} per thread)" if fma else ""
     out.append(f"Peak matrix product (idim's gemm, 1024³): {fmt(peak.get(1))} GFLOP/s on 1 thread, "
-               f"{fmt(peak.get(2))} on 2{fma_rate}. Copy bandwidth (memcpy 64 MiB): "
+               f"{mark(fmt(peak.get(2)), tr.get('BM_PeakGemm/threads:2'))} on 2{fma_rate}. "
+               f"Copy bandwidth (memcpy 64 MiB): "
                f"{fmt(copy.get(1 << 24))} GB/s.\n")
 
     where = placement(folder)
     if where:
-        apart = [f"{name} ({n_apart} of {n})" for name, n, _, _, n_apart in where[1] if n_apart]
+        phases_apart = [f"{name} ({n_apart} of {n})" for name, n, _, _, n_apart in where[1] if n_apart]
         out.append("The two cores were apart (different dies, no shared L3) in: " +
-                   (", ".join(apart) + ": two-thread results from those phases may be slowed." if apart else "no phase.")
-                   + " See the last table.\n")
+                   (", ".join(phases_apart) + ": two-thread results from those phases may be slowed." if phases_apart else "no phase.")
+                   + " See the last table; two-thread rows marked † ran with them apart (their "
+                   f"round trip, measured right after the row, above {APART_NS} ns).\n")
 
     def speedup(name, idim_ms):
         return fmt(ms(pt[name]) / idim_ms, 2) + "×" if name in pt and idim_ms else "—"
@@ -117,7 +128,7 @@ def main(folder):
                 continue
             b, m = tr[name], ms(tr[name])
             gf = b["flop_per_step"] / (m * 1e-3) / 1e9
-            rows.append([model, t, fmt(m, 2), fmt(128 / m * 1e3), fmt(gf),
+            rows.append([model, t, mark(fmt(m, 2), b), fmt(128 / m * 1e3), fmt(gf),
                          f"{100 * gf / peak[t]:.0f}%" if t in peak else "—",
                          fmt(ms(pt[name]), 2) if name in pt else "—", speedup(name, m)])
     out.append("### Full training step (batch 128, Adam)\n")
@@ -135,7 +146,7 @@ def main(folder):
                     continue
                 b, m = sub[name], ms(sub[name])
                 p = pt.get(name)
-                rows.append([kind, d or "—", t, fmt(m, 2), fmt(b["peak_rss_MB"], 0),
+                rows.append([kind, d or "—", t, mark(fmt(m, 2), b), fmt(b["peak_rss_MB"], 0),
                              fmt(m / full2, 2) if full2 and t == 2 else "—",
                              fmt(ms(p), 2) if p else "—", fmt(p["peak_rss_MB"], 0) if p else "—",
                              speedup(name, m)])
@@ -148,7 +159,7 @@ def main(folder):
     if side:
         out.append(f"\nSide by side (`BM_FastfoodAgainstFullSideBySide`: turns of 20 steps each, "
                    f"2 threads, medians): Fastfood d = 750 {fmt(side['fastfood_ms'], 3)} ms "
-                   f"against the full step's {fmt(side['full_ms'], 3)} ms = "
+                   f"against the full step's {mark(fmt(side['full_ms'], 3), side)} ms = "
                    f"**{side['ratio']:.2f}×**.\n")
 
     rows = []
@@ -175,7 +186,7 @@ def main(folder):
         p = pt.get(k)
         rows.append([f"2^{n.bit_length() - 1}", fmt(ms(ker[k]), 3), fmt(gbs), fmt(copy.get(n)),
                      f"{100 * gbs / copy[n]:.0f}%" if n in copy else "—",
-                     fmt(ms(two), 3) if two else "—",
+                     mark(fmt(ms(two), 3), two) if two else "—",
                      f"{100 * gbs2 / copy[n]:.0f}%" if two and n in copy else "—",
                      fmt(ms(p), 3) if p else "—", speedup(k, ms(ker[k]))])
     out.append("\n### Walsh–Hadamard transform (in place; memcpy on one thread)\n")
@@ -199,9 +210,9 @@ def main(folder):
                 if key == "width" and kind == "full" and parts["d"] != "0":
                     continue
                 pk = f"BM_SubspaceStep/{k.split('/')[1]}/" + "/".join(k.split("/")[2:])
-                pts.append((int(parts[key]), ms(sub[k]), pt.get(pk)))
-            for v, m, p in sorted(pts):
-                rows.append([kind, v, fmt(m, 2), fmt(ms(p), 2) if p else "—",
+                pts.append((int(parts[key]), ms(sub[k]), pt.get(pk), sub[k]))
+            for v, m, p, b in sorted(pts, key=lambda x: x[:2]):
+                rows.append([kind, v, mark(fmt(m, 2), b), fmt(ms(p), 2) if p else "—",
                              fmt(ms(p) / m, 2) + "×" if p else "—"])
         out.append(f"\n### Subspace step against {title}, 2 threads\n")
         out.append(table(["projection", key, "idim ms", "PyTorch ms", "PyTorch/idim"], rows))
