@@ -79,6 +79,8 @@ def measure(name, file, build, cores, reps):
 def remeasure(folder, build, reps, wait):
     cores = Cores(build, wait)
     changes = []
+    with open(os.path.join(folder, "remeasured.json"), "w") as f:
+        json.dump(changes, f)
     for file in PROGRAMS:
         path = os.path.join(folder, file)
         if not os.path.exists(path):
@@ -105,13 +107,13 @@ def remeasure(folder, build, reps, wait):
                     print(f"{file} {name}: {ms(chosen(old)):.4g} ms apart, "
                           f"{ms(chosen(new)):.4g} ms together", file=sys.stderr, flush=True)
                     break
-        if kept_apart:
+        if kept_apart:  # written file by file, so a failure later keeps what was done
             with open(path.removesuffix(".json") + ".apart.json", "w") as f:
                 json.dump({"benchmarks": kept_apart}, f, indent=1)
             with open(path, "w") as f:
                 json.dump(doc, f, indent=1)
-    with open(os.path.join(folder, "remeasured.json"), "w") as f:
-        json.dump(changes, f, indent=1)
+        with open(os.path.join(folder, "remeasured.json"), "w") as f:
+            json.dump(changes, f, indent=1)
 
 
 def main():

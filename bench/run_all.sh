@@ -87,7 +87,8 @@ fi
 if [ "${REMEASURE:-1}" = 1 ]; then
   echo "== two-thread rows run with the cores apart, again with them together" >&2
   phase remeasure
-  $PY bench/remeasure_apart.py "$OUT" "$BUILD" --reps "$REPS" >&2
+  $PY bench/remeasure_apart.py "$OUT" "$BUILD" --reps "$REPS" >&2 \
+    || echo "(measuring again failed: the table keeps the first results)" >&2
 fi
 phase end
 $PY bench/make_table.py "$OUT" | tee "$OUT/table.md"
