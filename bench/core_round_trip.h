@@ -16,9 +16,6 @@
 
 namespace idim::bench {
 
-// A round trip above this: the two cores sat on different dies.
-constexpr double kCoresApartNs = 150;
-
 namespace round_trip_detail {
 
 constexpr int kBatches = 30;         // the fastest batch counts: a thread that holds one of the
