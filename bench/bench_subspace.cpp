@@ -6,7 +6,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "bench_common.h"
 #include "idim/backend.h"
@@ -81,11 +80,6 @@ void BM_SubspaceStep(benchmark::State& state, const std::string& kind) {
     omp_set_num_threads(omp_get_num_procs());
 }
 
-double median(std::vector<double> v) {
-    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-    return v[v.size() / 2];
-}
-
 // Fastfood d = 750 against the full step on 2 threads, in turns of kTurn steps each, so both
 // meet the same moments of a shared host: the rows above run minutes apart, and on this machine
 // the load moves between them. A turn's first step (caches still holding the other workload) is
@@ -101,13 +95,9 @@ void BM_FastfoodAgainstFullSideBySide(benchmark::State& state) {
     if (!fastfood.stepper) build(fastfood, "fastfood", 750, 200);
     std::vector<double> full_ms, fastfood_ms;
     const auto turn = [&](Workload& w, std::vector<double>& times) {
-        using Clock = std::chrono::steady_clock;
         benchmark::DoNotOptimize(w.stepper->step(be));
-        for (int s = 1; s < kTurn; ++s) {
-            const auto t = Clock::now();
-            benchmark::DoNotOptimize(w.stepper->step(be));
-            times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
-        }
+        for (int s = 1; s < kTurn; ++s)
+            times.push_back(milliseconds([&] { benchmark::DoNotOptimize(w.stepper->step(be)); }));
     };
     for (auto _ : state) {
         turn(full, full_ms);

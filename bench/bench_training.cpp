@@ -64,6 +64,47 @@ BENCHMARK(BM_PeakGemm)
     ->ArgName("threads")->Arg(1)->Arg(2)
     ->UseRealTime()->ComputeStatistics("min", fastest)->Unit(benchmark::kMillisecond);
 
+// The FC step on 2 threads against the peak product in turns (20 steps, then 3 products of
+// 1024³; the first of each kind in a turn, with the other's data in the caches, not counted), so
+// both meet the same moments of a shared host: the rows above run up to a minute apart, and in
+// one run the peak read 83 GFLOP/s on 1 thread against 97–98 in the runs before. Counters: each
+// side's median ms and GFLOP/s, and the step's fraction of the peak.
+void BM_FullStepAgainstPeakSideBySide(benchmark::State& state) {
+    constexpr int kSteps = 20, kProducts = 3, n = 1024;
+    Backend& be = default_backend();
+    be.set_threads(2);
+    auto model = bench_model("fc");
+    const double step_flop = step_flops(*model, kBatch), product_flop = 2.0 * n * n * n;
+    FullTraining training = full_training(std::move(model));
+    Stepper stepper(*training.task, *training.param);
+    std::vector<float> a(size_t(n) * n, 0.5f), b(size_t(n) * n, 0.25f), c(size_t(n) * n);
+    const auto product = [&] {
+        be.gemm(Transpose::no, Transpose::no, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f,
+                c.data(), n);
+        benchmark::DoNotOptimize(c.data());
+        benchmark::ClobberMemory();
+    };
+    std::vector<double> step_ms, product_ms;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(stepper.step(be));
+        for (int s = 1; s < kSteps; ++s)
+            step_ms.push_back(milliseconds([&] { benchmark::DoNotOptimize(stepper.step(be)); }));
+        product();
+        for (int p = 1; p < kProducts; ++p) product_ms.push_back(milliseconds(product));
+    }
+    const double step_gflops = step_flop / median(step_ms) * 1e-6,
+                 peak_gflops = product_flop / median(product_ms) * 1e-6;
+    state.counters["step_ms"] = median(step_ms);
+    state.counters["peak_ms"] = median(product_ms);
+    state.counters["step_GFLOP/s"] = step_gflops;
+    state.counters["peak_GFLOP/s"] = peak_gflops;
+    state.counters["of_peak"] = step_gflops / peak_gflops;
+    record_core_placement(state, 2);
+    be.set_threads(1);
+}
+BENCHMARK(BM_FullStepAgainstPeakSideBySide)->Iterations(30)->Repetitions(1)->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
 // What the FMA units do per thread: twelve independent chains of vector FMAs, as many as a
 // matrix-product kernel keeps (the latency of one FMA hides behind the others).
 void BM_FmaRate(benchmark::State& state) {

@@ -136,6 +136,13 @@ def main(folder):
     out.append("### Full training step (batch 128, Adam)\n")
     out.append(table(["model", "threads", "idim ms", "samples/s", "GFLOP/s", "of peak",
                       "PyTorch ms", "PyTorch/idim"], rows))
+    side = tr.get("BM_FullStepAgainstPeakSideBySide")
+    if side:
+        out.append(f"\nSide by side (`BM_FullStepAgainstPeakSideBySide`: turns of 20 FC steps and "
+                   f"3 products of 1024³, 2 threads, medians): the FC step "
+                   f"{mark(fmt(side['step_ms'], 3), side)} ms = {fmt(side['step_GFLOP/s'])} "
+                   f"GFLOP/s against the product's {fmt(side['peak_GFLOP/s'])} GFLOP/s = "
+                   f"**{100 * side['of_peak']:.0f}%** of peak.\n")
 
     full2 = ms(sub["BM_SubspaceStep/full/d:0/threads:2/width:200"]) \
         if "BM_SubspaceStep/full/d:0/threads:2/width:200" in sub else None
