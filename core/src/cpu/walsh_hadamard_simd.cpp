@@ -87,10 +87,11 @@ batch lane_stages(batch x, const LaneSigns& signs) {
     }
 }
 
-// R stages between the 2^R registers v (stage s pairs v[t] with v[t + 2^s]). The differences go
-// to the FMA pipes as −b·1 + a (the same rounding as a − b), the sums to the adders. Fully
-// unrolled, or v lives on the stack: GCC stops unrolling by itself at R = 4.
-template <int R>
+// R stages between the 2^R registers v (stage s pairs v[t] with v[t + 2^s]). The sums go to the
+// adders; the differences to the FMA pipes as −b·1 + a (the same rounding as a − b), except in
+// the first `on_adders` stages, for sweeps whose FMA pipes are busier. Fully unrolled, or v lives
+// on the stack: GCC stops unrolling by itself at R = 4.
+template <int R, int on_adders = 0>
 inline void register_butterflies(batch* v) {
     const batch one(1.0f);
 #pragma GCC unroll 4
@@ -100,7 +101,7 @@ inline void register_butterflies(batch* v) {
             if (!(t & (1 << s))) {
                 const batch a = v[t], b = v[t | (1 << s)];
                 v[t] = a + b;
-                v[t | (1 << s)] = fused_negated_multiply_add(b, one, a);
+                v[t | (1 << s)] = s < on_adders ? a - b : fused_negated_multiply_add(b, one, a);
             }
 }
 
@@ -131,6 +132,11 @@ constexpr int stages_per_sweep(int left) {
 constexpr int max_stride_stages = 3;
 constexpr int log2_of(size_t n) { return int(std::bit_width(n)) - 1; }
 
+// The L1 sweeps' first stage takes its differences on the adders: there the lane stages' FMAs
+// already keep the FMA pipes busy (2^20 on two threads 175.5–178.5 → 168.6–172.1 µs; two stages
+// so 172.3–179.7, and the stride sweeps so were slower).
+constexpr int l1_differences_on_adders = 1;
+
 // One sweep of R row stages over a block of Rows vectors, the row stride HR a compile-time
 // constant: the 2^R rows of a butterfly are one pointer plus constant offsets, where the general
 // row_pass kept eight computed addresses and spilled them to the stack in every iteration.
@@ -144,7 +150,7 @@ void fixed_sweep(float* x, const LaneSigns& signs) {
             for (int t = 0; t < count; ++t) v[t] = batch::load_unaligned(p + t * HR * lanes);
             if constexpr (HR == 1)
                 for (int t = 0; t < count; ++t) v[t] = lane_stages(v[t], signs);
-            register_butterflies<R>(v);
+            register_butterflies<R, l1_differences_on_adders>(v);
             for (int t = 0; t < count; ++t) v[t].store_unaligned(p + t * HR * lanes);
         }
 }
