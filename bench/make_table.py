@@ -176,13 +176,14 @@ def main(folder):
         name = f"BM_Dense/{d}"
         if name in proj and (1 << 24) in copy:
             floor = 2 * 199210 * d * 4 / (copy[1 << 24] * 1e9) * 1e3
-            rows.append([d, fmt(ms(proj[name]), 1), fmt(floor, 1), fmt(ms(proj[name]) / floor, 2)])
+            rows.append([d, mark(fmt(ms(proj[name]), 1), proj[name]), fmt(floor, 1),
+                         fmt(ms(proj[name]) / floor, 2)])
     for kind in ("DenseTiled", "Sparse", "Fastfood"):
         for d in (100, 750, 5000):
             name = f"BM_{kind}/{d}"
             if name in proj:
-                rows.append([f"{kind} {d}", fmt(ms(proj[name]), 1), "—", "—"])
-    out.append("\n### Projection alone: expand + contract at D = 199,210\n")
+                rows.append([f"{kind} {d}", mark(fmt(ms(proj[name]), 1), proj[name]), "—", "—"])
+    out.append("\n### Projection alone: expand + contract at D = 199,210, all threads (2 here)\n")
     out.append(table(["dense d / kind", "ms", "memory floor 2·D·d·4 B ÷ copy", "÷ floor"], rows))
 
     rows = []

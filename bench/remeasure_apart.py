@@ -19,7 +19,8 @@ from make_table import APART_NS, ms
 
 # results file -> the program that wrote it (None: the PyTorch reference)
 PROGRAMS = {"training.json": "bench_training", "kernels.json": "bench_kernels",
-            "subspace.json": "bench_subspace", "pytorch.json": None}
+            "projection.json": "bench_projection", "subspace.json": "bench_subspace",
+            "pytorch.json": None}
 TRIES = 3
 
 
