@@ -35,9 +35,8 @@ public:
     void init_params(float* theta, uint64_t seed) const override { model_->init_params(theta, seed); }
 
     // The batch runs as the backend's shards: shard s gathers and trains samples [first(s),
-    // first(s + 1)) on model s and a copy of θ, into dθ (shard 0) or a gradient of its own, each
-    // the mean over its own samples; the batch mean weighs them by their share (½ and ½ for an
-    // even split: exact).
+    // first(s + 1)) on model s, into dθ (shard 0) or a gradient of its own, each the mean over its
+    // own samples; the batch mean weighs them by their share (½ and ½ for an even split: exact).
     Metrics loss_and_grad(Backend& be, const float* theta, std::span<const uint32_t> batch,
                           float* dtheta) override {
         const int n = int(batch.size());
