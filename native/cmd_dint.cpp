@@ -89,7 +89,7 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     Problem problem(o);
     if (s.search.d_max == 0) s.search.d_max = problem.dim();
     for (uint64_t d : {s.search.d_min, s.search.d_max})
-        check_subspace_request(sub, problem.dim(), problem.param_groups().size(), d);
+        check_subspace_request(sub, problem, d);
     require(s.search.d_min <= s.search.d_max, "--d-min exceeds --d-max");
     require(s.search.seeds >= 1, "--seeds must be at least 1");
 

@@ -24,7 +24,7 @@ Command add_subspace_command(CLI::App& root) {
         finalise_projection(*app, *o, *sub);
         require(*d >= 1, "d must be at least 1, got " + std::to_string(*d));
         Problem problem(*o);
-        check_subspace_request(*sub, problem.dim(), problem.param_groups().size(), uint64_t(*d));
+        check_subspace_request(*sub, problem, uint64_t(*d));
         return run_single("subspace", *o, sub.get(), problem, uint64_t(*d));
     }};
 }

@@ -33,7 +33,7 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     for (int64_t d : s.dims) require(d >= 1, "d must be at least 1, got " + std::to_string(d));
     Problem problem(o);
     for (int64_t d : s.dims)
-        check_subspace_request(sub, problem.dim(), problem.param_groups().size(), uint64_t(d));
+        check_subspace_request(sub, problem, uint64_t(d));
 
     RunList list;
     for (int64_t d : s.dims)

@@ -167,48 +167,24 @@ std::unique_ptr<Task> Problem::make_task() const {
     return classification_task(make_model(options_.model, shape_, classes_), data_);
 }
 
-void check_subspace_request(const SubspaceOptions& o, size_t dim_full, size_t n_groups, uint64_t d) {
-    std::string at = "d = " + std::to_string(d) + ": ";
-    require(d >= 1, at + "d must be at least 1");
-    require(d <= dim_full, at + "d cannot exceed the number of parameters D = " +
-                               std::to_string(dim_full));
-    bool said = o.projection == "said";
-    require(!said || d > n_groups,
-            at + "SAID trains one scale per parameter tensor (m = " + std::to_string(n_groups) +
-                "), so d must exceed m");
-    std::string base = said ? o.said_base : o.projection;
-    double mb = double(dim_full) * double(said ? d - n_groups : d) * 4 / (1024.0 * 1024.0);
-    require(base != "dense" || !o.no_tiling || mb <= o.max_projection_mb,
-            at + "a dense P needs " + std::to_string(int64_t(mb)) + " MB, over --max-projection-mb " +
-                std::to_string(int64_t(o.max_projection_mb)) + ", and --no-tiling forbids tiles");
-}
-
-std::unique_ptr<Parametrization> make_subspace(Backend& be, const Task& task,
-                                               const SubspaceOptions& o, uint64_t d, uint64_t seed,
-                                               std::string* projection_name) {
-    std::vector<ParamGroup> groups = task.param_groups();
-    check_subspace_request(o, task.dim(), groups.size(), d);
-    std::vector<float> theta0(task.dim());
-    task.init_params(theta0.data(), seed);
-    bool said = o.projection == "said";
-    ProjectionSpec spec;
-    spec.kind = said ? o.said_base : o.projection;
-    spec.dim_full = task.dim();
-    spec.dim_sub = said ? d - groups.size() : d;
+SubspaceSpec subspace_spec(const SubspaceOptions* sub, uint64_t d, uint64_t seed) {
+    SubspaceSpec spec;
     spec.seed = seed;
-    spec.groups = groups;
-    spec.max_projection_mb = o.max_projection_mb;
-    spec.allow_tiling = !o.no_tiling;
-    auto projection = make_projection(be, spec);
-    if (projection_name) *projection_name = (said ? "said/" : "") + projection->name();
-    if (said) return said_parametrization(std::move(theta0), std::move(projection), std::move(groups));
-    return subspace_parametrization(std::move(theta0), std::move(projection));
+    if (!sub) {
+        spec.method = Method::full;
+        return spec;
+    }
+    const bool said = sub->projection == "said";
+    spec.method = said ? Method::said : Method::subspace;
+    spec.projection = said ? sub->said_base : sub->projection;
+    spec.d = d;
+    spec.max_projection_mb = sub->max_projection_mb;
+    spec.allow_tiling = !sub->no_tiling;
+    return spec;
 }
 
-std::unique_ptr<Parametrization> make_full(const Task& task, uint64_t seed) {
-    std::vector<float> theta0(task.dim());
-    task.init_params(theta0.data(), seed);
-    return full_parametrization(std::move(theta0));
+void check_subspace_request(const SubspaceOptions& o, const Problem& problem, uint64_t d) {
+    check_subspace(subspace_spec(&o, d, 0), problem.dim(), problem.param_groups().size());
 }
 
 }  // namespace idim::cli

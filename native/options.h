@@ -11,6 +11,7 @@
 #include "idim/dataset.h"
 #include "idim/model.h"
 #include "idim/parametrization.h"
+#include "idim/subspace.h"
 #include "idim/task.h"
 #include "idim/trainer.h"
 
@@ -34,7 +35,7 @@ struct CommonOptions {
 struct SubspaceOptions {
     std::string projection = "fastfood";   // dense | sparse | fastfood | said
     std::string said_base = "fastfood";    // the projection under SAID
-    double max_projection_mb = 1024;
+    double max_projection_mb = default_max_projection_mb;
     bool no_tiling = false;
 };
 
@@ -75,13 +76,10 @@ private:
     std::string layers_, data_description_;
 };
 
+// The core's description of the run at (d, seed) these flags ask for (subspace.h); with no
+// flags (sub null), full training from θ0 drawn from `seed`.
+SubspaceSpec subspace_spec(const SubspaceOptions* sub, uint64_t d, uint64_t seed);
 // Refuses d < 1, d > D, SAID with d ≤ m, a dense P over the cap with tiling off (idim::Error).
-void check_subspace_request(const SubspaceOptions& o, size_t dim_full, size_t n_groups, uint64_t d);
-
-// θ = θ0 + P·θ_d (or SAID) with θ0 and P drawn from `seed`; writes P's name (e.g. "dense-tiled").
-std::unique_ptr<Parametrization> make_subspace(Backend& be, const Task& task,
-                                               const SubspaceOptions& o, uint64_t d, uint64_t seed,
-                                               std::string* projection_name);
-std::unique_ptr<Parametrization> make_full(const Task& task, uint64_t seed);
+void check_subspace_request(const SubspaceOptions& o, const Problem& problem, uint64_t d);
 
 }  // namespace idim::cli

@@ -54,9 +54,9 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     RunRecord record;
     record.d = d;
     record.seed = seed;
-    std::unique_ptr<Parametrization> param;
-    if (ctx.subspace) param = make_subspace(be, *task, *ctx.subspace, d, seed, &record.projection);
-    else param = make_full(*task, seed);
+    std::unique_ptr<Parametrization> param =
+        make_parametrization(be, *task, subspace_spec(ctx.subspace, d, seed));
+    if (ctx.subspace) record.projection = param->name();
 
     TrainConfig config = ctx.options.train;
     config.seed = seed;

@@ -44,6 +44,7 @@ TrainHooks unreachable_target(int give_up_from_epoch) {
 class CopyingFull final : public Parametrization {
 public:
     explicit CopyingFull(std::unique_ptr<Parametrization> full) : full_(std::move(full)) {}
+    std::string name() const override { return "copying full"; }
     size_t trainable_count() const override { return full_->trainable_count(); }
     void init_trainable(float* w) const override { full_->init_trainable(w); }
     void expand(Backend& be, const float* w, float* theta) override { full_->expand(be, w, theta); }

@@ -41,6 +41,16 @@ auto guarded(F&& f) -> decltype(f()) {
     val::global("Error").new_(val(message)).throw_();
 }
 
+// A dense P is regenerated in tiles above this size: a worker's memory is capped (CMakeLists.txt).
+constexpr double kMaxDenseProjectionMb = 128;
+
+// JavaScript numbers are doubles: a count or seed must be whole, not negative, and exact.
+uint64_t whole_number(double x, const char* name) {
+    require(std::isfinite(x) && x >= 0 && x == std::floor(x) && x <= 9007199254740992.0, name,
+            " must be a whole number >= 0, got ", x);
+    return uint64_t(x);
+}
+
 template <class T>
 T get(const val& obj, const char* key, T fallback) {
     val v = obj[key];
@@ -64,15 +74,15 @@ RunConfig parse_config(const val& c) {
     r.noise = get<double>(c, "noise", r.noise);
     r.model.name = get<std::string>(c, "model", r.model.name);
     r.model.widths = get_ints(c, "widths", r.model.widths);
-    r.method = get<std::string>(c, "method", r.method);
-    r.projection = get<std::string>(c, "projection", r.projection);
-    double d = get<double>(c, "d", double(r.dim_sub));
-    require(std::isfinite(d) && d >= 1 && d == std::floor(d), "d must be a whole number >= 1");
-    r.dim_sub = size_t(d);
-    r.seed = uint64_t(get<double>(c, "seed", 0));
+    SubspaceSpec& s = r.subspace;
+    s.method = parse_method(get<std::string>(c, "method", to_string(s.method)));
+    s.projection = get<std::string>(c, "projection", s.projection);
+    s.d = whole_number(get<double>(c, "d", 0), "d");
+    s.seed = whole_number(get<double>(c, "seed", 0), "seed");
+    s.max_projection_mb = kMaxDenseProjectionMb;
     r.train.epochs = get<int>(c, "epochs", 10);
     r.train.batch = get<int>(c, "batch", 64);
-    r.train.seed = r.seed;
+    r.train.seed = s.seed;
     r.train.weight_decay = get<double>(c, "weightDecay", 0);
     r.train.evaluate_train = get<bool>(c, "evaluateTrain", false) ? TrainEval::every_epoch : TrainEval::never;
     // The page's own defaults, stated here rather than inherited from the core's (which may move).

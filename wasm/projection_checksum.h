@@ -10,6 +10,7 @@
 
 #include "idim/model.h"
 #include "idim/projection.h"
+#include "idim/subspace.h"
 
 namespace idim::wasm {
 
@@ -20,17 +21,16 @@ struct ProjectionFingerprint {
 };
 
 // P for (kind, seed) over the parameter groups of an FC network (widths) on side × side images
-// with 10 classes, d columns — the same construction the browser's runs use.
+// with 10 classes, d columns — drawn by the core's convention (subspace.h), as every run's P is.
 inline ProjectionFingerprint projection_fingerprint(Backend& be, const std::string& kind,
                                                     uint64_t seed, int side,
                                                     const std::vector<int>& widths, size_t d) {
     auto model = make_model({"fc", widths}, Shape{side, side, 1}, 10);
-    ProjectionSpec spec;
-    spec.kind = kind;
-    spec.dim_full = model->dim();
-    spec.dim_sub = d;
-    spec.seed = seed;
-    spec.groups = model->param_groups();
+    SubspaceSpec request;
+    request.projection = kind;
+    request.d = d;
+    request.seed = seed;
+    ProjectionSpec spec = projection_spec(request, model->dim(), model->param_groups());
     auto p = make_projection(be, spec);
 
     uint64_t hash = 0xcbf29ce484222325ull;   // FNV-1a offset basis

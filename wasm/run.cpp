@@ -7,14 +7,10 @@
 #include <numeric>
 
 #include "idim/error.h"
-#include "idim/projection.h"
 #include "idim/toy2d.h"
 
 namespace idim::wasm {
 namespace {
-
-// A dense P is regenerated in tiles above this size: a worker's memory is capped (CMakeLists.txt).
-constexpr double kMaxDenseProjectionMb = 128;
 
 Dataset& mnist_store() {
     static Dataset digits;
@@ -54,30 +50,6 @@ std::unique_ptr<Task> make_task(const RunConfig& c, std::string& description) {
     return classification_task(std::move(model), std::move(data));
 }
 
-std::unique_ptr<Parametrization> make_parametrization(Backend& be, const RunConfig& c,
-                                                      const Task& task) {
-    std::vector<float> theta0(task.dim());
-    task.init_params(theta0.data(), c.seed);
-    if (c.method == "full") return full_parametrization(std::move(theta0));
-    require(c.method == "subspace" || c.method == "said",
-            "unknown method '" + c.method + "' (known: full, subspace, said)");
-    require(c.dim_sub >= 1, "d must be at least 1");
-    ProjectionSpec spec;
-    spec.kind = c.projection;
-    spec.dim_full = task.dim();
-    spec.dim_sub = c.dim_sub;
-    spec.seed = c.seed;
-    spec.groups = task.param_groups();
-    spec.max_projection_mb = kMaxDenseProjectionMb;
-    if (c.method == "subspace") return subspace_parametrization(std::move(theta0), make_projection(be, spec));
-    const size_t m = spec.groups.size();   // SAID: one λ per parameter tensor, counted in d
-    require(c.dim_sub > m, "said: d (" + std::to_string(c.dim_sub) + ") must exceed the number of "
-                           "parameter tensors (" + std::to_string(m) + "), one scale each");
-    spec.dim_sub = c.dim_sub - m;
-    auto projection = make_projection(be, spec);
-    return said_parametrization(std::move(theta0), std::move(projection), spec.groups);
-}
-
 }  // namespace
 
 void set_mnist_digits(Dataset all) {
@@ -91,7 +63,7 @@ bool has_mnist_digits() { return mnist_store().size() > 0; }
 Run::Run(const RunConfig& config) : config_(config) {
     Backend& be = default_backend();
     task_ = make_task(config_, description_);
-    param_ = make_parametrization(be, config_, *task_);
+    param_ = make_parametrization(be, *task_, config_.subspace);
     trainable_.resize(param_->trainable_count());
     param_->init_trainable(trainable_.data());
     const size_t copies = param_->trainable_is_theta() ? 0 : task_->dim();

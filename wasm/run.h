@@ -14,6 +14,7 @@
 #include "idim/model.h"
 #include "idim/optimizer.h"
 #include "idim/parametrization.h"
+#include "idim/subspace.h"
 #include "idim/task.h"
 #include "idim/trainer.h"
 
@@ -26,10 +27,7 @@ struct RunConfig {
     size_t points = 1000;             // 2-D sets: training points (and as many test points)
     double noise = 0.1;               // 2-D sets
     ModelSpec model;                  // ignored by the toy task
-    std::string method = "subspace";  // full | subspace | said
-    std::string projection = "fastfood";   // dense | sparse | fastfood (subspace and said)
-    size_t dim_sub = 100;             // d
-    uint64_t seed = 0;                // θ0, P and the batch order
+    SubspaceSpec subspace;            // method, projection, d and the seed of θ0 and P
     TrainConfig train;
     double target_accuracy = std::numeric_limits<double>::quiet_NaN();   // early stop (trainer.h)
 };

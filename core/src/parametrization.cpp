@@ -15,6 +15,7 @@ namespace {
 class FullParametrization final : public Parametrization {
 public:
     explicit FullParametrization(std::vector<float> theta0) : theta0_(std::move(theta0)) {}
+    std::string name() const override { return "full"; }
     size_t trainable_count() const override { return theta0_.size(); }
     void init_trainable(float* trainable) const override {
         std::copy(theta0_.begin(), theta0_.end(), trainable);
@@ -44,6 +45,7 @@ public:
         : theta0_(std::move(theta0)), projection_(std::move(projection)) {
         check_projection(theta0_, projection_.get());
     }
+    std::string name() const override { return projection_->name(); }
     size_t trainable_count() const override { return projection_->dim_sub(); }
     void init_trainable(float* trainable) const override {
         std::fill(trainable, trainable + projection_->dim_sub(), 0.0f);
@@ -78,6 +80,7 @@ public:
         require(next == theta0_.size(), "SAID: parameter groups cover " + std::to_string(next) +
                                             " of " + std::to_string(theta0_.size()) + " parameters");
     }
+    std::string name() const override { return "said/" + projection_->name(); }
     size_t trainable_count() const override { return sub() + groups_.size(); }
     void init_trainable(float* trainable) const override {
         std::fill(trainable, trainable + sub(), 0.0f);
@@ -132,13 +135,6 @@ std::unique_ptr<Parametrization> full_parametrization(std::vector<float> theta0)
 std::unique_ptr<Parametrization> subspace_parametrization(std::vector<float> theta0,
                                                           std::unique_ptr<Projection> projection) {
     return std::make_unique<SubspaceParametrization>(std::move(theta0), std::move(projection));
-}
-
-size_t said_projection_dim(size_t dim_total, size_t n_groups) {
-    require(dim_total > n_groups, "SAID: d = " + std::to_string(dim_total) +
-                                      " must exceed the number of parameter groups m = " +
-                                      std::to_string(n_groups) + " (d counts the m scales λ)");
-    return dim_total - n_groups;
 }
 
 std::unique_ptr<Parametrization> said_parametrization(std::vector<float> theta0,

@@ -38,9 +38,9 @@ int main(int argc, char** argv) try {
     idim::wasm::RunConfig c;
     c.task = "mnist28";
     c.model.widths = {200, 200};
-    c.method = "subspace";
-    c.projection = "fastfood";
-    c.dim_sub = 750;
+    c.subspace.method = idim::Method::subspace;
+    c.subspace.projection = "fastfood";
+    c.subspace.d = 750;
     c.train.batch = 64;
     c.train.optimizer.lr = 0.001;
     idim::wasm::Run run(c);

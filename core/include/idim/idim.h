@@ -8,6 +8,7 @@
 #include "idim/optimizer.h"
 #include "idim/parametrization.h"
 #include "idim/projection.h"
+#include "idim/subspace.h"
 #include "idim/rng.h"
 #include "idim/task.h"
 #include "idim/trainer.h"

@@ -4,6 +4,7 @@
 // trained beside θ_{d−m}, so d counts the λs too.
 #pragma once
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "idim/backend.h"
@@ -14,6 +15,7 @@ namespace idim {
 class Parametrization {
 public:
     virtual ~Parametrization() = default;
+    virtual std::string name() const = 0;   // "full", or P's name: "fastfood", "said/dense-tiled"
     virtual size_t trainable_count() const = 0;               // D (full) or d (subspace)
     virtual void init_trainable(float* trainable) const = 0;  // zeros (SAID: zeros then λ = 1)
     // θ (D) from the trainable vector
@@ -30,8 +32,7 @@ public:
 std::unique_ptr<Parametrization> full_parametrization(std::vector<float> theta0);
 std::unique_ptr<Parametrization> subspace_parametrization(std::vector<float> theta0,
                                                           std::unique_ptr<Projection> projection);
-// projection has dim_sub = d − groups.size(); throws if d ≤ m.
-size_t said_projection_dim(size_t dim_total, size_t n_groups);  // d − m, or throws if d ≤ m
+// projection has dim_sub = d − groups.size() (subspace.h's make_parametrization builds it so).
 std::unique_ptr<Parametrization> said_parametrization(std::vector<float> theta0,
                                                       std::unique_ptr<Projection> projection,
                                                       std::vector<ParamGroup> groups);

@@ -31,12 +31,15 @@ public:
     virtual void contract(Backend& be, const float* y, float* x) = 0;
 };
 
+// A dense P is stored up to this size (MiB) and regenerated in tiles above it.
+inline constexpr double default_max_projection_mb = 1024;
+
 struct ProjectionSpec {
     std::string kind = "fastfood";    // dense | sparse | fastfood
     size_t dim_full = 0, dim_sub = 0;
     uint64_t seed = 0;
     std::vector<ParamGroup> groups;   // the network's parameter tensors (sparse: per-group density)
-    double max_projection_mb = 1024;  // dense: store P up to this size, else regenerate in tiles
+    double max_projection_mb = default_max_projection_mb;  // dense: store P up to this size, else regenerate in tiles
     bool allow_tiling = true;         // false: refuse a dense P over the cap
 };
 

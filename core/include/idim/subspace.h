@@ -1,0 +1,46 @@
+// One description of how a run's trainable vector becomes θ (full training, a random subspace, or
+// SAID over a base projection) and the one factory that builds it for a task. Every front end (the
+// CLI, the WebAssembly page, the benchmarks) goes through make_parametrization, so a request is
+// checked in one place and θ0 and P come from the seed by one convention.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "idim/backend.h"
+#include "idim/parametrization.h"
+#include "idim/projection.h"
+#include "idim/task.h"
+
+namespace idim {
+
+enum class Method { full, subspace, said };
+std::string to_string(Method method);
+Method parse_method(const std::string& name);   // throws idim::Error naming the known ones
+
+struct SubspaceSpec {
+    Method method = Method::subspace;
+    std::string projection = "fastfood";   // dense | sparse | fastfood; under SAID, its base
+    uint64_t d = 0;                        // trainable numbers (SAID: the m scales included)
+    // θ0 is task.init_params(seed) and P is drawn from the same seed (the batch order takes
+    // TrainConfig::seed, which the front ends set to this seed too).
+    uint64_t seed = 0;
+    double max_projection_mb = default_max_projection_mb;   // dense: store P up to this size
+    bool allow_tiling = true;              // false: refuse a dense P over the cap
+};
+
+// The checks of a request before any work: d ≥ 1, d ≤ D, SAID's d > m (one scale per parameter
+// tensor), a known projection, and the dense memory cap when tiling is refused. Messages start
+// with "d = <d>: " where d is at fault. Full training needs no d and passes.
+void check_subspace(const SubspaceSpec& spec, size_t dim_full, size_t n_groups);
+
+// The P a subspace or SAID request draws (SAID's P has d − m columns), checked as above.
+ProjectionSpec projection_spec(const SubspaceSpec& spec, size_t dim_full,
+                               const std::vector<ParamGroup>& groups);
+
+// Checks the request and builds θ = θ0 + P·θ_d (or SAID, or θ itself for full training).
+std::unique_ptr<Parametrization> make_parametrization(Backend& be, const Task& task,
+                                                      const SubspaceSpec& spec);
+
+}  // namespace idim

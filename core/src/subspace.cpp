@@ -1,0 +1,71 @@
+// The one factory of parametrizations (subspace.h): the request's checks, θ0 and P from its seed.
+#include "idim/subspace.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "idim/error.h"
+
+namespace idim {
+
+std::string to_string(Method method) {
+    switch (method) {
+        case Method::full: return "full";
+        case Method::subspace: return "subspace";
+        case Method::said: return "said";
+    }
+    return "unknown";
+}
+
+Method parse_method(const std::string& name) {
+    for (Method m : {Method::full, Method::subspace, Method::said})
+        if (to_string(m) == name) return m;
+    throw Error("unknown method '" + name + "' (known: full, subspace, said)");
+}
+
+void check_subspace(const SubspaceSpec& spec, size_t dim_full, size_t n_groups) {
+    if (spec.method == Method::full) return;
+    const auto known = projection_kinds();
+    require(std::ranges::find(known, spec.projection) != known.end(), "unknown projection '",
+            spec.projection, "' (known: dense, sparse, fastfood)");
+    const std::string at = "d = " + std::to_string(spec.d) + ": ";
+    require(spec.d >= 1, at, "d must be at least 1");
+    require(spec.d <= dim_full, at, "d cannot exceed the number of parameters D = ", dim_full);
+    const bool said = spec.method == Method::said;
+    require(!said || spec.d > n_groups, at,
+            "SAID trains one scale per parameter tensor (m = ", n_groups, "), so d must exceed m");
+    const double columns = double(said ? spec.d - n_groups : spec.d);
+    const double mb = double(dim_full) * columns * 4 / (1024.0 * 1024.0);
+    require(spec.projection != "dense" || spec.allow_tiling || mb <= spec.max_projection_mb, at,
+            "a dense P needs ", int64_t(mb), " MB, over the cap of ", int64_t(spec.max_projection_mb),
+            " MB, and tiling is refused");
+}
+
+ProjectionSpec projection_spec(const SubspaceSpec& spec, size_t dim_full,
+                               const std::vector<ParamGroup>& groups) {
+    require(spec.method != Method::full, "full training has no projection");
+    check_subspace(spec, dim_full, groups.size());
+    ProjectionSpec p;
+    p.kind = spec.projection;
+    p.dim_full = dim_full;
+    p.dim_sub = spec.method == Method::said ? spec.d - groups.size() : spec.d;
+    p.seed = spec.seed;
+    p.groups = groups;
+    p.max_projection_mb = spec.max_projection_mb;
+    p.allow_tiling = spec.allow_tiling;
+    return p;
+}
+
+std::unique_ptr<Parametrization> make_parametrization(Backend& be, const Task& task,
+                                                      const SubspaceSpec& spec) {
+    std::vector<ParamGroup> groups = task.param_groups();
+    check_subspace(spec, task.dim(), groups.size());
+    std::vector<float> theta0(task.dim());
+    task.init_params(theta0.data(), spec.seed);
+    if (spec.method == Method::full) return full_parametrization(std::move(theta0));
+    auto projection = make_projection(be, projection_spec(spec, task.dim(), groups));
+    if (spec.method == Method::said) return said_parametrization(std::move(theta0), std::move(projection), std::move(groups));
+    return subspace_parametrization(std::move(theta0), std::move(projection));
+}
+
+}  // namespace idim
