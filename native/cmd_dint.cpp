@@ -86,12 +86,12 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     require(s.search.fraction > 0 && s.search.fraction <= 1, "--fraction must be in (0, 1]");
     require(s.jobs >= 1 && s.baseline_seeds >= 1, "--jobs and --baseline-seeds must be at least 1");
     require(!s.baseline || (*s.baseline > 0 && *s.baseline <= 1), "--baseline must be in (0, 1]");
+    require(s.search.seeds >= 1, "--seeds must be at least 1");
     Problem problem(o);
     if (s.search.d_max == 0) s.search.d_max = problem.dim();
     for (uint64_t d : {s.search.d_min, s.search.d_max})
         check_subspace_request(sub, problem, d);
     require(s.search.d_min <= s.search.d_max, "--d-min exceeds --d-max");
-    require(s.search.seeds >= 1, "--seeds must be at least 1");
 
     const std::string name = d_int_name(s.search.fraction);
     Json head = {{"version", IDIM_VERSION}, {"config", config_json("dint", o, &sub)},

@@ -4,6 +4,7 @@
 #include "options.h"
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 
 #include "idim/error.h"
@@ -25,9 +26,34 @@ bool given(const CLI::App& app, const std::string& flag) {
     return option && option->count() > 0;
 }
 
+// CLI11 reads "-1" into an unsigned option by wrapping it round (to 18446744073709551615), so
+// the sign has to be caught on the text, before the conversion (strtoull skips leading spaces).
+const CLI::Validator not_negative(
+    [](std::string& text) {
+        size_t first = text.find_first_not_of(" \t\n\v\f\r");
+        bool negative = first != std::string::npos && text[first] == '-';
+        return negative ? "must not be negative, got " + text : std::string();
+    },
+    "");   // no name: --help keeps showing the plain type
+
+// Past one thread per hardware thread the kernels only wait on each other; 4 per hardware thread
+// leaves room for a machine that reports too few, and refuses the thousands that take minutes to
+// start or fail to start at all. 1024 stands in when the count is unknown.
+int most_threads() {
+    const unsigned hardware = std::thread::hardware_concurrency();
+    return hardware ? int(4 * hardware) : 1024;
+}
+
 }  // namespace
 
 bool is_toy(const DataOptions& data) { return data.name == "toy"; }
+
+void refuse_negative_unsigned(CLI::App& app) {
+    for (CLI::Option* option : app.get_options())
+        if (option->get_type_name() == "UINT") option->check(not_negative);
+    for (CLI::App* sub : app.get_subcommands(std::function<bool(CLI::App*)>()))
+        refuse_negative_unsigned(*sub);
+}
 
 void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
     app.add_option("--model", o.model.name, "Network: fc | lenet")->capture_default_str();
@@ -48,7 +74,8 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
                    "Fraction of training labels replaced by random ones");
     app.add_option("--seed", o.train.seed, "Seed of θ0, P and the batch order (runs: seed + k)")
         ->capture_default_str();
-    app.add_option("--threads", o.threads, "Threads for matrix products (0: every core)")
+    app.add_option("--threads", o.threads,
+                   "Threads for matrix products (0: every core; at most 4 per hardware thread)")
         ->capture_default_str();
     app.add_option("--backend", o.backend, "Kernels: cpu | reference")->capture_default_str();
     app.add_flag("--quiet,-q", o.quiet, "No progress output");
@@ -106,6 +133,9 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
     for (int w : o.model.widths) require(w >= 1, "--widths: every width must be at least 1");
     if (o.threads == 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
     require(o.threads >= 1, "--threads must be at least 1, got " + std::to_string(o.threads));
+    require(o.threads <= most_threads(),
+            "--threads " + std::to_string(o.threads) + " is more than " +
+                std::to_string(most_threads()) + " (4 per hardware thread of this machine)");
     backend_by_name(o.backend);   // throws for an unknown name
     require(o.data.shuffle_labels_fraction >= 0 && o.data.shuffle_labels_fraction <= 1,
             "--shuffle-labels must be a fraction in [0, 1]");

@@ -47,6 +47,10 @@ void add_projection_options(CLI::App& app, SubspaceOptions& o);
 // common, training and projection flags. `train_eval`: when runs measure training accuracy.
 void add_subspace_options(CLI::App& app, CommonOptions& o, SubspaceOptions& sub, TrainEval train_eval);
 
+// Once every subcommand is registered: an unsigned option refuses a negative value (CLI11 alone
+// would wrap it round).
+void refuse_negative_unsigned(CLI::App& app);
+
 // After parsing: widths from --width/--depth, the toy task's own defaults for flags the user left
 // alone, and the checks that need no data (names, ranges). Throws idim::Error.
 void finalise_options(const CLI::App& app, CommonOptions& o);
