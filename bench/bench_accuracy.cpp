@@ -33,17 +33,12 @@ void BM_Accuracy(benchmark::State& state, const std::string& kind) {
     const uint64_t seed = uint64_t(state.range(1));
     TrainResult result;
     for (auto _ : state) {
-        auto model = bench_model("fc");
-        std::vector<float> theta0(model->dim());
-        model->init_params(theta0.data(), seed);
-        ProjectionSpec spec;
-        spec.kind = kind;
-        spec.dim_full = model->dim();
-        spec.dim_sub = d;
-        spec.seed = seed + 1;
-        spec.groups = model->param_groups();
-        auto task = classification_task(std::move(model), mnist());
-        auto param = subspace_parametrization(theta0, make_projection(be, spec));
+        SubspaceSpec spec;
+        spec.projection = kind;
+        spec.d = d;
+        spec.seed = seed;
+        auto task = classification_task(bench_model("fc"), mnist());
+        auto param = make_parametrization(be, *task, spec);
         TrainConfig config;   // the PyTorch reference's settings, not the trainer's defaults
         config.epochs = kEpochs;
         config.batch = 128;

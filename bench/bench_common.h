@@ -1,6 +1,7 @@
 // Shared by the training and subspace benchmarks: a synthetic MNIST-shaped task (timing does not
-// depend on the pixel values), one training step exactly as trainer.cpp runs it, the matrix-product
-// FLOPs of a step counted from the layer shapes, and the peak resident memory of one workload.
+// depend on the pixel values), a workload built by the core's factory and stepped by the core's
+// Trainer (the step idim runs), the matrix-product FLOPs of a step counted from the layer shapes,
+// and the peak resident memory of one workload.
 #pragma once
 #include <benchmark/benchmark.h>
 #include <malloc.h>
@@ -18,7 +19,9 @@
 #include "idim/model.h"
 #include "idim/optimizer.h"
 #include "idim/parametrization.h"
+#include "idim/subspace.h"
 #include "idim/task.h"
+#include "idim/trainer.h"
 #include "core_round_trip.h"
 
 namespace idim::bench {
@@ -68,16 +71,42 @@ inline std::unique_ptr<Model> bench_model(const std::string& name, int width = 2
     return make_model(spec, {28, 28, 1}, 10);
 }
 
-// Full training of a model on the synthetic data, θ0 drawn from seed 1.
-struct FullTraining {
+// The PyTorch reference steps with Adam (lr 1e-3 at a constant rate, ε 1e-7, batch 128), so
+// idim's benchmarks do too: the library's default optimiser is momentum SGD, whose update is cheaper.
+inline TrainConfig reference_config() {
+    TrainConfig c;
+    c.batch = kBatch;
+    c.optimizer.kind = "adam";
+    c.optimizer.lr = 1e-3;
+    c.optimizer.schedule = "constant";
+    c.seed = 3;
+    return c;
+}
+
+// θ0 and P from seed 1, by the core's convention.
+inline SubspaceSpec bench_spec(Method method, const std::string& projection = "", size_t d = 0) {
+    SubspaceSpec spec;
+    spec.method = method;
+    spec.projection = projection;
+    spec.d = d;
+    spec.seed = 1;
+    return spec;
+}
+
+// A model on the synthetic data, its parametrization and a trainer stepping it on `be`.
+struct Training {
     std::unique_ptr<Task> task;
     std::unique_ptr<Parametrization> param;
+    std::unique_ptr<Trainer> trainer;
+    double step() { return trainer->step().loss; }
 };
-inline FullTraining full_training(std::unique_ptr<Model> model) {
-    std::vector<float> theta0(model->dim());
-    model->init_params(theta0.data(), 1);
-    auto task = classification_task(std::move(model), synthetic_mnist());
-    return {std::move(task), full_parametrization(std::move(theta0))};
+inline Training make_training(std::unique_ptr<Model> model, const SubspaceSpec& spec,
+                              Backend& be = default_backend()) {
+    Training t;
+    t.task = classification_task(std::move(model), synthetic_mnist());
+    t.param = make_parametrization(be, *t.task, spec);
+    t.trainer = std::make_unique<Trainer>(be, *t.task, *t.param, reference_config());
+    return t;
 }
 
 // Matrix-product FLOPs of one forward + backward at batch n: each kernel of k entries whose layer
@@ -96,46 +125,6 @@ inline double step_flops(const Model& model, int n) {
         }
     return total;
 }
-
-// One step as the trainer runs it: θ = expand(w); ∇θ; g = contract(∇θ); optimiser step on w
-// (full training: θ is w and ∇θ is g, with no expand or contract).
-// The PyTorch reference steps with Adam (lr 1e-3, ε 1e-7), so idim's benchmarks do too: the
-// library's default optimiser is momentum SGD, whose update is cheaper.
-inline OptimizerConfig adam() {
-    OptimizerConfig c;
-    c.kind = "adam";
-    return c;
-}
-
-struct Stepper {
-    Task& task;
-    Parametrization& param;
-    Optimizer optimizer;
-    AlignedFloats w, grad, theta, dtheta;
-    std::vector<uint32_t> order;
-    size_t next = 0;
-
-    Stepper(Task& t, Parametrization& p, const OptimizerConfig& config = adam())
-        : task(t), param(p), optimizer(config, p.trainable_count()), w(p.trainable_count()),
-          grad(w.size()), theta(t.dim()), dtheta(t.dim()), order(t.train_size()) {
-        param.init_trainable(w.data());
-        std::iota(order.begin(), order.end(), 0u);
-        std::shuffle(order.begin(), order.end(), std::mt19937(3));
-    }
-    double step(Backend& be) {
-        if (next + kBatch > order.size()) next = 0;
-        std::span<const uint32_t> batch(order.data() + next, kBatch);
-        next += kBatch;
-        const bool direct = param.trainable_is_theta();
-        float* th = direct ? w.data() : theta.data();
-        float* dth = direct ? grad.data() : dtheta.data();
-        if (!direct) param.expand(be, w.data(), th);
-        double loss = task.loss_and_grad(be, th, batch, dth).loss;
-        if (!direct) param.contract(be, w.data(), dth, grad.data());
-        optimizer.step(be, 1e-3, grad.data(), w.data());
-        return loss;
-    }
-};
 
 // Peak resident memory of one workload: Linux resets the high-water mark VmHWM when "5" is
 // written to /proc/self/clear_refs, so each benchmark reads the peak of its own run. The mark

@@ -20,32 +20,16 @@ double fastest(const std::vector<double>& v) { return *std::min_element(v.begin(
 // repetitions): building a dense P of 0.6–4 GB takes seconds.
 struct Workload {
     std::string key;
-    std::unique_ptr<Task> task;
-    std::unique_ptr<Parametrization> param;
-    std::unique_ptr<Stepper> stepper;
+    Training training;
     size_t projection_bytes = 0;
 };
 
 void build(Workload& w, const std::string& kind, size_t d, int width) {
-    auto model = bench_model("fc", width);
-    std::vector<float> theta0(model->dim());
-    model->init_params(theta0.data(), 1);
-    ProjectionSpec spec;
-    spec.kind = kind == "dense-tiled" ? "dense" : kind;
-    spec.dim_full = model->dim();
-    spec.dim_sub = d;
-    spec.seed = 2;
-    spec.groups = model->param_groups();
+    SubspaceSpec spec = kind == "full" ? bench_spec(Method::full)
+                                       : bench_spec(Method::subspace, kind == "dense-tiled" ? "dense" : kind, d);
     spec.max_projection_mb = kind == "dense-tiled" ? 0 : 1e9;
-    w.task = classification_task(std::move(model), synthetic_mnist());
-    if (kind == "full") {
-        w.param = full_parametrization(std::move(theta0));
-    } else {
-        auto p = make_projection(default_backend(), spec);
-        w.projection_bytes = p->memory_bytes();
-        w.param = subspace_parametrization(std::move(theta0), std::move(p));
-    }
-    w.stepper = std::make_unique<Stepper>(*w.task, *w.param);
+    w.training = make_training(bench_model("fc", width), spec);
+    w.projection_bytes = w.training.param->memory_bytes();
 }
 
 Workload& workload(const std::string& kind, size_t d, int width) {
@@ -67,9 +51,9 @@ void BM_SubspaceStep(benchmark::State& state, const std::string& kind) {
     be.set_threads(threads);
     omp_set_num_threads(threads);  // the projections' own parallel loops
     Workload& w = workload(kind, d, width);
-    if (kind != "dense-tiled" || d < 5000) w.stepper->step(be);  // warm (a tiled step at 20,000 takes minutes)
-    for (auto _ : state) benchmark::DoNotOptimize(w.stepper->step(be));
-    state.counters["D"] = double(w.task->dim());
+    if (kind != "dense-tiled" || d < 5000) w.training.step();  // warm (a tiled step at 20,000 takes minutes)
+    for (auto _ : state) benchmark::DoNotOptimize(w.training.step());
+    state.counters["D"] = double(w.training.task->dim());
     state.counters["d"] = double(d);
     state.counters["threads"] = threads;
     state.counters["width"] = width;
@@ -91,13 +75,13 @@ void BM_FastfoodAgainstFullSideBySide(benchmark::State& state) {
     be.set_threads(2);
     omp_set_num_threads(2);
     static Workload full, fastfood;
-    if (!full.stepper) build(full, "full", 0, 200);
-    if (!fastfood.stepper) build(fastfood, "fastfood", 750, 200);
+    if (!full.training.trainer) build(full, "full", 0, 200);
+    if (!fastfood.training.trainer) build(fastfood, "fastfood", 750, 200);
     std::vector<double> full_ms, fastfood_ms;
     const auto turn = [&](Workload& w, std::vector<double>& times) {
-        benchmark::DoNotOptimize(w.stepper->step(be));
+        benchmark::DoNotOptimize(w.training.step());
         for (int s = 1; s < kTurn; ++s)
-            times.push_back(milliseconds([&] { benchmark::DoNotOptimize(w.stepper->step(be)); }));
+            times.push_back(milliseconds([&] { benchmark::DoNotOptimize(w.training.step()); }));
     };
     for (auto _ : state) {
         turn(full, full_ms);

@@ -21,10 +21,9 @@ void BM_FullStep(benchmark::State& state, const std::string& model_name) {
     be.set_threads(threads);
     auto model = bench_model(model_name);
     const double flops = step_flops(*model, kBatch);
-    FullTraining training = full_training(std::move(model));
-    Stepper stepper(*training.task, *training.param);
-    for (int i = 0; i < 3; ++i) stepper.step(be);  // warm: buffers sized, threads started
-    for (auto _ : state) benchmark::DoNotOptimize(stepper.step(be));
+    Training training = make_training(std::move(model), bench_spec(Method::full));
+    for (int i = 0; i < 3; ++i) training.step();  // warm: buffers sized, threads started
+    for (auto _ : state) benchmark::DoNotOptimize(training.step());
     state.counters["flop_per_step"] = flops;
     state.counters["GFLOP/s"] =
         benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
@@ -75,8 +74,7 @@ void BM_FullStepAgainstPeakSideBySide(benchmark::State& state) {
     be.set_threads(2);
     auto model = bench_model("fc");
     const double step_flop = step_flops(*model, kBatch), product_flop = 2.0 * n * n * n;
-    FullTraining training = full_training(std::move(model));
-    Stepper stepper(*training.task, *training.param);
+    Training training = make_training(std::move(model), bench_spec(Method::full));
     std::vector<float> a(size_t(n) * n, 0.5f), b(size_t(n) * n, 0.25f), c(size_t(n) * n);
     const auto product = [&] {
         be.gemm(Transpose::no, Transpose::no, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f,
@@ -86,9 +84,9 @@ void BM_FullStepAgainstPeakSideBySide(benchmark::State& state) {
     };
     std::vector<double> step_ms, product_ms;
     for (auto _ : state) {
-        benchmark::DoNotOptimize(stepper.step(be));
+        benchmark::DoNotOptimize(training.step());
         for (int s = 1; s < kSteps; ++s)
-            step_ms.push_back(milliseconds([&] { benchmark::DoNotOptimize(stepper.step(be)); }));
+            step_ms.push_back(milliseconds([&] { benchmark::DoNotOptimize(training.step()); }));
         product();
         for (int p = 1; p < kProducts; ++p) product_ms.push_back(milliseconds(product));
     }

@@ -1,5 +1,6 @@
-// Where a training step's time goes, call by call: the benchmarks' Stepper on a backend that
-// times every call it forwards (by kind and shape), the per-step mean of each after a warm-up.
+// Where a training step's time goes, call by call: the core's Trainer, as the benchmarks step it,
+// on a backend that times every call it forwards (by kind and shape), the per-step mean of each
+// after a warm-up.
 // A batch run as shards: the shards' wall time as one row, and below it, indented, shard 0's own
 // calls (the other shards run the same calls on their sub-batches at the same time).
 // Run: step_profile [fc|lenet] [threads] [steps] [projection d]   (batch 128, Adam; full training
@@ -166,32 +167,19 @@ private:
 thread_local int TimingBackend::shard_ = TimingBackend::kNoShard;
 
 // Full training, or training in a d-dimensional subspace through a projection of `kind`.
-FullTraining training_for(const std::string& model_name, const std::string& kind, size_t d) {
-    if (kind.empty()) return full_training(bench_model(model_name));
-    auto model = bench_model(model_name);
-    std::vector<float> theta0(model->dim());
-    model->init_params(theta0.data(), 1);
-    ProjectionSpec spec;
-    spec.kind = kind;
-    spec.dim_full = model->dim();
-    spec.dim_sub = d;
-    spec.seed = 2;
-    spec.groups = model->param_groups();
-    auto projection = make_projection(default_backend(), spec);
-    return {classification_task(std::move(model), synthetic_mnist()),
-            subspace_parametrization(std::move(theta0), std::move(projection))};
+SubspaceSpec spec_for(const std::string& kind, size_t d) {
+    return kind.empty() ? bench_spec(Method::full) : bench_spec(Method::subspace, kind, d);
 }
 
 int run(const std::string& model_name, int threads, int steps, const std::string& kind, size_t d) {
     Backend& cpu = default_backend();
     cpu.set_threads(threads);
     TimingBackend be(cpu);
-    FullTraining training = training_for(model_name, kind, d);
-    Stepper stepper(*training.task, *training.param);
-    for (int i = 0; i < 20; ++i) stepper.step(be);  // warm: buffers sized, threads started
+    Training training = make_training(bench_model(model_name), spec_for(kind, d), be);
+    for (int i = 0; i < 20; ++i) training.step();  // warm: buffers sized, threads started
     be.micros.clear();
     const auto start = Clock::now();
-    for (int i = 0; i < steps; ++i) stepper.step(be);
+    for (int i = 0; i < steps; ++i) training.step();
     const double step =
         std::chrono::duration<double, std::micro>(Clock::now() - start).count() / steps;
     std::vector<std::pair<double, std::string>> rows, shard_rows;

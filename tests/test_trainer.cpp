@@ -150,7 +150,7 @@ TEST(Trainer, AStoppedRunResumedFromItsCheckpointIsTheRunThatNeverStopped) {
     }
     Training s = full_setup();
     TrainCheckpoint foreign;
-    foreign.trainable.resize(3);
+    foreign.state.trainable.resize(3);
     EXPECT_THROW(train(default_backend(), *s.task, *s.param, blob_config(2), {}, &foreign), Error);
 }
 

@@ -46,28 +46,26 @@ public:
 
     // Whole training from θ_d = 0 (or θ = θ0); keeps the final trainable vector.
     TrainResult train(const TrainHooks& hooks);
-    // One optimiser step on the given training examples; returns that batch's loss before it.
+    // One optimiser step on the given training examples (the core's Trainer::step, at the
+    // schedule's rate for the steps taken so far); returns that batch's loss before it.
     double step(std::span<const uint32_t> batch);
-    // n optimiser steps over consecutive mini-batches of the configured size (wrapping around the
-    // training set); returns the wall-clock seconds. The browser benchmark and its native twin
-    // (tests/wasm_fixture --bench) time exactly this loop.
+    // n steps of the trainer's own seeded mini-batches; returns the wall-clock seconds. The
+    // browser benchmark and its native twin (tests/wasm_fixture --bench) time exactly this loop.
     double time_steps(int n);
     // Mean loss of the given training examples at the current trainable vector.
-    double batch_loss(std::span<const uint32_t> batch);
-    Metrics evaluate_test();
-    Metrics evaluate_train();
+    double batch_loss(std::span<const uint32_t> batch) { return trainer_->batch_loss(batch); }
+    Metrics evaluate_test() { return trainer_->evaluate_test(); }
+    Metrics evaluate_train() { return trainer_->evaluate_train(); }
 
-    std::span<const float> trainable() const { return trainable_; }
-    void set_trainable(std::span<const float> values);   // throws unless the length matches
+    std::span<const float> trainable() const { return trainer_->trainable(); }
+    void set_trainable(std::span<const float> values) { trainer_->set_trainable(values); }
 
 private:
     RunConfig config_;
     std::unique_ptr<Task> task_;
     std::unique_ptr<Parametrization> param_;
-    std::unique_ptr<Optimizer> optimizer_;    // for step(): created on first use
-    AlignedFloats trainable_, theta_, dtheta_, grad_;
+    std::unique_ptr<Trainer> trainer_;
     std::string description_;
-    const float* expanded();                  // θ from the current trainable vector
 };
 
 }  // namespace idim::wasm

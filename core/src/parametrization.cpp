@@ -46,6 +46,7 @@ public:
         check_projection(theta0_, projection_.get());
     }
     std::string name() const override { return projection_->name(); }
+    size_t memory_bytes() const override { return projection_->memory_bytes(); }
     size_t trainable_count() const override { return projection_->dim_sub(); }
     void init_trainable(float* trainable) const override {
         std::fill(trainable, trainable + projection_->dim_sub(), 0.0f);
@@ -81,6 +82,9 @@ public:
                                             " of " + std::to_string(theta0_.size()) + " parameters");
     }
     std::string name() const override { return "said/" + projection_->name(); }
+    size_t memory_bytes() const override {
+        return projection_->memory_bytes() + (projected_.size() + scaled_.size()) * sizeof(float);
+    }
     size_t trainable_count() const override { return sub() + groups_.size(); }
     void init_trainable(float* trainable) const override {
         std::fill(trainable, trainable + sub(), 0.0f);

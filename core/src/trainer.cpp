@@ -1,6 +1,5 @@
-// The training loop for full and subspace training alike: per step θ = expand(w), ∇θ from the
-// task, (+ L2 on θ), g = contract(∇θ), optimiser step on w; per epoch an evaluation, divergence
-// check and the early stops the d_int90 search uses.
+// Trainer, the one training step (see trainer.h), and train(), the epoch loop over it: per epoch
+// an evaluation, the divergence check and the early stops the d_int90 search uses.
 #include "idim/trainer.h"
 
 #include <chrono>
@@ -97,34 +96,100 @@ TrainConfig toy_train_config() {
     return c;
 }
 
+Trainer::Trainer(Backend& be, Task& task, Parametrization& param, const TrainConfig& config)
+    : be_(be), task_(task), param_(param), config_((validate(config), config)),
+      direct_(param.trainable_is_theta()), w_(param.trainable_count()), grad_(w_.size()),
+      theta_copy_(direct_ ? 0 : task.dim()), dtheta_copy_(direct_ ? 0 : task.dim()),
+      optimizer_(config.optimizer, w_.size()),
+      steps_per_epoch_(int64_t((task.train_size() + config.batch - 1) / config.batch)) {
+    require(task.train_size() >= 1, "the task has no training examples");
+    param_.init_trainable(w_.data());
+}
+
+const float* Trainer::expanded() {
+    if (!direct_ && !theta_current_) param_.expand(be_, w_.data(), theta());
+    theta_current_ = true;
+    return theta();
+}
+
+// θ and dθ for the batch, the step on w; returns the batch's loss (w untouched when not finite).
+double Trainer::update(std::span<const uint32_t> batch) {
+    const int64_t k = steps_++;
+    const double loss = task_.loss_and_grad(be_, expanded(), batch, dtheta()).loss;
+    if (!std::isfinite(loss)) return loss;
+    if (config_.weight_decay > 0)   // Keras l2(λ) adds λ·Σθ² to the loss: ∇ += 2λθ
+        be_.axpby(task_.dim(), float(2 * config_.weight_decay), theta(), 1.0f, dtheta());
+    if (!direct_) param_.contract(be_, w_.data(), dtheta(), grad_.data());
+    const double epoch = double(k / steps_per_epoch_) + double(k % steps_per_epoch_) / steps_per_epoch_;
+    optimizer_.step(be_, scheduled_lr(config_.optimizer, epoch, config_.epochs), grad_.data(), w_.data());
+    theta_current_ = false;
+    return loss;
+}
+
+StepInfo Trainer::step() {
+    const int epoch = int(steps_ / steps_per_epoch_) + 1;
+    const int64_t s = steps_ % steps_per_epoch_;
+    const size_t n_train = task_.train_size(), begin = size_t(s) * config_.batch;
+    if (order_epoch_ != epoch) {
+        order_ = epoch_order(config_.seed, epoch, n_train);
+        order_epoch_ = epoch;
+    }
+    std::span<const uint32_t> batch(order_.data() + begin,
+                                    std::min<size_t>(config_.batch, n_train - begin));
+    return {epoch, s + 1, steps_per_epoch_, update(batch)};
+}
+
+double Trainer::step(std::span<const uint32_t> batch) {
+    for (uint32_t i : batch)
+        require(i < task_.train_size(), "batch index ", i, " is outside the ", task_.train_size(),
+                " training examples");
+    require(!batch.empty(), "the batch is empty");
+    return update(batch);
+}
+
+double Trainer::batch_loss(std::span<const uint32_t> batch) {
+    for (uint32_t i : batch)
+        require(i < task_.train_size(), "batch index ", i, " is outside the ", task_.train_size(),
+                " training examples");
+    require(!batch.empty(), "the batch is empty");
+    return task_.loss_and_grad(be_, expanded(), batch, dtheta()).loss;
+}
+
+Metrics Trainer::evaluate_test() { return task_.evaluate_test(be_, expanded()); }
+Metrics Trainer::evaluate_train() { return task_.evaluate_train(be_, expanded()); }
+
+void Trainer::set_trainable(std::span<const float> values) {
+    require(values.size() == w_.size(), "expected ", w_.size(), " trainable numbers, got ",
+            values.size());
+    std::copy(values.begin(), values.end(), w_.begin());
+    theta_current_ = false;
+}
+
+TrainerState Trainer::state() const { return {{w_.begin(), w_.end()}, optimizer_.state(), steps_}; }
+
+void Trainer::restore(const TrainerState& state) {
+    require(state.steps >= 0, "a trainer state with negative steps");
+    set_trainable(state.trainable);
+    optimizer_.restore(state.optimizer);
+    steps_ = state.steps;
+}
+
 TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainConfig& config,
                   const TrainHooks& hooks, const TrainCheckpoint* resume) {
     validate(config);
     require(!hooks.target_on_train || config.evaluate_train == TrainEval::every_epoch,
             "a target on training accuracy needs the training accuracy evaluated each epoch");
     require(hooks.give_up_from_epoch >= 0, "the give-up epoch must not be negative");
-    const size_t dim = task.dim(), n_train = task.train_size();
-    AlignedFloats w(param.trainable_count()), grad(w.size());
-    require(!resume || (resume->trainable.size() == w.size() &&
+    Trainer trainer(be, task, param, config);
+    require(!resume || (resume->state.trainable.size() == param.trainable_count() &&
                         int(resume->epochs.size()) < config.epochs),
             "the checkpoint does not belong to this run");
-    if (resume) std::copy(resume->trainable.begin(), resume->trainable.end(), w.begin());
-    else param.init_trainable(w.data());
-    // Full training trains θ itself: θ and dθ are then w and its gradient, not copies of them.
-    const bool direct = param.trainable_is_theta();
-    AlignedFloats theta_copy(direct ? 0 : dim), dtheta_copy(direct ? 0 : dim);
-    float* theta = direct ? w.data() : theta_copy.data();
-    float* dtheta = direct ? grad.data() : dtheta_copy.data();
-    auto expand = [&] { if (!direct) param.expand(be, w.data(), theta); };
-    Optimizer optimizer(config.optimizer, w.size());
-    const int64_t steps_per_epoch = int64_t((n_train + config.batch - 1) / config.batch);
     const auto start = Clock::now();
     double seconds_before = 0;   // of a resumed run, before it stopped
     TrainResult result;
     if (resume) {
-        optimizer.restore(resume->optimizer);
+        trainer.restore(resume->state);
         result.epochs = resume->epochs;
-        result.steps = resume->steps;
         seconds_before = resume->seconds;
     }
     const auto seconds_so_far = [&] {
@@ -132,39 +197,26 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
     };
 
     for (int epoch = int(result.epochs.size()) + 1; epoch <= config.epochs; ++epoch) {
-        std::vector<uint32_t> order = epoch_order(config.seed, epoch, n_train);
         double loss_sum = 0;
-        for (int64_t s = 0; s < steps_per_epoch; ++s) {
-            size_t begin = size_t(s) * config.batch;
-            std::span<const uint32_t> batch(order.data() + begin,
-                                            std::min<size_t>(config.batch, n_train - begin));
-            expand();
-            double loss = task.loss_and_grad(be, theta, batch, dtheta).loss;
-            ++result.steps;
-            if (!std::isfinite(loss)) {
+        for (int64_t s = 0; s < trainer.steps_per_epoch(); ++s) {
+            StepInfo info = trainer.step();
+            if (!std::isfinite(info.loss)) {
                 result.stop = StopReason::diverged;
                 break;
             }
-            loss_sum += loss;
-            if (config.weight_decay > 0)   // Keras l2(λ) adds λ·Σθ² to the loss: ∇ += 2λθ
-                be.axpby(dim, float(2 * config.weight_decay), theta, 1.0f, dtheta);
-            if (!direct) param.contract(be, w.data(), dtheta, grad.data());
-            double lr = scheduled_lr(config.optimizer, epoch - 1 + double(s) / steps_per_epoch,
-                                     config.epochs);
-            optimizer.step(be, lr, grad.data(), w.data());
-            if (hooks.on_step) hooks.on_step({epoch, s + 1, steps_per_epoch, loss});
+            loss_sum += info.loss;
+            if (hooks.on_step) hooks.on_step(info);
         }
         if (result.diverged()) break;
 
-        expand();
         EpochRecord record;
         record.epoch = epoch;
-        record.train_loss = loss_sum / steps_per_epoch;
-        Metrics test = task.evaluate_test(be, theta);
+        record.train_loss = loss_sum / trainer.steps_per_epoch();
+        Metrics test = trainer.evaluate_test();
         record.test_loss = test.loss;
         record.test_accuracy = test.accuracy;
         record.train_accuracy = config.evaluate_train == TrainEval::every_epoch
-                                    ? task.evaluate_train(be, theta).accuracy
+                                    ? trainer.evaluate_train().accuracy
                                     : std::nan("");
         record.seconds = seconds_so_far();
         result.epochs.push_back(record);
@@ -179,23 +231,23 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
         result.stop = early_stop(result.epochs, hooks, config.epochs, task.has_accuracy());
         if (result.stop == StopReason::completed) continue;
         if (epoch < config.epochs)   // an early stop: keep where it stood (TrainCheckpoint)
-            result.checkpoint = std::make_shared<const TrainCheckpoint>(TrainCheckpoint{
-                result.epochs, {w.begin(), w.end()}, optimizer.state(), result.steps,
-                seconds_so_far()});
+            result.checkpoint = std::make_shared<const TrainCheckpoint>(
+                TrainCheckpoint{result.epochs, trainer.state(), seconds_so_far()});
         break;
     }
 
     if (!result.epochs.empty()) {
         EpochRecord& last = result.epochs.back();
         if (config.evaluate_train == TrainEval::last_epoch && !result.diverged())
-            last.train_accuracy = task.evaluate_train(be, theta).accuracy;   // θ of that epoch
+            last.train_accuracy = trainer.evaluate_train().accuracy;   // θ of that epoch
         result.test_accuracy = last.test_accuracy;
         result.train_accuracy = last.train_accuracy;
         result.test_loss = last.test_loss;
     }
     if (result.diverged()) result.test_accuracy = result.train_accuracy = std::nan("");
     result.seconds = seconds_so_far();
-    result.trainable.assign(w.begin(), w.end());
+    result.steps = trainer.steps();
+    result.trainable.assign(trainer.trainable().begin(), trainer.trainable().end());
     return result;
 }
 

@@ -17,6 +17,8 @@ public:
     virtual ~Parametrization() = default;
     virtual std::string name() const = 0;   // "full", or P's name: "fastfood", "said/dense-tiled"
     virtual size_t trainable_count() const = 0;               // D (full) or d (subspace)
+    // What it keeps between calls besides θ0: P and its buffers.
+    virtual size_t memory_bytes() const { return 0; }
     virtual void init_trainable(float* trainable) const = 0;  // zeros (SAID: zeros then λ = 1)
     // θ (D) from the trainable vector
     virtual void expand(Backend& be, const float* trainable, float* theta) = 0;

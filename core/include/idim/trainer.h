@@ -1,10 +1,14 @@
-// The training loop shared by full and subspace training: seeded mini-batch shuffling, the
-// optimiser on the trainable vector, per-epoch evaluation, divergence detection and early stops.
+// Training, for full and subspace training alike. Trainer is the one training step in the tree:
+// seeded mini-batch order, θ = expand(w), ∇θ from the task (+ L2 on θ), g = contract(∇θ), the
+// optimiser at the scheduled rate. train() is the epoch loop over it: per-epoch evaluation,
+// divergence detection and the early stops the d_int90 search uses. The CLI, the WebAssembly page
+// and the benchmarks all step through Trainer.
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,14 +47,19 @@ struct EpochRecord {
 enum class StopReason { completed, reached_target, cannot_reach_target, diverged, cancelled };
 std::string to_string(StopReason reason);
 
+// Everything a trainer's next steps depend on.
+struct TrainerState {
+    std::vector<float> trainable;
+    Optimizer::State optimizer;
+    int64_t steps = 0;
+};
+
 // Where a run that an early stop ended stood after its last epoch: enough to train it on to the
 // end exactly as if it had never stopped (the d_int search does so with the runs its answer
 // rests on).
 struct TrainCheckpoint {
     std::vector<EpochRecord> epochs;   // the epochs done
-    std::vector<float> trainable;
-    Optimizer::State optimizer;
-    int64_t steps = 0;
+    TrainerState state;
     double seconds = 0;
 };
 
@@ -68,8 +77,52 @@ struct TrainResult {
 
 struct StepInfo {
     int epoch;                      // 1-based
-    int64_t step, steps_per_epoch;
+    int64_t step, steps_per_epoch;  // step: 1-based within the epoch
     double loss;                    // this mini-batch
+};
+
+// One run's trainable vector, optimiser and step count over a task and parametrization (which it
+// does not own). Step k (from 0) takes mini-batch k mod steps_per_epoch of epoch ⌊k / steps per
+// epoch⌋ + 1's seeded shuffle, at the schedule's rate for that fractional epoch.
+class Trainer {
+public:
+    // Starts at the parametrization's initial vector; throws idim::Error for impossible settings.
+    Trainer(Backend& be, Task& task, Parametrization& param, const TrainConfig& config);
+
+    int64_t steps_per_epoch() const { return steps_per_epoch_; }
+    int64_t steps() const { return steps_; }
+    // The next mini-batch's step; its loss (before the update) is returned. A NaN or infinite
+    // loss leaves the trainable vector as it was: the caller ends the run as diverged.
+    StepInfo step();
+    // One step on the given training examples instead (hand-made batches: the page, tests).
+    double step(std::span<const uint32_t> batch);
+    // Mean loss of the given training examples at the current trainable vector (no update).
+    double batch_loss(std::span<const uint32_t> batch);
+    Metrics evaluate_test();
+    Metrics evaluate_train();
+
+    std::span<const float> trainable() const { return {w_.data(), w_.size()}; }
+    void set_trainable(std::span<const float> values);   // throws unless the length matches
+    TrainerState state() const;
+    void restore(const TrainerState& state);   // of a trainer with the same setup
+
+private:
+    Backend& be_;
+    Task& task_;
+    Parametrization& param_;
+    TrainConfig config_;
+    const bool direct_;   // full training: θ and dθ are w and its gradient, not copies
+    AlignedFloats w_, grad_, theta_copy_, dtheta_copy_;
+    Optimizer optimizer_;
+    int64_t steps_per_epoch_, steps_ = 0;
+    std::vector<uint32_t> order_;   // the current epoch's shuffle
+    int order_epoch_ = 0;           // which epoch order_ belongs to (0: none yet)
+    bool theta_current_ = false;    // θ is expand(w) for the current w
+
+    float* theta() { return direct_ ? w_.data() : theta_copy_.data(); }
+    float* dtheta() { return direct_ ? grad_.data() : dtheta_copy_.data(); }
+    const float* expanded();
+    double update(std::span<const uint32_t> batch);
 };
 
 struct TrainHooks {
