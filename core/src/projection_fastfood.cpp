@@ -21,7 +21,7 @@ constexpr size_t kParallelLength = size_t(1) << 16;
 // contract folds Πᵀ·G onto one block of 2^⌈log₂ d⌉ floats up to this size (each of
 // scatter_sum_scaled's parts then sums into at most 32 KiB, in L1). Folding 2^18 entries on one
 // thread took 172 µs onto 1,024 floats, 206 onto 8,192 and 241 onto 16,384, against 250 for the
-// gather of the same permutation from 1 MB (docs/performance.md, log 42).
+// gather of the same permutation from 1 MB.
 constexpr size_t kMaxFoldedBlock = size_t(1) << 13;
 
 size_t power_of_two_at_least(size_t n) {

@@ -59,7 +59,7 @@ void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* 
 }
 
 // AVX2's vgatherdps where the table is small enough for L1 (Fastfood's expand: 2^18 lookups in
-// 8 KB, 181 → 88 µs on one thread against the scalar loop); a table far larger than the caches
+// 8 KB: 88 µs on one thread against 181 for the scalar loop); a table far larger than the caches
 // waits on memory either way. Elsewhere xsimd gathers lane by lane.
 void gather_scaled(size_t n, const uint32_t* index, const float* table, const float* scale,
                    float* out) {
