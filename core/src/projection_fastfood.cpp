@@ -117,7 +117,7 @@ private:
     AlignedFloats lookup_;                  // expand: [H_S·B·x + 0; H_S·B·x] (2S floats)
 
     // The first s ≥ d entries of H_L·Πᵀ·G·work, where s is too long to fold onto: Πᵀ as a gather
-    // (mixed_[j] = G[k]·work_[k] for j = Π(k); the scatter's random writes were 97% of contract's
+    // (mixed_[j] = G[k]·work_[k] for j = Π(k); a scatter's random writes would be 97% of contract's
     // profile). H_L's butterflies of strides < s run block by block, and of those of strides ≥ s
     // only the sums that reach the first block (row i += row i + h, i a multiple of 2h, over the
     // first d columns) — the same additions in the same order as the whole network.

@@ -1,6 +1,6 @@
 // Copy and fill with xsimd. glibc's memcpy and memset switch to `rep movsb` / `rep stosb` from
 // 2 KiB up to the non-temporal threshold; on this project's KVM machines those move only about
-// 3 GB/s: copying θ and the batch was 15% of the main thread's time in a profile of the FC step.
+// 3 GB/s: copying θ and the batch through them takes 15% of the main thread's time in the FC step.
 // Plain vector loads and stores move 30+ GB/s in cache; long arrays are split over the threads.
 #include <xsimd/xsimd.hpp>
 
