@@ -22,17 +22,10 @@
 #include "idim/subspace.h"
 #include "idim/task.h"
 #include "idim/trainer.h"
-#include "core_round_trip.h"
 
 namespace idim::bench {
 
 constexpr int kBatch = 128;
-
-// After a row on several threads, where its two cores were (make_table.py marks rows that ran
-// with them apart): the counter's min aggregate comes from the same repetitions as the time's.
-inline void record_core_placement(benchmark::State& state, int threads) {
-    if (threads > 1) state.counters["round_trip_ns"] = core_round_trip_ns();
-}
 
 // The side-by-side benchmarks time single calls in turns and take the median.
 template <class F>

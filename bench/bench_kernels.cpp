@@ -80,7 +80,6 @@ void walsh_hadamard_on_threads(benchmark::State& state, int threads) {
         benchmark::ClobberMemory();
     }
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n * sizeof(float)));
-    idim::bench::record_core_placement(state, threads);
     cpu().set_threads(1);
 }
 void BM_WalshHadamard(benchmark::State& state) { walsh_hadamard_on_threads(state, 1); }

@@ -5,7 +5,6 @@
 
 #include <vector>
 
-#include "core_round_trip.h"
 #include "idim/backend.h"
 #include "idim/projection.h"
 
@@ -31,7 +30,6 @@ void expand_and_contract(benchmark::State& state, const std::string& kind, bool 
         benchmark::DoNotOptimize(x.data());
     }
     state.counters["MB_kept"] = double(p->memory_bytes()) / 1e6;
-    state.counters["round_trip_ns"] = bench::core_round_trip_ns();  // it runs on all threads
 }
 
 void BM_Dense(benchmark::State& s) { expand_and_contract(s, "dense", false); }

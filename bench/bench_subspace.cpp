@@ -59,7 +59,6 @@ void BM_SubspaceStep(benchmark::State& state, const std::string& kind) {
     state.counters["width"] = width;
     state.counters["P_MB"] = double(w.projection_bytes) / 1e6;
     state.counters["peak_rss_MB"] = peak_rss_mb();
-    record_core_placement(state, threads);
     be.set_threads(1);
     omp_set_num_threads(omp_get_num_procs());
 }
@@ -90,7 +89,6 @@ void BM_FastfoodAgainstFullSideBySide(benchmark::State& state) {
     state.counters["full_ms"] = median(full_ms);
     state.counters["fastfood_ms"] = median(fastfood_ms);
     state.counters["ratio"] = median(fastfood_ms) / median(full_ms);
-    record_core_placement(state, 2);
     be.set_threads(1);
     omp_set_num_threads(omp_get_num_procs());
 }

@@ -30,7 +30,6 @@ void BM_FullStep(benchmark::State& state, const std::string& model_name) {
     state.counters["samples/s"] =
         benchmark::Counter(kBatch, benchmark::Counter::kIsIterationInvariantRate);
     state.counters["threads"] = threads;
-    record_core_placement(state, threads);
     be.set_threads(1);
 }
 BENCHMARK_CAPTURE(BM_FullStep, fc, std::string("fc"))
@@ -56,7 +55,6 @@ void BM_PeakGemm(benchmark::State& state) {
     state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n * 1e-9,
                                                    benchmark::Counter::kIsIterationInvariantRate);
     state.counters["threads"] = threads;
-    record_core_placement(state, threads);
     be.set_threads(1);
 }
 BENCHMARK(BM_PeakGemm)
@@ -97,7 +95,6 @@ void BM_FullStepAgainstPeakSideBySide(benchmark::State& state) {
     state.counters["step_GFLOP/s"] = step_gflops;
     state.counters["peak_GFLOP/s"] = peak_gflops;
     state.counters["of_peak"] = step_gflops / peak_gflops;
-    record_core_placement(state, 2);
     be.set_threads(1);
 }
 BENCHMARK(BM_FullStepAgainstPeakSideBySide)->Iterations(30)->Repetitions(1)->UseRealTime()

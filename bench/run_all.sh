@@ -4,6 +4,8 @@
 # module is built) and `idim dint` (build/release/native/idim, else $BUILD's), then prints ONE table
 # (bench/make_table.py) with the ratios. Results (JSON) stay in $OUT (default build/bench-results).
 # Needs scripts/setup_bench.sh once. QUICK=1 skips the scaling sweeps and the accuracy runs.
+# Run it on an otherwise idle machine; `taskset -c 0,1 bench/run_all.sh` pins it (and everything
+# it starts) to two CPUs. docs/performance.md says how to read and repeat the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build/perf}
@@ -21,21 +23,11 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIDIM_BUILD_CLI=OFF > /dev/null
 fi
 nice cmake --build "$BUILD" -j 2 --target bench_training bench_subspace bench_kernels \
-  bench_projection bench_accuracy core_round_trip | tail -n 1
-
-# Whether the two cores share an L3, every 2 s through the run, and when each phase began: the
-# host moves this VM's two vCPUs apart for minutes at a time, which slows every two-thread result
-# (make_table.py says which phases that met).
-"$BUILD/bench/core_round_trip" 2 > "$OUT/round_trip.txt" &
-sampler=$!
-trap 'kill $sampler 2> /dev/null || true' EXIT
-: > "$OUT/phases.txt"
-phase() { echo "$(date +%s.%N) $1" >> "$OUT/phases.txt"; }
+  bench_projection bench_accuracy | tail -n 1
 
 gb() {  # gb NAME FILTER [more flags]: one Google Benchmark program into $OUT/NAME.json
   local prog=$1 file=$2 filter=$3; shift 3
   echo "== $prog ($filter)" >&2
-  phase "$file"
   "$BUILD/bench/$prog" --benchmark_filter="$filter" --benchmark_repetitions="$REPS" \
     --benchmark_report_aggregates_only=true --benchmark_format=json "$@" > "$OUT/$file.json"
 }
@@ -46,15 +38,12 @@ gb bench_kernels kernels 'WalshHadamard|Memcpy'
 gb bench_projection projection 'BM_(Dense|DenseTiled|Sparse|Fastfood)/' --benchmark_repetitions=3
 gb bench_subspace subspace "$SUB"
 echo "== PyTorch reference" >&2
-phase pytorch
 $PY -W ignore bench/pytorch_reference.py timing --reps "$REPS" --out "$OUT/pytorch.json" \
-  --round-trip "$BUILD/bench/core_round_trip" \
   $([ "${QUICK:-0}" = 1 ] && echo --quick) >&2
 
 WASM_DIR=${IDIM_WASM_DIR:-build/wasm/wasm}
 if [ -f "$WASM_DIR/idim.wasm" ]; then
   echo "== WebAssembly in Node ($WASM_DIR)" >&2
-  phase wasm
   IDIM_WASM_DIR=$PWD/$WASM_DIR node bench/bench_wasm.mjs "$OUT/wasm.json" >&2 || echo "wasm bench failed" >&2
 else
   echo "== no WebAssembly module at $WASM_DIR (scripts/build_wasm.sh builds it): skipped" >&2
@@ -63,7 +52,6 @@ fi
 
 if [ "${QUICK:-0}" != 1 ]; then
   echo "== accuracy cross-check (idim, then PyTorch)" >&2
-  phase accuracy
   "$BUILD/bench/bench_accuracy" --benchmark_format=json > "$OUT/accuracy.json"
   $PY -W ignore bench/pytorch_reference.py accuracy --out "$OUT/pytorch_accuracy.json" >&2
 fi
@@ -72,7 +60,6 @@ IDIM=build/release/native/idim
 [ -x "$IDIM" ] || IDIM=$BUILD/native/idim      # the CLI of this build, when it has one
 if [ -x "$IDIM" ] && [ "${QUICK:-0}" != 1 ]; then
   echo "== $IDIM dint --model fc --data mnist" >&2
-  phase dint
   start=$(date +%s.%N)
   timeout 900 "$IDIM" dint --model fc --data mnist > "$OUT/dint.txt" 2>&1 \
     || echo "(dint failed or ran past 900 s)" >> "$OUT/dint.txt"
@@ -82,13 +69,4 @@ else
   rm -f "$OUT/dint_seconds.txt"
 fi
 
-# Two-thread rows that met the cores apart, measured again once they are together (their first
-# results kept in *.apart.json; the table lists both). REMEASURE=0 keeps the first results.
-if [ "${REMEASURE:-1}" = 1 ]; then
-  echo "== two-thread rows run with the cores apart, again with them together" >&2
-  phase remeasure
-  $PY bench/remeasure_apart.py "$OUT" "$BUILD" --reps "$REPS" >&2 \
-    || echo "(measuring again failed: the table keeps the first results)" >&2
-fi
-phase end
 $PY bench/make_table.py "$OUT" | tee "$OUT/table.md"

@@ -101,7 +101,7 @@ BatchResult Model::evaluate(Backend& be, const float* theta, int n, const float*
 // Backward from dlogits = (softmax − onehot)/n, layer by layer, each writing its slice of dθ (so
 // dθ is never cleared). A reshape passes the gradient on as it is. The pass stops at the first
 // layer with parameters, which needs no dx: below it nothing is trained (FC's first dense layer
-// sits behind a flatten: its dx was 26% of the step's products).
+// sits behind a flatten: its dx would be 26% of the step's products).
 BatchResult Model::forward_backward(Backend& be, const float* theta, int n, const float* x,
                                     const int32_t* labels, float* dtheta) {
     forward_all(be, theta, n, x);

@@ -21,7 +21,7 @@ constexpr size_t kParallelLength = size_t(1) << 16;
 // contract folds Πᵀ·G onto one block of 2^⌈log₂ d⌉ floats up to this size (each of
 // scatter_sum_scaled's parts then sums into at most 32 KiB, in L1). Folding 2^18 entries on one
 // thread took 172 µs onto 1,024 floats, 206 onto 8,192 and 241 onto 16,384, against 250 for the
-// gather of the same permutation from 1 MB (docs/performance.md, log 42).
+// gather of the same permutation from 1 MB.
 constexpr size_t kMaxFoldedBlock = size_t(1) << 13;
 
 size_t power_of_two_at_least(size_t n) {
@@ -117,7 +117,7 @@ private:
     AlignedFloats lookup_;                  // expand: [H_S·B·x + 0; H_S·B·x] (2S floats)
 
     // The first s ≥ d entries of H_L·Πᵀ·G·work, where s is too long to fold onto: Πᵀ as a gather
-    // (mixed_[j] = G[k]·work_[k] for j = Π(k); the scatter's random writes were 97% of contract's
+    // (mixed_[j] = G[k]·work_[k] for j = Π(k); a scatter's random writes would be 97% of contract's
     // profile). H_L's butterflies of strides < s run block by block, and of those of strides ≥ s
     // only the sums that reach the first block (row i += row i + h, i a multiple of 2h, over the
     // first d columns) — the same additions in the same order as the whole network.

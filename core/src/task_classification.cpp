@@ -44,9 +44,9 @@ public:
         make_shards(shards, batch.size());
         auto first = [&](int s) { return int(int64_t(n) * s / shards); };
         std::vector<BatchResult> results(static_cast<size_t>(shards));
-        // Shards 1, 2, … read θ from copies of their own, made by all threads: when every shard
-        // read θ itself, the optimiser's next write of θ took 87 against 34 µs, and the copy
-        // costs 11 (FC on 2 threads, performance log 58).
+        // Shards 1, 2, … read θ from copies of their own, made by all threads: if every shard
+        // read θ itself, the optimiser's next write of θ would take about 87 µs instead of 34
+        // (lines both cores have read), while the copy costs 11 (FC on 2 threads).
         for (int s = 1; s < shards; ++s) be.copy(dim(), theta, shard_thetas_[size_t(s - 1)].data());
         be.run_shards(shards, [&](int s) {
             float* grad = s == 0 ? dtheta : shard_grads_[size_t(s - 1)].data();

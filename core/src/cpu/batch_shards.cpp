@@ -1,6 +1,6 @@
 // Data parallelism for the "cpu" backend: sub-batches of one training step on OpenMP threads.
-// With the kernels threaded instead, FC's step on 2 threads met at ~20 joins per step, and every
-// layer's output was half in the other core's cache when the next kernel read it.
+// With the kernels threaded instead, FC's step on 2 threads would meet at ~20 joins per step, and
+// every layer's output would be half in the other core's cache when the next kernel reads it.
 #include <algorithm>
 #include <exception>
 #include <vector>

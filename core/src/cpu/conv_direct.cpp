@@ -74,8 +74,8 @@ const float* padded_image(const ConvGeometry& g, const float* images, int b) {
 }
 
 // Columns [f0, f0 + nf) of a (rows, cols) matrix as rows of NV vectors of B, zeros after nf.
-// Column by column: copied row by row, each row of 6 or 16 floats was a call to memcpy (LeNet's
-// first kernel gradient took 686 µs that way, 600 this way).
+// Column by column: row by row, each row of 6 or 16 floats would be a call to memcpy (LeNet's
+// first kernel gradient takes 600 µs this way, 686 that way).
 template <class B, int NV>
 void pad_columns(int rows, int cols, int f0, int nf, const float* m, AlignedFloats& out) {
     constexpr size_t row_floats = size_t(NV) * B::size;

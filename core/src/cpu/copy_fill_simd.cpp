@@ -1,6 +1,6 @@
 // Copy and fill with xsimd. glibc's memcpy and memset switch to `rep movsb` / `rep stosb` from
 // 2 KiB up to the non-temporal threshold; on this project's KVM machines those move only about
-// 3 GB/s: copying θ and the batch was 15% of the main thread's time in a profile of the FC step.
+// 3 GB/s: copying θ and the batch through them takes 15% of the main thread's time in the FC step.
 // Plain vector loads and stores move 30+ GB/s in cache; long arrays are split over the threads.
 #include <xsimd/xsimd.hpp>
 
@@ -59,7 +59,7 @@ void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* 
 }
 
 // AVX2's vgatherdps where the table is small enough for L1 (Fastfood's expand: 2^18 lookups in
-// 8 KB, 181 → 88 µs on one thread against the scalar loop); a table far larger than the caches
+// 8 KB: 88 µs on one thread against 181 for the scalar loop); a table far larger than the caches
 // waits on memory either way. Elsewhere xsimd gathers lane by lane.
 void gather_scaled(size_t n, const uint32_t* index, const float* table, const float* scale,
                    float* out) {

@@ -85,8 +85,8 @@ void add(size_t n, const float* x, const float* y, float* z) {
 
 // Rows of `cols` floats, laid end to end, repeat a per-column pattern every lcm(cols, lanes)
 // floats, a whole number of vectors: walking the flat array against that pattern vectorises rows
-// of any width (a convolution's 6 channels went one scalar add at a time: LeNet's 73,728 × 6 bias
-// took 287 µs). Wider patterns than kMaxPeriod go row by row.
+// of any width (row by row, a convolution's 6 channels go one scalar add at a time: LeNet's
+// 73,728 × 6 bias takes 287 µs so). Wider patterns than kMaxPeriod go row by row.
 namespace {
 constexpr size_t kMaxPeriod = 1024;
 size_t period_of(int cols) { return std::lcm(size_t(cols), lanes); }

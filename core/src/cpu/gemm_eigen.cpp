@@ -4,8 +4,8 @@
 // always through gemm_xsimd.cpp. For Eigen, row-major arrays with row strides are mapped without
 // copying and a transposed operand is just a transposed view. Threads: each product runs on one;
 // a large product is cut into independent column (or row) panels of C, one per OpenMP thread.
-// Eigen's own threading synchronises its threads by spinning inside every product, which at the
-// training shapes on a loaded 2-core machine was 10–40× slower than one thread (docs/performance.md).
+// Eigen's own threading is not used: it synchronises its threads by spinning inside every
+// product, which at the training shapes on a loaded 2-core machine is 10–40× slower than one thread.
 #include <algorithm>
 #include <atomic>
 #include <string>

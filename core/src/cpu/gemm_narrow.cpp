@@ -64,7 +64,7 @@ void padded_product(Transpose trans_b, int m, int n, int k, float alpha, const S
 
 // From half a short vector of columns up: below that (a matrix-vector product, n = 1) most lanes
 // would idle, where Eigen's product runs along the long side (the dense projection's P·x and
-// Pᵀ·g: through this kernel their step took 120 ms instead of 40).
+// Pᵀ·g: through this kernel their step would take 120 ms instead of 40).
 bool narrow_fits(int m, int n, int k) {
     return n >= int(short_batch::size) / 2 && n <= 2 * int(batch::size) && m >= 8 && k >= 1;
 }

@@ -1,7 +1,7 @@
 // A packed xsimd matrix product: the WebAssembly build's, where Eigen must be compiled scalar
 // (EIGEN_DONT_VECTORIZE) and ran the training products at about a third of SIMD128's rate, and
 // natively the one for products with long sides (gemm_eigen.cpp picks), where Eigen's float
-// kernel reached 64–68% of a Zen 3's FMA rate (102.6 GFLOP/s per core) and this one 76–90%.
+// kernel reaches 64–68% of an AVX2 core's FMA rate and this one 76–90% (measured on a Zen 3).
 // The classic layout: op(A) and op(B) are copied into panels of MR rows and NR columns, k-major,
 // so the micro-kernel streams both from contiguous memory and keeps an MR × NR tile of C in
 // registers; panels whose stored layout already serves the kernel (short row strides, full
@@ -110,9 +110,9 @@ struct Panel {
 };
 
 // op(A)(i0 .. i0+MR, p0 .. p0+kc): in place when all MR rows exist and the stride allows, else
-// packed as kc groups of MR values into `space`, rows past m zero. Reading the training shapes'
-// panels in place rather than packing them (1 thread): 64 × 200 × 784 274 → 238 µs, 64 × 200 ×
-// 200 70 → 59 µs, 784 × 200 × 64 (Aᵀ) 274 → 260 µs.
+// packed as kc groups of MR values into `space`, rows past m zero. The training shapes' panels
+// read in place against packed (1 thread): 64 × 200 × 784 238 against 274 µs, 64 × 200 × 200 59
+// against 70 µs, 784 × 200 × 64 (Aᵀ) 260 against 274 µs.
 Panel a_panel(const Operand& a, int m, int i0, int p0, int kc, float* space) {
     if (i0 + MR <= m && readable_in_place(a.ld))
         return a.transposed ? Panel{a.x + size_t(p0) * a.ld + i0, 1, size_t(a.ld)}

@@ -18,7 +18,7 @@ constexpr size_t lanes = batch::size;
 
 // sum[index[i]] += scale[i]·x[i] for i in [begin, end), in order. The products go a vector at a
 // time through a small array: 2^18 terms onto 1,024 floats took 116 µs on one thread against 173
-// with a product per term (docs/performance.md, log 43); each product is the same float either way.
+// with a product per term; each product is the same float either way.
 void sum_part(size_t begin, size_t end, const uint32_t* index, const float* scale, const float* x,
               float* sum) {
     size_t i = begin;
