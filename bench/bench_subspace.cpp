@@ -64,8 +64,7 @@ void BM_SubspaceStep(benchmark::State& state, const std::string& kind) {
 }
 
 // Fastfood d = 750 against the full step on 2 threads, in turns of kTurn steps each, so both
-// meet the same moments of a shared host: the rows above run minutes apart, and on this machine
-// the load moves between them. A turn's first step (caches still holding the other workload) is
+// meet the same moments of a shared host, where rows run minutes apart may not. A turn's first step (caches still holding the other workload) is
 // not counted; step by step turns measured both sides 20–40% slower than alone. Counters: each
 // side's median ms per step and their ratio; one iteration is a turn of each.
 void BM_FastfoodAgainstFullSideBySide(benchmark::State& state) {

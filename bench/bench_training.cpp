@@ -63,9 +63,8 @@ BENCHMARK(BM_PeakGemm)
 
 // The FC step on 2 threads against the peak product in turns (20 steps, then 3 products of
 // 1024³; the first of each kind in a turn, with the other's data in the caches, not counted), so
-// both meet the same moments of a shared host: the rows above run up to a minute apart, and in
-// one run the peak read 83 GFLOP/s on 1 thread against 97–98 in the runs before. Counters: each
-// side's median ms and GFLOP/s, and the step's fraction of the peak.
+// both meet the same moments of a shared host, where rows run a minute apart may not. Counters:
+// each side's median ms and GFLOP/s, and the step's fraction of the peak.
 void BM_FullStepAgainstPeakSideBySide(benchmark::State& state) {
     constexpr int kSteps = 20, kProducts = 3, n = 1024;
     Backend& be = default_backend();
