@@ -1,7 +1,7 @@
-// idim dint: the automatic d_int90 search. Trains the baseline (unless --baseline), sets the
-// threshold to fraction × baseline, and lets search_intrinsic_dim pick the d to try; each batch
-// of (d, seed) runs goes through the run pool with the threshold as early-stop target, except
-// the runs the search asks to be trained to the end, which go on from where they stopped.
+// idim dint: the automatic d_int90 search, the core's DintProcedure driven by the run pool. Its
+// first batch is the baseline (unless --baseline), then the search's; each batch of (d, seed)
+// runs goes through the pool with the threshold as early-stop target, except the runs the search
+// asks to be trained to the end, which go on from where they stopped.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,7 +10,7 @@
 
 #include "commands.h"
 #include "idim/error.h"
-#include "idim/intrinsic_dim.h"
+#include "idim/dint_procedure.h"
 #include "results_writer.h"
 #include "run_pool.h"
 
@@ -36,62 +36,54 @@ void toy_defaults(const CLI::App& app, DintOptions& s) {
     if (!app.count("--d-min")) s.search.d_min = 1;
 }
 
-// Full training of the same model and data with `idim train`'s defaults (the settings that
-// converge full training; the subspace runs have their own, see subspace_train_config), the
-// same seeds and weight decay; mean test accuracy over its seeds.
-double train_baseline(const Problem& problem, const CommonOptions& subspace_options,
-                      const DintOptions& s, Json& baseline_json) {
+// The baseline: full training of the same model and data with `idim train`'s defaults (the
+// settings that converge full training; the subspace runs have their own, see
+// subspace_train_config), the same seeds and weight decay.
+CommonOptions baseline_options(const CommonOptions& subspace_options) {
     CommonOptions o = subspace_options;
     o.train = TrainConfig{};
     o.train.seed = subspace_options.train.seed;
     o.train.weight_decay = subspace_options.train.weight_decay;
     o.train.evaluate_train = subspace_options.train.evaluate_train;
-    RunContext ctx{problem, o, nullptr};
-    RunList list;
-    for (int k = 0; k < s.baseline_seeds; ++k) list.push_back({0, o.train.seed + k});
-    Progress progress("baseline", int64_t(list.size()), o.quiet);
-    progress.note("training the baseline (all D parameters, " + std::to_string(list.size()) +
-                  " run" + (list.size() > 1 ? "s" : "") + ")");
-    std::vector<RunRecord> runs =
-        run_pool(ctx, list, std::min<int>(s.jobs, int(list.size())), progress, {});
-    progress.finish();
-    double sum = 0;
-    baseline_json = Json::array();
-    for (const RunRecord& r : runs) {
-        require(!r.result.diverged(), "the baseline training diverged (NaN loss); lower --lr or "
-                                      "give a fixed --baseline");
-        sum += r.score;
-        baseline_json.push_back(run_json(r));
-    }
-    return sum / runs.size();
+    return o;
 }
 
-void print_summary(const std::vector<RunRecord>& runs, const DintResult& result, double baseline,
-                   double fraction, const std::string& name) {
+void print_summary(const std::vector<RunRecord>& runs, const DintProcedure& procedure,
+                   const DintRange& range, const std::string& name) {
+    const DintResult& result = procedure.result();
     std::cout << '\n';
     print_runs_table(std::cout, runs, result.threshold);
-    std::printf("\nbaseline accuracy %.4f, threshold %.4f (%g%% of it)\n", baseline,
-                result.threshold, fraction * 100);
+    std::printf("\nbaseline accuracy %.4f, threshold %.4f (%g%% of it)\n", *procedure.baseline(),
+                result.threshold, procedure.config().search.fraction * 100);
     for (const DSummary& s : summarise(runs))
         if (result.d_int && s.d == *result.d_int)
             std::printf("%s = %llu   (mean %.4f, min %.4f, max %.4f over %d runs)\n", name.c_str(),
                         (unsigned long long)s.d, s.mean, s.min, s.max, s.runs);
     if (!result.d_int) std::printf("%s not found: even d = max did not reach the threshold\n", name.c_str());
+    if (range.low)
+        std::printf("over resampled seeds (bootstrap, 5%%-95%%): %llu to %s\n",
+                    (unsigned long long)*range.low,
+                    range.high ? std::to_string(*range.high).c_str() : "above every d tried");
+}
+
+Json range_json(const DintRange& range) {
+    auto value = [](std::optional<uint64_t> v) { return v ? Json(*v) : Json(nullptr); };
+    return Json::array({value(range.low), value(range.high)});
 }
 
 int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOptions& s) {
     finalise_options(app, o);
     finalise_projection(app, o, sub);
     if (is_toy(o.data)) toy_defaults(app, s);
+    // The core checks these too; here they are refused by their flags' names, before any data.
     require(s.search.fraction > 0 && s.search.fraction <= 1, "--fraction must be in (0, 1]");
     require(s.jobs >= 1 && s.baseline_seeds >= 1, "--jobs and --baseline-seeds must be at least 1");
     require(!s.baseline || (*s.baseline > 0 && *s.baseline <= 1), "--baseline must be in (0, 1]");
     require(s.search.seeds >= 1, "--seeds must be at least 1");
     Problem problem(o);
     if (s.search.d_max == 0) s.search.d_max = problem.dim();
-    for (uint64_t d : {s.search.d_min, s.search.d_max})
-        check_subspace_request(sub, problem, d);
-    require(s.search.d_min <= s.search.d_max, "--d-min exceeds --d-max");
+    for (uint64_t d : {s.search.d_min, s.search.d_max}) check_subspace_request(sub, problem, d);
+    DintProcedure procedure({s.search, s.baseline, s.baseline_seeds});
 
     const std::string name = d_int_name(s.search.fraction);
     Json head = {{"version", IDIM_VERSION}, {"config", config_json("dint", o, &sub)},
@@ -106,48 +98,73 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     writer.set_plot_lines(std::nullopt, std::nullopt, std::nullopt);
     writer.finish({}, "baseline");
 
-    Json baseline_runs = Json::array();
-    double baseline = s.baseline ? *s.baseline : train_baseline(problem, o, s, baseline_runs);
-    double threshold = s.search.fraction * baseline;
-    Json extra = {{"baseline_accuracy", baseline}, {"baseline_fixed", s.baseline.has_value()},
-                  {"baseline_runs", baseline_runs}, {"threshold", threshold}, {name, nullptr},
-                  {"epochs", baseline_runs.empty() ? Json::array() : baseline_runs[0]["epochs"]}};
-    writer.set_plot_lines(baseline, threshold, std::nullopt);
-    writer.finish(extra, "running");
-
+    const CommonOptions full_options = baseline_options(o);
+    Json baseline_runs = Json::array(), extra;
     Checkpoints stopped;   // where the runs an early stop ended stood, to train them on
-    const RunContext with_early_stops{problem, o, &sub, threshold},
-        to_the_end{problem, o, &sub, NAN, &stopped};
     Progress progress("runs", 0, o.quiet);
-    RunBatch batch = [&](const std::vector<RunRequest>& asked) {
-        RunList early, full;   // the search's seeds count from 0, the runs' from --seed
+    // The procedure's seeds count from 0, the runs' from --seed.
+    auto to_outcomes = [&](const std::vector<RunRecord>& records) {
+        std::vector<RunOutcome> outcomes;
+        for (RunRecord r : records) {
+            if (r.result.checkpoint) stopped[{r.d, r.seed}] = r.result.checkpoint;
+            r.seed -= o.train.seed;
+            outcomes.push_back(outcome_of(r));
+        }
+        return outcomes;
+    };
+    auto run_baseline = [&](const std::vector<RunRequest>& asked) {
+        RunList list;
+        for (const RunRequest& j : asked) list.push_back({0, o.train.seed + j.seed});
+        Progress bar("baseline", int64_t(list.size()), o.quiet);
+        bar.note("training the baseline (all D parameters, " + std::to_string(list.size()) + " run" +
+                 (list.size() > 1 ? "s" : "") + ")");
+        std::vector<RunRecord> runs = run_pool(RunContext{problem, full_options, nullptr}, list,
+                                               std::min<int>(s.jobs, int(list.size())), bar, {});
+        bar.finish();
+        for (const RunRecord& r : runs) baseline_runs.push_back(run_json(r));
+        return to_outcomes(runs);
+    };
+    auto run_batch = [&](const std::vector<RunRequest>& asked) {
+        RunList early, full;
         for (const RunRequest& j : asked)
             (j.early_stops ? early : full).push_back({j.d, o.train.seed + j.seed});
         std::vector<RunOutcome> outcomes;
-        auto keep = [&](const std::vector<RunRecord>& records) {
-            for (const RunRecord& r : records) {
-                outcomes.push_back({r.d, r.seed - o.train.seed, r.score, r.result.diverged(),
-                                    r.result.checkpoint != nullptr});
-                if (r.result.checkpoint) stopped[{r.d, r.seed}] = r.result.checkpoint;
-            }
-        };
         const std::string d = "d = " + std::to_string(asked.front().d);
         if (!early.empty()) {
             progress.reset(d, int64_t(early.size()));
-            keep(run_pool(with_early_stops, early, s.jobs, progress,
-                          [&](const RunRecord& r) { writer.add(r); }));
+            const RunContext ctx{problem, o, &sub, *procedure.threshold()};
+            auto done = to_outcomes(run_pool(ctx, early, s.jobs, progress,
+                                             [&](const RunRecord& r) { writer.add(r); }));
+            outcomes.insert(outcomes.end(), done.begin(), done.end());
         }
         if (!full.empty()) {
             progress.reset(d + ", the runs that stopped early trained on to the end",
                            int64_t(full.size()));
-            keep(run_pool(to_the_end, full, s.jobs, progress,
-                          [&](const RunRecord& r) { writer.replace(r); }));
+            const RunContext ctx{problem, o, &sub, NAN, &stopped};
+            auto done = to_outcomes(run_pool(ctx, full, s.jobs, progress,
+                                             [&](const RunRecord& r) { writer.replace(r); }));
+            outcomes.insert(outcomes.end(), done.begin(), done.end());
         }
         return outcomes;
     };
-    DintResult result;
+    auto baseline_known = [&] {
+        const double baseline = *procedure.baseline(), threshold = *procedure.threshold();
+        extra = {{"baseline_accuracy", baseline}, {"baseline_fixed", s.baseline.has_value()},
+                 {"baseline_runs", baseline_runs}, {"threshold", threshold}, {name, nullptr},
+                 {"epochs", baseline_runs.empty() ? Json::array() : baseline_runs[0]["epochs"]}};
+        writer.set_plot_lines(baseline, threshold, std::nullopt);
+        writer.finish(extra, "running");
+    };
     try {
-        result = search_intrinsic_dim(s.search, threshold, batch);
+        if (procedure.baseline()) baseline_known();
+        while (!procedure.finished()) {
+            if (procedure.baseline()) {
+                procedure.report(run_batch(procedure.next()));
+                continue;
+            }
+            procedure.report(run_baseline(procedure.next()));
+            baseline_known();
+        }
     } catch (const Interrupted&) {
         writer.finish(extra, "interrupted");
         std::cerr << "idim: interrupted; the runs so far are saved\n";
@@ -158,14 +175,17 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     }
     progress.finish();
 
+    const DintResult& result = procedure.result();
     std::vector<RunRecord> runs = writer.runs();
+    const DintRange range = bootstrap_range(result.runs, result.threshold);
     extra[name] = result.d_int ? Json(*result.d_int) : Json(nullptr);
     extra["d_int"] = extra[name];
+    extra["d_int_range"] = range_json(range);
     for (const DSummary& d : summarise(runs))
         if (result.d_int && d.d == *result.d_int) extra.update(headline_json(d));
-    writer.set_plot_lines(baseline, threshold, result.d_int);
+    writer.set_plot_lines(*procedure.baseline(), result.threshold, result.d_int);
     writer.finish(extra, "complete");
-    print_summary(runs, result, baseline, s.search.fraction, name);
+    print_summary(runs, procedure, range, name);
     return 0;
 }
 

@@ -90,28 +90,24 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     return record;
 }
 
+RunOutcome outcome_of(const RunRecord& r) {
+    return {r.d, r.seed, r.score, r.result.diverged(), r.result.checkpoint != nullptr};
+}
+
 std::vector<DSummary> summarise(const std::vector<RunRecord>& runs) {
-    std::map<uint64_t, std::vector<const RunRecord*>> by_d;
-    for (const RunRecord& r : runs) by_d[r.d].push_back(&r);
+    std::vector<RunOutcome> outcomes;
+    for (const RunRecord& r : runs) outcomes.push_back(outcome_of(r));
     std::vector<DSummary> out;
-    for (const auto& [d, at_d] : by_d) {
-        DSummary s;
-        s.d = d;
-        s.runs = int(at_d.size());
-        s.min = INFINITY;
-        s.max = -INFINITY;
-        for (const RunRecord* r : at_d) {
-            const TrainResult& t = r->result;
-            bool bad = t.diverged() || !std::isfinite(r->score);
-            s.diverged += t.diverged();
-            double acc = bad ? 0.0 : r->score;   // as mean_accuracy() in the search
-            s.mean += acc / s.runs;
-            s.min = std::min(s.min, acc);
-            s.max = std::max(s.max, acc);
+    for (const idim::DSummary& core : idim::summarise(outcomes)) {
+        DSummary s{core};
+        for (const RunRecord& r : runs) {
+            if (r.d != s.d) continue;
+            const bool failed = run_failed(outcome_of(r));
+            const TrainResult& t = r.result;
             // NaN when train accuracy was not evaluated (the toy task)
-            s.mean_test += (bad ? 0.0 : t.test_accuracy) / s.runs;
-            s.mean_train += (bad ? 0.0 : t.train_accuracy) / s.runs;
-            s.mean_test_loss += (bad ? NAN : t.test_loss) / s.runs;
+            s.mean_test += (failed ? 0.0 : t.test_accuracy) / s.runs;
+            s.mean_train += (failed ? 0.0 : t.train_accuracy) / s.runs;
+            s.mean_test_loss += (failed ? NAN : t.test_loss) / s.runs;
         }
         out.push_back(s);
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "idim/dint_procedure.h"
 #include "idim/trainer.h"
 #include "options.h"
 #include "progress.h"
@@ -46,10 +47,12 @@ enum class RunDetail { steps, none };
 RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* progress,
                   RunDetail detail);
 
-struct DSummary {
-    uint64_t d = 0;
-    int runs = 0, diverged = 0;
-    double mean = 0, min = 0, max = 0;      // judged accuracy (--metric) over runs; diverged: 0
+// The core's outcome of a run: its judged accuracy (--metric) and how it ended.
+RunOutcome outcome_of(const RunRecord& r);
+
+// The core's per-d summary of the judged accuracy, with the means of the other measures (a
+// failed run counts as the core counts it: accuracy 0, loss NaN).
+struct DSummary : idim::DSummary {
     double mean_test = 0, mean_train = 0, mean_test_loss = 0;
 };
 std::vector<DSummary> summarise(const std::vector<RunRecord>& runs);   // sorted by d

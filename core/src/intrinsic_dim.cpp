@@ -11,8 +11,6 @@
 #include "idim/error.h"
 
 namespace idim {
-namespace {
-
 void validate(const DintConfig& c) {
     require(c.d_min >= 1, "d-min must be at least 1");
     require(c.d_max >= c.d_min, "d-max (" + std::to_string(c.d_max) + ") is below d-min (" +
@@ -20,7 +18,11 @@ void validate(const DintConfig& c) {
     require(c.seeds >= 1, "seeds must be at least 1, got " + std::to_string(c.seeds));
     require(c.growth > 1, "the sweep growth factor must exceed 1");
     require(c.relative_precision > 0, "the relative precision must be positive");
+    require(c.fraction > 0 && c.fraction <= 1, "the fraction of the baseline must be in (0, 1], got ",
+            c.fraction);
 }
+
+namespace {
 
 struct Search {
     const DintConfig& config;
@@ -77,10 +79,14 @@ struct Search {
 
 }  // namespace
 
+bool run_failed(const RunOutcome& run) { return run.diverged || !std::isfinite(run.accuracy); }
+
+double counted_accuracy(const RunOutcome& run) { return run_failed(run) ? 0 : run.accuracy; }
+
 double mean_accuracy(const std::vector<RunOutcome>& runs_at_d) {
     if (runs_at_d.empty()) return 0;
     double sum = 0;
-    for (const RunOutcome& r : runs_at_d) sum += r.diverged || std::isnan(r.accuracy) ? 0 : r.accuracy;
+    for (const RunOutcome& r : runs_at_d) sum += counted_accuracy(r);
     return sum / runs_at_d.size();
 }
 

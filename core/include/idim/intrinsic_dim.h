@@ -35,7 +35,14 @@ struct DintConfig {
     double relative_precision = 0.05;   // bisect until hi/lo − 1 ≤ this (or hi − lo ≤ 1)
 };
 
-// Mean accuracy over the seeds of one d; diverged runs count as accuracy 0.
+// Throws idim::Error for impossible settings (d_min < 1, d_max < d_min, seeds < 1, ...).
+void validate(const DintConfig& config);
+
+// "Mean over seeds, a diverged run counts as 0": a run that diverged (or has no accuracy) adds 0
+// to its d's mean; counted_accuracy is what a run adds.
+bool run_failed(const RunOutcome& run);
+double counted_accuracy(const RunOutcome& run);
+// Mean of counted_accuracy over the seeds of one d.
 double mean_accuracy(const std::vector<RunOutcome>& runs_at_d);
 
 struct DintResult {

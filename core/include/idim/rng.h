@@ -31,6 +31,7 @@ enum class Stream : uint32_t {
     label_noise = 9,
     train_subset = 10,
     toy_targets = 11,
+    bootstrap = 12,        // resampling seeds for d_int's range
 };
 
 class CounterRng {
