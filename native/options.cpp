@@ -77,7 +77,10 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
     app.add_option("--threads", o.threads,
                    "Threads for matrix products (0: every core; at most 4 per hardware thread)")
         ->capture_default_str();
-    app.add_option("--backend", o.backend, "Kernels: cpu | reference")->capture_default_str();
+    app.add_option("--backend", o.backend,
+                   "Kernels: cpu | reference | remote (a test backend: the reference kernels over "
+                   "memory the host cannot read)")
+        ->capture_default_str();
     app.add_flag("--quiet,-q", o.quiet, "No progress output");
     if (!training) return;
     TrainConfig& t = o.train;

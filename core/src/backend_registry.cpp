@@ -4,15 +4,29 @@
 #include "idim/error.h"
 #include "cpu/backend_cpu.h"
 #include "cpu/backend_reference.h"
+#ifndef __EMSCRIPTEN__
+#include "remote/backend_remote.h"
+#endif
 
 namespace idim {
 
-std::vector<std::string> backend_names() { return {"cpu", "reference"}; }
+std::vector<std::string> backend_names() {
+#ifdef __EMSCRIPTEN__
+    return {"cpu", "reference"};
+#else
+    return {"cpu", "reference", "remote"};
+#endif
+}
 
 Backend& backend_by_name(const std::string& name) {
     if (name == "cpu") return cpu_backend_instance();
     if (name == "reference") return reference_backend_instance();
-    throw Error("unknown backend '" + name + "' (known: cpu, reference)");
+#ifndef __EMSCRIPTEN__
+    if (name == "remote") return remote_backend_instance();
+#endif
+    std::string known;
+    for (const std::string& n : backend_names()) known += (known.empty() ? "" : ", ") + n;
+    throw Error("unknown backend '" + name + "' (known: " + known + ")");
 }
 
 Backend& default_backend() { return cpu_backend_instance(); }

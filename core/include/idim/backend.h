@@ -1,8 +1,13 @@
 // The backend seam: every math kernel that models, projections and optimisers run goes through this
 // interface. Calls are coarse (a whole batch or vector), so the virtual dispatch costs nothing.
 // Implementations: "reference" (plain loops, the test oracle), "cpu" (Eigen + xsimd; also the
-// WebAssembly build). A CUDA backend goes beside them, registered in backend_registry.cpp.
-// All arrays are row-major float32 in host memory; shapes are written beside each argument.
+// WebAssembly build) and, natively, "remote" (the reference kernels over memory the host cannot
+// read: the test that host code keeps its hands off backend memory). A CUDA backend goes beside
+// them, registered in backend_registry.cpp.
+// Arrays are row-major float32; shapes are written beside each argument. Memory the backend
+// allocates (Buffer, buffer.h) is the backend's: host code moves data in and out only through
+// upload and download. cpu and reference are host_addressable, so kernels there also take host
+// arrays in place.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +46,15 @@ public:
     // Threads for the kernels' and projections' parallel loops. OpenMP keeps this per calling
     // thread: code that trains from several threads of its own calls it in each of them.
     virtual void set_threads(int n_threads) = 0;
+
+    // Backend memory: zero-filled, 64-byte aligned; freed with the size it was allocated with.
+    // The defaults are host memory, for backends whose kernels run on the host.
+    virtual void* allocate(size_t bytes);
+    virtual void deallocate(void* p, size_t bytes);
+    virtual void upload(const void* host, size_t bytes, void* dst);      // host → backend
+    virtual void download(const void* src, size_t bytes, void* host);    // backend → host
+    // Whether host code may read and write the backend's memory directly.
+    virtual bool host_addressable() const { return true; }
 
     // Data parallelism over a batch: a model's forward and backward pass may be cut into this many
     // sub-batches ("shards") run at once, one per host thread, their gradients summed after. The
@@ -128,7 +142,8 @@ public:
                            int64_t step, const float* grad, float* m, float* v, float* param) = 0;
 };
 
-// "cpu" (default) or "reference"; throws idim::Error naming the known ones otherwise.
+// "cpu" (default), "reference" or "remote" (native builds); throws idim::Error naming the known
+// ones otherwise.
 Backend& backend_by_name(const std::string& name);
 Backend& default_backend();
 std::vector<std::string> backend_names();
