@@ -13,10 +13,10 @@ TEST(Optimizer, SgdMomentumFollowsTheTf1Update) {
     OptimizerConfig c;
     c.kind = "sgd";
     c.momentum = 0.9;
-    Optimizer opt(c, 1);
+    Optimizer opt(default_backend(), c, 1);
     float p = 1.0f, g = 0.5f;
-    opt.step(default_backend(), 0.1, &g, &p);   // v = 0.5, p = 1 − 0.05
-    opt.step(default_backend(), 0.1, &g, &p);   // v = 0.95, p = 0.95 − 0.095
+    opt.step(0.1, &g, &p);   // v = 0.5, p = 1 − 0.05
+    opt.step(0.1, &g, &p);   // v = 0.95, p = 0.95 − 0.095
     EXPECT_NEAR(p, 0.855f, 1e-6);
 }
 
@@ -24,9 +24,9 @@ TEST(Optimizer, AdamFirstStepMovesByLearningRate) {
     // After one step m̂/√v̂ = g/|g|, so the parameter moves by lr (up to ε) against the gradient.
     OptimizerConfig c;
     c.kind = "adam";
-    Optimizer opt(c, 2);
+    Optimizer opt(default_backend(), c, 2);
     float p[2] = {0.0f, 0.0f}, g[2] = {3.0f, -0.01f};
-    opt.step(default_backend(), 0.01, g, p);
+    opt.step(0.01, g, p);
     EXPECT_NEAR(p[0], -0.01f, 1e-6);
     EXPECT_NEAR(p[1], 0.01f, 1e-5);   // ε = 1e-7 against |g| = 0.01 shifts it by 1e-5 relative
 }
@@ -34,13 +34,13 @@ TEST(Optimizer, AdamFirstStepMovesByLearningRate) {
 TEST(Optimizer, BackendsAgreeOnAdamTrajectory) {
     OptimizerConfig c;
     c.kind = "adam";
-    Optimizer a(c, 5), b(c, 5);
+    Optimizer a(backend_by_name("reference"), c, 5), b(backend_by_name("cpu"), c, 5);
     float pa[5] = {1, 2, 3, 4, 5}, pb[5] = {1, 2, 3, 4, 5};
     for (int step = 0; step < 20; ++step) {
         float g[5];
         for (int i = 0; i < 5; ++i) g[i] = std::sin(float(step + i));
-        a.step(backend_by_name("reference"), 0.01, g, pa);
-        b.step(backend_by_name("cpu"), 0.01, g, pb);
+        a.step(0.01, g, pa);
+        b.step(0.01, g, pb);
     }
     for (int i = 0; i < 5; ++i) EXPECT_NEAR(pa[i], pb[i], 1e-5);  // float rounding order only
 }

@@ -50,7 +50,7 @@ void check_gradient(Parametrization& param, const std::string& label) {
     Backend& be = backend_by_name("cpu");
     QuadraticLoss loss;
     std::vector<float> t(param.trainable_count()), theta(kDimFull);
-    param.init_trainable(t.data());
+    param.init_trainable(be, t.data());
     auto step = random_vector(t.size(), 13);
     for (size_t k = 0; k < t.size(); ++k) t[k] += 0.3f * step[k];  // away from the start
     param.expand(be, t.data(), theta.data());
@@ -100,20 +100,20 @@ std::unique_ptr<Projection> projection(const std::string& kind, size_t dim_sub) 
 const std::vector<std::string> kKinds = {"dense", "dense-tiled", "sparse", "fastfood"};
 
 TEST(Parametrization, FullGradientIsDtheta) {
-    auto param = full_parametrization(random_vector(kDimFull, 1));
+    auto param = full_parametrization(backend_by_name("cpu"), random_vector(kDimFull, 1));
     check_gradient(*param, "full");
 }
 
 TEST(Parametrization, SubspaceGradientMatchesFiniteDifferences) {
     for (const std::string& kind : kKinds) {
-        auto param = subspace_parametrization(random_vector(kDimFull, 1), projection(kind, 40));
+        auto param = subspace_parametrization(backend_by_name("cpu"), random_vector(kDimFull, 1), projection(kind, 40));
         check_gradient(*param, "subspace " + kind);
     }
 }
 
 TEST(Parametrization, SaidGradientMatchesFiniteDifferences) {
     for (const std::string& kind : kKinds) {
-        auto param = said_parametrization(random_vector(kDimFull, 1),
+        auto param = said_parametrization(backend_by_name("cpu"), random_vector(kDimFull, 1),
                                           projection(kind, 40 - 3), groups());
         EXPECT_EQ(param->trainable_count(), 40u);  // d counts the λs
         check_gradient(*param, "SAID " + kind);
@@ -124,30 +124,30 @@ TEST(Parametrization, StartsAtTheta0) {
     auto theta0 = random_vector(kDimFull, 1);
     Backend& be = backend_by_name("cpu");
     std::vector<std::unique_ptr<Parametrization>> params;
-    params.push_back(full_parametrization(theta0));
-    params.push_back(subspace_parametrization(theta0, projection("fastfood", 40)));
-    params.push_back(said_parametrization(theta0, projection("sparse", 37), groups()));
+    params.push_back(full_parametrization(backend_by_name("cpu"), theta0));
+    params.push_back(subspace_parametrization(backend_by_name("cpu"), theta0, projection("fastfood", 40)));
+    params.push_back(said_parametrization(backend_by_name("cpu"), theta0, projection("sparse", 37), groups()));
     for (auto& param : params) {
         std::vector<float> t(param->trainable_count()), theta(kDimFull);
-        param->init_trainable(t.data());
+        param->init_trainable(be, t.data());
         param->expand(be, t.data(), theta.data());
         EXPECT_EQ(theta, theta0);  // θ_d = 0 adds exact zeros
     }
     std::vector<float> t(40);
-    params[2]->init_trainable(t.data());
+    params[2]->init_trainable(be, t.data());
     EXPECT_EQ(t[36], 0.0f);
     EXPECT_EQ(t[37], 1.0f);  // λ starts at 1
     EXPECT_EQ(t[39], 1.0f);
 }
 
 TEST(Parametrization, RefusesBadSetups) {
-    EXPECT_THROW(subspace_parametrization(random_vector(999, 1), projection("dense", 10)), Error);
+    EXPECT_THROW(subspace_parametrization(backend_by_name("cpu"), random_vector(999, 1), projection("dense", 10)), Error);
     auto short_groups = groups();
     short_groups.pop_back();
-    EXPECT_THROW(said_parametrization(random_vector(kDimFull, 1), projection("dense", 10),
+    EXPECT_THROW(said_parametrization(backend_by_name("cpu"), random_vector(kDimFull, 1), projection("dense", 10),
                                       short_groups),
                  Error);
-    EXPECT_THROW(said_parametrization(random_vector(kDimFull, 1), projection("dense", 10), {}),
+    EXPECT_THROW(said_parametrization(backend_by_name("cpu"), random_vector(kDimFull, 1), projection("dense", 10), {}),
                  Error);
 }
 

@@ -21,7 +21,7 @@ SubspaceSpec spec(Method method, const std::string& projection, uint64_t d, uint
 
 std::vector<float> expand_zero(Parametrization& param, size_t dim) {
     std::vector<float> trainable(param.trainable_count()), theta(dim);
-    param.init_trainable(trainable.data());
+    param.init_trainable(default_backend(), trainable.data());
     param.expand(default_backend(), trainable.data(), theta.data());
     return theta;
 }

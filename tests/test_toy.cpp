@@ -18,7 +18,8 @@ TrainResult train_toy(uint64_t d, uint64_t seed) {
     spec.dim_full = task->dim();
     spec.dim_sub = d;
     spec.seed = seed;
-    auto param = subspace_parametrization(theta0, make_projection(default_backend(), spec));
+    auto param = subspace_parametrization(default_backend(), theta0,
+                                          make_projection(default_backend(), spec));
     TrainHooks hooks;
     hooks.target_accuracy = 1.0;
     return train(default_backend(), *task, *param, toy_train_config(), hooks);

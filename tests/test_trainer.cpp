@@ -21,7 +21,7 @@ Training full_setup(uint64_t seed = 3) {
     auto task = classification_task(make_model({"fc", {16}}, {1, 1, 6}, 3), idim::testing::blob_split());
     std::vector<float> theta0(task->dim());
     task->init_params(theta0.data(), seed);
-    return {std::move(task), full_parametrization(std::move(theta0))};
+    return {std::move(task), full_parametrization(default_backend(), theta0)};
 }
 
 // The 600 blobs in batches of 32: 19 steps per epoch.
@@ -46,7 +46,7 @@ public:
     explicit CopyingFull(std::unique_ptr<Parametrization> full) : full_(std::move(full)) {}
     std::string name() const override { return "copying full"; }
     size_t trainable_count() const override { return full_->trainable_count(); }
-    void init_trainable(float* w) const override { full_->init_trainable(w); }
+    void init_trainable(Backend& be, float* w) const override { full_->init_trainable(be, w); }
     void expand(Backend& be, const float* w, float* theta) override { full_->expand(be, w, theta); }
     void contract(Backend& be, const float* w, const float* dtheta, float* g) override {
         full_->contract(be, w, dtheta, g);

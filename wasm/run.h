@@ -57,7 +57,7 @@ public:
     Metrics evaluate_test() { return trainer_->evaluate_test(); }
     Metrics evaluate_train() { return trainer_->evaluate_train(); }
 
-    std::span<const float> trainable() const { return trainer_->trainable(); }
+    std::vector<float> trainable() const { return trainer_->trainable(); }
     void set_trainable(std::span<const float> values) { trainer_->set_trainable(values); }
 
 private:

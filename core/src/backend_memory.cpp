@@ -1,4 +1,5 @@
-// The default backend memory: host memory, for the backends whose kernels run on the host.
+// What backends whose kernels run on the host share: host memory, and the few ops that read a
+// scalar from backend memory (written once here, as plain loops).
 #include <cstring>
 #include <new>
 
@@ -19,5 +20,16 @@ void Backend::deallocate(void* p, size_t) { ::operator delete(p, kAlignment); }
 void Backend::upload(const void* host, size_t bytes, void* dst) { std::memcpy(dst, host, bytes); }
 
 void Backend::download(const void* src, size_t bytes, void* host) { std::memcpy(host, src, bytes); }
+
+void Backend::scaled_add(size_t n, const float* alpha, const float* x, const float* base,
+                         float* out) {
+    const float a = *alpha;
+    if (base) for (size_t i = 0; i < n; ++i) out[i] = base[i] + a * x[i];
+    else for (size_t i = 0; i < n; ++i) out[i] = a * x[i];
+}
+
+void Backend::dot_into(size_t n, const float* x, const float* y, float* out) {
+    *out = float(dot(n, x, y));
+}
 
 }  // namespace idim

@@ -26,25 +26,22 @@ void validate(const OptimizerConfig& c) {
             "step schedule: step_epochs must be at least 1 and gamma positive");
 }
 
-Optimizer::Optimizer(const OptimizerConfig& config, size_t n_params) : config_(config) {
-    validate(config);
-    state_a_.assign(n_params, 0.0f);
-    if (config.kind == "adam") state_b_.assign(n_params, 0.0f);
-}
+Optimizer::Optimizer(Backend& be, const OptimizerConfig& config, size_t n_params)
+    : be_(be), config_((validate(config), config)), state_a_(be, n_params),
+      state_b_(be, config.kind == "adam" ? n_params : 0) {}
 
-Optimizer::State Optimizer::state() const {
-    return {{state_a_.begin(), state_a_.end()}, {state_b_.begin(), state_b_.end()}, t_};
-}
+Optimizer::State Optimizer::state() const { return {state_a_.download(), state_b_.download(), t_}; }
 
 void Optimizer::restore(const State& state) {
     require(state.a.size() == state_a_.size() && state.b.size() == state_b_.size(),
             "optimiser state of another kind or size");
-    std::copy(state.a.begin(), state.a.end(), state_a_.begin());
-    std::copy(state.b.begin(), state.b.end(), state_b_.begin());
+    state_a_.upload(state.a);
+    state_b_.upload(state.b);
     t_ = state.t;
 }
 
-void Optimizer::step(Backend& be, double lr, const float* grad, float* params) {
+void Optimizer::step(double lr, const float* grad, float* params) {
+    Backend& be = be_;
     ++t_;
     if (config_.kind == "sgd")
         be.sgd_momentum_step(state_a_.size(), float(lr), float(config_.momentum), grad,

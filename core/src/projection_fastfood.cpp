@@ -102,7 +102,7 @@ public:
         } else {
             gather_and_transform_first_block(be);
         }
-        for (size_t k = 0; k < dim_sub_; ++k) x[k] = sign_[k] * mixed_[k];
+        be.multiply(dim_sub_, sign_.data(), mixed_.data(), x);
     }
 
 private:
@@ -144,13 +144,12 @@ private:
     // block k of H·B·Z·x is a + 0 for k < L/S − 1, and a for the last block. G·Π then looks up
     // [a + 0; a] (2S floats) at lookup_index_, which points Π(k) into the right half.
     void mix(Backend& be, const float* x) {
-        for (size_t k = 0; k < dim_sub_; ++k) work_[k] = sign_[k] * x[k];
-        std::fill(work_.begin() + dim_sub_, work_.begin() + short_, 0.0f);
+        be.multiply(dim_sub_, sign_.data(), x, work_.data());
+        be.fill(short_ - dim_sub_, 0.0f, work_.data() + dim_sub_);
         be.walsh_hadamard(short_, work_.data());
-        for (size_t k = 0; k < short_; ++k) {
-            lookup_[k] = work_[k] + 0.0f;
-            lookup_[short_ + k] = work_[k];
-        }
+        be.fill(short_, 0.0f, lookup_.data());
+        be.add(short_, work_.data(), lookup_.data(), lookup_.data());   // a + 0
+        be.copy(short_, work_.data(), lookup_.data() + short_);
         be.gather_scaled(length_, lookup_index_.data(), lookup_.data(), gauss_.data(),
                          mixed_.data());
         be.walsh_hadamard(length_, mixed_.data());

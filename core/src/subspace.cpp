@@ -62,10 +62,11 @@ std::unique_ptr<Parametrization> make_parametrization(Backend& be, const Task& t
     check_subspace(spec, task.dim(), groups.size());
     std::vector<float> theta0(task.dim());
     task.init_params(theta0.data(), spec.seed);
-    if (spec.method == Method::full) return full_parametrization(std::move(theta0));
+    if (spec.method == Method::full) return full_parametrization(be, theta0);
     auto projection = make_projection(be, projection_spec(spec, task.dim(), groups));
-    if (spec.method == Method::said) return said_parametrization(std::move(theta0), std::move(projection), std::move(groups));
-    return subspace_parametrization(std::move(theta0), std::move(projection));
+    if (spec.method == Method::said)
+        return said_parametrization(be, theta0, std::move(projection), std::move(groups));
+    return subspace_parametrization(be, theta0, std::move(projection));
 }
 
 }  // namespace idim

@@ -98,12 +98,12 @@ TrainConfig toy_train_config() {
 
 Trainer::Trainer(Backend& be, Task& task, Parametrization& param, const TrainConfig& config)
     : be_(be), task_(task), param_(param), config_((validate(config), config)),
-      direct_(param.trainable_is_theta()), w_(param.trainable_count()), grad_(w_.size()),
-      theta_copy_(direct_ ? 0 : task.dim()), dtheta_copy_(direct_ ? 0 : task.dim()),
-      optimizer_(config.optimizer, w_.size()),
+      direct_(param.trainable_is_theta()), w_(be, param.trainable_count()), grad_(be, w_.size()),
+      theta_copy_(be, direct_ ? 0 : task.dim()), dtheta_copy_(be, direct_ ? 0 : task.dim()),
+      optimizer_(be, config.optimizer, w_.size()),
       steps_per_epoch_(int64_t((task.train_size() + config.batch - 1) / config.batch)) {
     require(task.train_size() >= 1, "the task has no training examples");
-    param_.init_trainable(w_.data());
+    param_.init_trainable(be_, w_.data());
 }
 
 const float* Trainer::expanded() {
@@ -121,7 +121,7 @@ double Trainer::update(std::span<const uint32_t> batch) {
         be_.axpby(task_.dim(), float(2 * config_.weight_decay), theta(), 1.0f, dtheta());
     if (!direct_) param_.contract(be_, w_.data(), dtheta(), grad_.data());
     const double epoch = double(k / steps_per_epoch_) + double(k % steps_per_epoch_) / steps_per_epoch_;
-    optimizer_.step(be_, scheduled_lr(config_.optimizer, epoch, config_.epochs), grad_.data(), w_.data());
+    optimizer_.step(scheduled_lr(config_.optimizer, epoch, config_.epochs), grad_.data(), w_.data());
     theta_current_ = false;
     return loss;
 }
@@ -161,11 +161,11 @@ Metrics Trainer::evaluate_train() { return task_.evaluate_train(be_, expanded())
 void Trainer::set_trainable(std::span<const float> values) {
     require(values.size() == w_.size(), "expected ", w_.size(), " trainable numbers, got ",
             values.size());
-    std::copy(values.begin(), values.end(), w_.begin());
+    w_.upload(values);
     theta_current_ = false;
 }
 
-TrainerState Trainer::state() const { return {{w_.begin(), w_.end()}, optimizer_.state(), steps_}; }
+TrainerState Trainer::state() const { return {w_.download(), optimizer_.state(), steps_}; }
 
 void Trainer::restore(const TrainerState& state) {
     require(state.steps >= 0, "a trainer state with negative steps");
@@ -247,7 +247,7 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
     if (result.diverged()) result.test_accuracy = result.train_accuracy = std::nan("");
     result.seconds = seconds_so_far();
     result.steps = trainer.steps();
-    result.trainable.assign(trainer.trainable().begin(), trainer.trainable().end());
+    result.trainable = trainer.trainable();
     return result;
 }
 

@@ -94,6 +94,11 @@ public:
     virtual double dot(size_t n, const float* x, const float* y) = 0;                     // Σ x·y
     virtual void multiply(size_t n, const float* x, const float* y, float* z) = 0;        // z = x ⊙ y
     virtual void add(size_t n, const float* x, const float* y, float* z) = 0;             // z = x + y
+    // out = base + α·x with α the float at `alpha` in backend memory (out = α·x if base is null):
+    // a scale that lives on the backend, as SAID's trained λ, is never read by the host.
+    virtual void scaled_add(size_t n, const float* alpha, const float* x, const float* base,
+                            float* out);
+    virtual void dot_into(size_t n, const float* x, const float* y, float* out);  // *out = Σ x·y
 
     // x(rows,cols) += bias(cols)
     virtual void add_bias(int rows, int cols, const float* bias, float* x) = 0;

@@ -10,6 +10,7 @@
 
 #include "idim/aligned_floats.h"
 #include "idim/backend.h"
+#include "idim/buffer.h"
 
 namespace idim {
 
@@ -26,9 +27,10 @@ struct OptimizerConfig {
 
 class Optimizer {
 public:
-    Optimizer(const OptimizerConfig& config, size_t n_params);
+    // Its state lives in be's memory; params and grad passed to step must too.
+    Optimizer(Backend& be, const OptimizerConfig& config, size_t n_params);
     // One update of params (n) with grad (n) at learning rate lr.
-    void step(Backend& be, double lr, const float* grad, float* params);
+    void step(double lr, const float* grad, float* params);
 
     // Everything the next steps depend on, so a stopped run can go on as if it had not stopped.
     struct State {
@@ -39,8 +41,9 @@ public:
     void restore(const State& state);   // from an optimiser of the same kind and size
 
 private:
+    Backend& be_;
     OptimizerConfig config_;
-    AlignedFloats state_a_, state_b_;   // sgd: velocity; adam: m, v
+    Buffer<float> state_a_, state_b_;   // sgd: velocity; adam: m, v
     int64_t t_ = 0;
 };
 

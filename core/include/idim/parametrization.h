@@ -4,10 +4,12 @@
 // trained beside θ_{d−m}, so d counts the λs too.
 #pragma once
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "idim/backend.h"
+#include "idim/buffer.h"
 #include "idim/projection.h"
 
 namespace idim {
@@ -19,10 +21,13 @@ public:
     virtual size_t trainable_count() const = 0;               // D (full) or d (subspace)
     // What it keeps between calls besides θ0: P and its buffers.
     virtual size_t memory_bytes() const { return 0; }
-    virtual void init_trainable(float* trainable) const = 0;  // zeros (SAID: zeros then λ = 1)
+    // Arrays are in the memory of the backend the parametrization was made for (which is the one
+    // to pass to its calls).
+    virtual void init_trainable(Backend& be, float* trainable) const = 0;  // θ0, or zeros (SAID: λ = 1)
     // θ (D) from the trainable vector
     virtual void expand(Backend& be, const float* trainable, float* theta) = 0;
-    // gradient of the trainable vector from dθ (D)
+    // gradient of the trainable vector from dθ (D), at the trainable vector of the last expand
+    // (what a training step does): SAID reuses the P·θ_{d−m} that expand made.
     virtual void contract(Backend& be, const float* trainable, const float* dtheta,
                           float* dtrainable) = 0;
     // Full training: the trainable vector is θ itself, so a trainer may use it as θ and its
@@ -30,12 +35,12 @@ public:
     virtual bool trainable_is_theta() const { return false; }
 };
 
-// theta0 is copied and kept (D floats).
-std::unique_ptr<Parametrization> full_parametrization(std::vector<float> theta0);
-std::unique_ptr<Parametrization> subspace_parametrization(std::vector<float> theta0,
+// theta0 is uploaded to be's memory and kept (D floats).
+std::unique_ptr<Parametrization> full_parametrization(Backend& be, std::span<const float> theta0);
+std::unique_ptr<Parametrization> subspace_parametrization(Backend& be, std::span<const float> theta0,
                                                           std::unique_ptr<Projection> projection);
 // projection has dim_sub = d − groups.size() (subspace.h's make_parametrization builds it so).
-std::unique_ptr<Parametrization> said_parametrization(std::vector<float> theta0,
+std::unique_ptr<Parametrization> said_parametrization(Backend& be, std::span<const float> theta0,
                                                       std::unique_ptr<Projection> projection,
                                                       std::vector<ParamGroup> groups);
 

@@ -82,7 +82,7 @@ struct StepInfo {
 };
 
 // One run's trainable vector, optimiser and step count over a task and parametrization (which it
-// does not own). Step k (from 0) takes mini-batch k mod steps_per_epoch of epoch ⌊k / steps per
+// does not own), all in the backend's memory: per step only the loss crosses to the host. Step k (from 0) takes mini-batch k mod steps_per_epoch of epoch ⌊k / steps per
 // epoch⌋ + 1's seeded shuffle, at the schedule's rate for that fractional epoch.
 class Trainer {
 public:
@@ -101,7 +101,7 @@ public:
     Metrics evaluate_test();
     Metrics evaluate_train();
 
-    std::span<const float> trainable() const { return {w_.data(), w_.size()}; }
+    std::vector<float> trainable() const { return w_.download(); }
     void set_trainable(std::span<const float> values);   // throws unless the length matches
     TrainerState state() const;
     void restore(const TrainerState& state);   // of a trainer with the same setup
@@ -112,7 +112,7 @@ private:
     Parametrization& param_;
     TrainConfig config_;
     const bool direct_;   // full training: θ and dθ are w and its gradient, not copies
-    AlignedFloats w_, grad_, theta_copy_, dtheta_copy_;
+    Buffer<float> w_, grad_, theta_copy_, dtheta_copy_;   // in be_'s memory
     Optimizer optimizer_;
     int64_t steps_per_epoch_, steps_ = 0;
     std::vector<uint32_t> order_;   // the current epoch's shuffle

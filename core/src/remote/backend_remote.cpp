@@ -92,6 +92,13 @@ public:
     void add(size_t n, const float* x, const float* y, float* z) override {
         ref().add(n, real(x), real(y), real(z));
     }
+    void scaled_add(size_t n, const float* alpha, const float* x, const float* base,
+                    float* out) override {
+        ref().scaled_add(n, real(alpha), real(x), real(base), real(out));
+    }
+    void dot_into(size_t n, const float* x, const float* y, float* out) override {
+        ref().dot_into(n, real(x), real(y), real(out));
+    }
     void add_bias(int rows, int cols, const float* bias, float* x) override {
         ref().add_bias(rows, cols, real(bias), real(x));
     }

@@ -11,7 +11,7 @@ int main() {
     spec.dim_full = model->dim();
     spec.dim_sub = 100;
     auto param = idim::subspace_parametrization(
-        theta0, idim::make_projection(idim::default_backend(), spec));
+        idim::default_backend(), theta0, idim::make_projection(idim::default_backend(), spec));
     std::vector<float> theta(model->dim()), theta_d(100, 0.0f);
     param->expand(idim::default_backend(), theta_d.data(), theta.data());
     std::printf("consumer: D = %zu, theta equals theta0 at the start: %s\n", model->dim(),

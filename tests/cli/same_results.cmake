@@ -1,0 +1,23 @@
+# Runs idim twice, with ARGS and with ARGS plus EXTRA_A or EXTRA_B ('|'-separated), each writing
+# JSON, and checks that FIELDS ('|'-separated top-level keys) are identical in the two documents.
+# Called by CTest as `cmake -D... -P same_results.cmake`.
+cmake_minimum_required(VERSION 3.22)
+file(REMOVE_RECURSE "${OUT_DIR}")
+file(MAKE_DIRECTORY "${OUT_DIR}")
+string(REPLACE "|" ";" fields "${FIELDS}")
+foreach(side A B)
+  string(REPLACE "|" ";" args "${ARGS}|${EXTRA_${side}}|--json|${OUT_DIR}/${side}.json")
+  execute_process(COMMAND "${IDIM}" ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "idim ${args} exited with '${rc}':\n${out}${err}")
+  endif()
+  file(READ "${OUT_DIR}/${side}.json" doc_${side})
+endforeach()
+foreach(key IN LISTS fields)
+  string(JSON a GET "${doc_A}" "${key}")
+  string(JSON b GET "${doc_B}" "${key}")
+  if(NOT a STREQUAL b)
+    message(FATAL_ERROR "'${key}' differs: ${EXTRA_A} gives ${a}, ${EXTRA_B} gives ${b}")
+  endif()
+  message(STATUS "${key}: ${a} both")
+endforeach()
