@@ -54,17 +54,17 @@ public:
         be.fill(size_t(filters_), 0.0f, dbias);
         be.add_column_sums(rows, filters_, dy, dbias);
         if (!dx) return;
-        dcols_.resize(size_t(rows) * k);
+        float* dcols = dcols_.get(be, size_t(rows) * k);
         be.gemm(Transpose::no, Transpose::yes, rows, k, filters_, 1.0f, dy, filters_, params,
-                filters_, 0.0f, dcols_.data(), k);
+                filters_, 0.0f, dcols, k);
         be.fill(size_t(n) * in_.size(), 0.0f, dx);
-        be.col2im(g, dcols_.data(), dx);
+        be.col2im(g, dcols, dx);
     }
 
 private:
     Shape in_;
     int filters_, kernel_, stride_, pad_;
-    AlignedFloats dcols_;
+    Workspace<float> dcols_;
     size_t patch() const { return size_t(kernel_) * kernel_ * in_.channels; }
     ConvGeometry geometry(int n) const {
         return {n, in_.height, in_.width, in_.channels, kernel_, kernel_, stride_, pad_};
@@ -83,21 +83,21 @@ public:
     Shape output_shape() const override { return {in_.height / pool_, in_.width / pool_, in_.channels}; }
 
     void forward(Backend& be, const float*, int n, const float* x, float* y) override {
-        argmax_.resize(size_t(n) * output_shape().size());
-        be.maxpool_forward(geometry(n), x, y, argmax_.data());
+        be.maxpool_forward(geometry(n), x, y, argmax_.get(be, size_t(n) * output_shape().size()));
     }
     // dx = dy routed to the input that won each window
     void backward(Backend& be, const float*, int n, const float*, const float*, const float* dy,
                   float* dx, float*) override {
         if (!dx) return;
         be.fill(size_t(n) * in_.size(), 0.0f, dx);
-        be.maxpool_backward(geometry(n), argmax_.size(), dy, argmax_.data(), dx);
+        const size_t n_out = size_t(n) * output_shape().size();
+        be.maxpool_backward(geometry(n), n_out, dy, argmax_.get(be, n_out), dx);
     }
 
 private:
     Shape in_;
     int pool_;
-    std::vector<int32_t> argmax_;
+    Workspace<int32_t> argmax_;   // of the last forward
     ConvGeometry geometry(int n) const {
         return {n, in_.height, in_.width, in_.channels, pool_, pool_, pool_, 0};
     }

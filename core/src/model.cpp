@@ -81,9 +81,9 @@ void Model::forward_all(Backend& be, const float* theta, int n, const float* x) 
     const float* in = x;
     for (size_t l = 0; l < layers_.size(); ++l) {
         if (!layers_[l]->reshapes_only()) {
-            acts_[l].resize(size_t(n) * layers_[l]->output_shape().size());
-            layers_[l]->forward(be, theta + offsets_[l], n, in, acts_[l].data());
-            in = acts_[l].data();
+            float* out = acts_[l].get(be, size_t(n) * layers_[l]->output_shape().size());
+            layers_[l]->forward(be, theta + offsets_[l], n, in, out);
+            in = out;
         }
         outputs_[l] = in;
     }
@@ -106,20 +106,18 @@ BatchResult Model::forward_backward(Backend& be, const float* theta, int n, cons
                                     const int32_t* labels, float* dtheta) {
     forward_all(be, theta, n, x);
     BatchResult r;
-    grad_a_.resize(size_t(n) * classes_);
-    r.loss_sum = be.softmax_cross_entropy(n, classes_, outputs_.back(), labels, grad_a_.data(),
-                                          &r.n_correct);
+    float* dy = grad_a_.get(be, size_t(n) * classes_);
+    r.loss_sum = be.softmax_cross_entropy(n, classes_, outputs_.back(), labels, dy, &r.n_correct);
     for (size_t l = layers_.size(); l-- > first_trainable_;) {
         if (layers_[l]->reshapes_only()) continue;
         const float* in = l == 0 ? x : outputs_[l - 1];
         float* dx = nullptr;
-        if (l > first_trainable_) {
-            grad_b_.resize(size_t(n) * layers_[l - 1]->output_shape().size());
-            dx = grad_b_.data();
-        }
-        layers_[l]->backward(be, theta + offsets_[l], n, in, outputs_[l], grad_a_.data(), dx,
+        if (l > first_trainable_)
+            dx = grad_b_.get(be, size_t(n) * layers_[l - 1]->output_shape().size());
+        layers_[l]->backward(be, theta + offsets_[l], n, in, outputs_[l], dy, dx,
                              dtheta + offsets_[l]);
-        std::swap(grad_a_, grad_b_);
+        std::swap(grad_a_, grad_b_);   // dx is the next layer's dy
+        dy = dx;
     }
     return r;
 }

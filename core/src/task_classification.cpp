@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "idim/buffer.h"
 #include "idim/error.h"
 #include "idim/task.h"
 
@@ -41,25 +42,23 @@ public:
                           float* dtheta) override {
         const int n = int(batch.size());
         const int shards = std::clamp(be.batch_shards(), 1, std::max(1, n / kMinShardSamples));
-        make_shards(shards, batch.size());
+        Scratch scratch = make_shards(be, shards, batch);
         auto first = [&](int s) { return int(int64_t(n) * s / shards); };
         std::vector<BatchResult> results(static_cast<size_t>(shards));
         // Shards 1, 2, … read θ from copies of their own, made by all threads: if every shard
         // read θ itself, the optimiser's next write of θ would take about 87 µs instead of 34
         // (lines both cores have read), while the copy costs 11 (FC on 2 threads).
-        for (int s = 1; s < shards; ++s) be.copy(dim(), theta, shard_thetas_[size_t(s - 1)].data());
+        for (int s = 1; s < shards; ++s) be.copy(dim(), theta, scratch.thetas[size_t(s)]);
         be.run_shards(shards, [&](int s) {
-            float* grad = s == 0 ? dtheta : shard_grads_[size_t(s - 1)].data();
-            const float* shard_theta = s == 0 ? theta : shard_thetas_[size_t(s - 1)].data();
+            float* grad = s == 0 ? dtheta : scratch.grads[size_t(s)];
+            const float* shard_theta = s == 0 ? theta : scratch.thetas[size_t(s)];
             Model& model = s == 0 ? *model_ : *replicas_[size_t(s - 1)];
-            results[size_t(s)] = train_on(be, model, shard_theta,
-                                          batch.subspan(first(s), first(s + 1) - first(s)),
-                                          size_t(first(s)), grad);
+            results[size_t(s)] = train_on(be, model, shard_theta, scratch, size_t(first(s)),
+                                          size_t(first(s + 1) - first(s)), grad);
         });
         auto share = [&](int s) { return float(first(s + 1) - first(s)) / float(n); };
         for (int s = 1; s < shards; ++s)   // dθ = share₀·dθ₀ + Σ share_s·dθ_s
-            be.axpby(dim(), share(s), shard_grads_[size_t(s - 1)].data(), s == 1 ? share(0) : 1.0f,
-                     dtheta);
+            be.axpby(dim(), share(s), scratch.grads[size_t(s)], s == 1 ? share(0) : 1.0f, dtheta);
         BatchResult total;
         for (const BatchResult& r : results) {
             total.loss_sum += r.loss_sum;
@@ -74,41 +73,84 @@ public:
 private:
     std::unique_ptr<Model> model_;
     DataSplit data_;
-    AlignedFloats images_;
-    std::vector<int32_t> labels_;
     std::vector<std::unique_ptr<Model>> replicas_;   // shards 1, 2, …; shard 0 runs model_
-    std::vector<AlignedFloats> shard_grads_;          // their dθ, before the sum
-    std::vector<AlignedFloats> shard_thetas_;         // their copies of θ
+    // The data set in the memory of a backend that cannot read the host's (uploaded once); the
+    // others read data_ in place.
+    const Backend* uploaded_to_ = nullptr;
+    Buffer<float> images_on_[2];                      // train, test
+    Buffer<int32_t> labels_on_[2];
+    Workspace<uint32_t> index_;                       // the batch's sample indices
+    Workspace<float> images_;                         // the batch's samples
+    Workspace<int32_t> labels_;
+    std::vector<Workspace<float>> shard_grads_;      // shards 1, 2, …: their dθ, before the sum
+    std::vector<Workspace<float>> shard_thetas_;     // and their copies of θ
 
-    void make_shards(int shards, size_t batch_size) {
-        images_.resize(batch_size * data_.train.sample_size());
-        labels_.resize(batch_size);
+    struct Split {
+        const float* images;
+        const int32_t* labels;
+    };
+    Split split_on(Backend& be, const Dataset& d) {
+        if (be.host_addressable()) return {d.images.data(), d.labels.data()};
+        const int k = &d == &data_.train ? 0 : 1;
+        if (uploaded_to_ != &be) {
+            for (int s = 0; s < 2; ++s) {
+                const Dataset& set = s == 0 ? data_.train : data_.test;
+                images_on_[s] = Buffer<float>(be, set.images);
+                labels_on_[s] = Buffer<int32_t>(be, set.labels);
+            }
+            uploaded_to_ = &be;
+        }
+        return {images_on_[k].data(), labels_on_[k].data()};
+    }
+
+    // Where a batch's shards work, every buffer in the backend's memory; per shard s ≥ 1 a θ and
+    // a dθ of its own (entries 0 unused). Made before the shards start: their threads only read it.
+    struct Scratch {
+        Split train;
+        const uint32_t* index;
+        float* images;
+        int32_t* labels;
+        std::vector<float*> grads, thetas;
+    };
+    Scratch make_shards(Backend& be, int shards, std::span<const uint32_t> batch) {
+        Scratch s{split_on(be, data_.train), batch.data(),
+                  images_.get(be, batch.size() * data_.train.sample_size()),
+                  labels_.get(be, batch.size()), {nullptr}, {nullptr}};
+        if (!be.host_addressable()) {
+            uint32_t* index = index_.get(be, batch.size());
+            be.upload(batch.data(), batch.size_bytes(), index);
+            s.index = index;
+        }
         while (replicas_.size() < size_t(shards - 1)) replicas_.push_back(model_->clone());
         shard_grads_.resize(size_t(shards - 1));
         shard_thetas_.resize(size_t(shards - 1));
-        for (AlignedFloats& g : shard_grads_) g.resize(dim());
-        for (AlignedFloats& t : shard_thetas_) t.resize(dim());
+        for (int k = 1; k < shards; ++k) {
+            s.grads.push_back(shard_grads_[size_t(k - 1)].get(be, dim()));
+            s.thetas.push_back(shard_thetas_[size_t(k - 1)].get(be, dim()));
+        }
+        return s;
     }
 
-    // Gathers the samples where they sit in the batch (on the thread that trains on them, so
-    // they are in its core's cache) and runs forward and backward.
-    BatchResult train_on(Backend& be, Model& model, const float* theta,
-                         std::span<const uint32_t> samples, size_t at, float* grad) {
-        const Dataset& d = data_.train;
-        const size_t sample = d.sample_size();
-        float* images = images_.data() + at * sample;
-        int32_t* labels = labels_.data() + at;
-        be.gather_rows(samples.size(), samples.data(), sample, d.images.data(), images);
-        for (size_t i = 0; i < samples.size(); ++i) labels[i] = d.labels[samples[i]];
-        return model.forward_backward(be, theta, int(samples.size()), images, labels, grad);
+    // Gathers the samples [at, at + n) of the batch where they sit in it (on the thread that
+    // trains on them, so they are in its core's cache) and runs forward and backward.
+    BatchResult train_on(Backend& be, Model& model, const float* theta, const Scratch& s, size_t at,
+                         size_t n, float* grad) {
+        const size_t sample = data_.train.sample_size();
+        float* images = s.images + at * sample;
+        int32_t* labels = s.labels + at;
+        be.gather_rows(n, s.index + at, sample, s.train.images, images);
+        be.gather_ints(n, s.index + at, s.train.labels, labels);
+        return model.forward_backward(be, theta, int(n), images, labels, grad);
     }
 
     Metrics evaluate(Backend& be, const float* theta, const Dataset& d) {
+        const Split on = split_on(be, d);
         double loss = 0;
         long correct = 0;
         for (size_t start = 0; start < d.size(); start += kEvalChunk) {
             int n = int(std::min(kEvalChunk, d.size() - start));
-            BatchResult r = model_->evaluate(be, theta, n, d.image(start), d.labels.data() + start);
+            BatchResult r = model_->evaluate(be, theta, n, on.images + start * d.sample_size(),
+                                             on.labels + start);
             loss += r.loss_sum;
             correct += r.n_correct;
         }

@@ -80,6 +80,8 @@ public:
     // out(n, row_size) = table's rows index[0 .. n) (a mini-batch gathered from a data set)
     virtual void gather_rows(size_t n, const uint32_t* index, size_t row_size, const float* table,
                              float* out) = 0;
+    // out[i] = table[index[i]] (a mini-batch's labels)
+    virtual void gather_ints(size_t n, const uint32_t* index, const int32_t* table, int32_t* out);
     // out[i] = scale[i]·table[index[i]], index entries below 2^31 (Fastfood's G·Π and Πᵀ·G)
     virtual void gather_scaled(size_t n, const uint32_t* index, const float* table,
                                const float* scale, float* out) = 0;

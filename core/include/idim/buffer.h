@@ -56,4 +56,29 @@ private:
     }
 };
 
+// Scratch space that grows on demand in the memory of the backend it is used with. A copy of its
+// owner starts without one (a cloned layer or model gets workspaces of its own).
+template <class T>
+class Workspace {
+public:
+    Workspace() = default;
+    Workspace(const Workspace&) {}
+    Workspace& operator=(const Workspace&) {
+        buffer_ = {};
+        return *this;
+    }
+    Workspace(Workspace&&) noexcept = default;
+    Workspace& operator=(Workspace&&) noexcept = default;
+
+    // At least n values (contents not kept when it grows).
+    T* get(Backend& be, size_t n) {
+        if (buffer_.size() < n || (!buffer_.empty() && &buffer_.backend() != &be))
+            buffer_ = Buffer<T>(be, n);
+        return buffer_.data();
+    }
+
+private:
+    Buffer<T> buffer_;
+};
+
 }  // namespace idim

@@ -10,6 +10,7 @@
 
 #include "idim/aligned_floats.h"
 #include "idim/backend.h"
+#include "idim/buffer.h"
 
 namespace idim {
 
@@ -91,9 +92,9 @@ private:
     std::vector<std::unique_ptr<Layer>> layers_;
     std::vector<size_t> offsets_;              // per layer, into θ
     size_t first_trainable_ = 0;               // index of the first layer with parameters
-    std::vector<AlignedFloats> acts_;          // activations per layer boundary, resized lazily
+    std::vector<Workspace<float>> acts_;       // activations per layer boundary (backend memory)
     std::vector<const float*> outputs_;        // per layer: its acts_, or a reshape's input
-    AlignedFloats grad_a_, grad_b_, dlogits_;
+    Workspace<float> grad_a_, grad_b_;         // the gradient flowing down, and the next one
     void forward_all(Backend& be, const float* theta, int n, const float* x);
 };
 

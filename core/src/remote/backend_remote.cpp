@@ -71,6 +71,9 @@ public:
                      float* out) override {
         ref().gather_rows(n, real(index), row_size, real(table), real(out));
     }
+    void gather_ints(size_t n, const uint32_t* index, const int32_t* table, int32_t* out) override {
+        ref().gather_ints(n, real(index), real(table), real(out));
+    }
     void gather_scaled(size_t n, const uint32_t* index, const float* table, const float* scale,
                        float* out) override {
         ref().gather_scaled(n, real(index), real(table), real(scale), real(out));

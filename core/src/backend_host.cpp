@@ -28,6 +28,10 @@ void Backend::scaled_add(size_t n, const float* alpha, const float* x, const flo
     else for (size_t i = 0; i < n; ++i) out[i] = a * x[i];
 }
 
+void Backend::gather_ints(size_t n, const uint32_t* index, const int32_t* table, int32_t* out) {
+    for (size_t i = 0; i < n; ++i) out[i] = table[index[i]];
+}
+
 void Backend::dot_into(size_t n, const float* x, const float* y, float* out) {
     *out = float(dot(n, x, y));
 }
