@@ -143,3 +143,20 @@ test('on the toy task the page\'s procedure gives what idim dint gives natively'
     p.delete();
   }
 });
+
+test('the page\'s presets are the core\'s defaults but for the differences they state', async () => {
+  const { taskPresets } = await import('../src/settings.js');
+  const core = idim.defaults();
+  const presets = taskPresets(core);
+  // the default experiment is the CLI's, D of its network as d max
+  assert.deepEqual(presets.mnist14.search, { ...core.dint, dMax: 13258 });
+  assert.deepEqual(presets.mnist14.subspace, core.subspace);
+  assert.deepEqual(presets.mnist14.baseline, core.full);
+  // the toy runs exactly as the cross-check above (and the CLI) runs it
+  assert.deepEqual(presets.toy.subspace, core.toy);
+  assert.deepEqual(presets.toy.search, { ...core.dint, dMin: 1, dMax: 1000, fraction: 1, baseline: 1 });
+  for (const [task, p] of Object.entries(presets)) {
+    assert.ok(p.why.length > 10, `${task}: no reason given`);
+    new idim.DintProcedure(p.search).delete();   // settings the procedure accepts
+  }
+});
