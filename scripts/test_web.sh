@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The WebAssembly and browser tests: builds the module (preset wasm) and the site, builds and runs
-# the native projection fixture, then runs node's test runner over web/tests: the module's own
+# the native projection fixture and `idim dint` on the toy task (the page's procedure is checked
+# against it), then runs node's test runner over web/tests: the module's own
 # tests and the end-to-end tests in Debian's chromium. Exits non-zero on any failure.
 # Artifacts (screenshots, the fixture's output) go to build/web-artifacts/.
 set -euo pipefail
@@ -23,11 +24,17 @@ nice cmake --build build/release --target idim_wasm_fixture -j 2 2>&1 | tail -n 
 mkdir -p build/web-artifacts
 build/release/tests/wasm_fixture/idim_wasm_fixture > build/web-artifacts/wasm_fixture.json
 
+echo "== native d_int of the toy task (the page's procedure must reach the same)"
+nice cmake --build build/release --target idim -j 2 2>&1 | tail -n 1
+build/release/native/idim dint --data toy --seeds 2 --json build/web-artifacts/native_toy_dint.json -q > /dev/null
+
 echo "== site"
 (cd web && npm run --silent build 2>&1 | tail -n 3)
 
 echo "== node tests (module, helpers) and browser tests (chromium)"
 cd web
 IDIM_FIXTURE_JSON="$root/build/web-artifacts/wasm_fixture.json" IDIM_WEB_ARTIFACTS="$root/build/web-artifacts" \
-  node --test --test-reporter=spec tests/wasm_module.test.mjs tests/dint.test.mjs tests/e2e.test.mjs
+IDIM_NATIVE_DINT_JSON="$root/build/web-artifacts/native_toy_dint.json" \
+  node --test --test-reporter=spec tests/wasm_module.test.mjs tests/dint_procedure.test.mjs tests/dint.test.mjs \
+  tests/e2e.test.mjs
 echo "test_web: screenshots in build/web-artifacts/"

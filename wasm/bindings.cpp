@@ -2,6 +2,9 @@
 //   loadMnist(palette, labels, pixels)          the digits, once per module
 //   new Run(config)  .train(onProgress) .step(indices) .batchLoss(indices) .timeSteps(n) .evaluate()
 //                    .getTrainable() .setTrainable(f32) .dimFull() .dimTrainable() .describe()
+//   new DintProcedure(config) .next() .report(outcomes) .finished() .baseline() .threshold()
+//                    .result() .baselineRuns() .summary() .range()     (dint_procedure.h)
+//   defaults()                                  the core's training and search defaults
 //   projectionFingerprint(kind, seed, side, widths, d), version(), backend()
 // Every C++ error (idim::Error, std::bad_alloc, ...) comes back as a JS Error with its message.
 #include <emscripten/bind.h>
@@ -12,6 +15,7 @@
 #include <new>
 #include <optional>
 
+#include "idim/dint_procedure.h"
 #include "idim/error.h"
 #include "projection_checksum.h"
 #include "run.h"
@@ -64,6 +68,13 @@ std::vector<int> get_ints(const val& obj, const char* key, std::vector<int> fall
     return emscripten::vecFromJSArray<int>(v);
 }
 
+// The core's training defaults for a run: the CLI picks them the same way (native/options.cpp):
+// the toy task's own, full training's, or the subspace runs'.
+TrainConfig default_train_config(const std::string& task, Method method) {
+    if (task == "toy") return toy_train_config();
+    return method == Method::full ? TrainConfig{} : subspace_train_config();
+}
+
 RunConfig parse_config(const val& c) {
     require(c.typeOf().as<std::string>() == "object", "Run: the configuration must be an object");
     RunConfig r;
@@ -80,18 +91,54 @@ RunConfig parse_config(const val& c) {
     s.d = whole_number(get<double>(c, "d", 0), "d");
     s.seed = whole_number(get<double>(c, "seed", 0), "seed");
     s.max_projection_mb = kMaxDenseProjectionMb;
-    r.train.epochs = get<int>(c, "epochs", 10);
-    r.train.batch = get<int>(c, "batch", 64);
+    // Whatever the page leaves out is the core's default, so the page and the CLI share one set.
+    const TrainConfig d = default_train_config(r.task, s.method);
+    r.train.epochs = get<int>(c, "epochs", d.epochs);
+    r.train.batch = get<int>(c, "batch", d.batch);
     r.train.seed = s.seed;
-    r.train.weight_decay = get<double>(c, "weightDecay", 0);
+    r.train.weight_decay = get<double>(c, "weightDecay", d.weight_decay);
     r.train.evaluate_train = get<bool>(c, "evaluateTrain", false) ? TrainEval::every_epoch : TrainEval::never;
-    // The page's own defaults, stated here rather than inherited from the core's (which may move).
-    r.train.optimizer.kind = get<std::string>(c, "optimizer", "adam");
-    r.train.optimizer.lr = get<double>(c, "lr", 1e-3);
-    r.train.optimizer.momentum = get<double>(c, "momentum", 0.9);
-    r.train.optimizer.schedule = get<std::string>(c, "schedule", "constant");
+    r.train.optimizer = d.optimizer;
+    r.train.optimizer.kind = get<std::string>(c, "optimizer", d.optimizer.kind);
+    r.train.optimizer.lr = get<double>(c, "lr", d.optimizer.lr);
+    r.train.optimizer.momentum = get<double>(c, "momentum", d.optimizer.momentum);
+    r.train.optimizer.schedule = get<std::string>(c, "schedule", d.optimizer.schedule);
     r.target_accuracy = get<double>(c, "targetAccuracy", r.target_accuracy);
     return r;
+}
+
+// A TrainConfig in parse_config's keys, so the page can spread it into a run's configuration.
+val train_config_to_js(const TrainConfig& t) {
+    val out = val::object();
+    out.set("epochs", t.epochs);
+    out.set("batch", t.batch);
+    out.set("weightDecay", t.weight_decay);
+    out.set("optimizer", t.optimizer.kind);
+    out.set("lr", t.optimizer.lr);
+    out.set("momentum", t.optimizer.momentum);
+    out.set("schedule", t.optimizer.schedule);
+    return out;
+}
+
+// {full, subspace, toy: run settings; dint: the search's, in DintProcedure's keys (dMax 0: D);
+// giveUpFrom: the epoch from which a run that cannot reach its target stops}.
+val defaults() {
+    val out = val::object();
+    out.set("full", train_config_to_js(TrainConfig{}));
+    out.set("subspace", train_config_to_js(subspace_train_config()));
+    out.set("toy", train_config_to_js(toy_train_config()));
+    const DintProcedureConfig p;
+    val dint = val::object();
+    dint.set("dMin", double(p.search.d_min));
+    dint.set("dMax", double(p.search.d_max));
+    dint.set("seeds", p.search.seeds);
+    dint.set("fraction", p.search.fraction);
+    dint.set("growth", p.search.growth);
+    dint.set("precision", p.search.relative_precision);
+    dint.set("baselineSeeds", p.baseline_seeds);
+    out.set("dint", dint);
+    out.set("giveUpFrom", TrainHooks{}.give_up_from_epoch);
+    return out;
 }
 
 val metrics_to_js(const Metrics& m) {
@@ -172,6 +219,7 @@ public:
             out.set("testLoss", r.test_loss);
             out.set("diverged", r.diverged());
             out.set("stop", to_string(r.stop));
+            out.set("stoppedEarly", r.checkpoint != nullptr);   // as the CLI's outcome_of
             out.set("steps", double(r.steps));
             out.set("seconds", r.seconds);
             val epochs = val::array();
@@ -204,6 +252,120 @@ public:
 
 private:
     std::optional<Run> run_;
+};
+
+DintProcedureConfig parse_dint_config(const val& c) {
+    require(c.typeOf().as<std::string>() == "object", "DintProcedure: the configuration must be an object");
+    DintProcedureConfig p;
+    DintConfig& s = p.search;
+    s.d_min = whole_number(get<double>(c, "dMin", double(s.d_min)), "dMin");
+    s.d_max = whole_number(get<double>(c, "dMax", double(s.d_max)), "dMax");
+    s.seeds = int(whole_number(get<double>(c, "seeds", s.seeds), "seeds"));
+    s.fraction = get<double>(c, "fraction", s.fraction);
+    s.growth = get<double>(c, "growth", s.growth);
+    s.relative_precision = get<double>(c, "precision", s.relative_precision);
+    val b = c["baseline"];
+    if (!b.isUndefined() && !b.isNull()) p.baseline = b.as<double>();
+    p.baseline_seeds = int(whole_number(get<double>(c, "baselineSeeds", p.baseline_seeds), "baselineSeeds"));
+    return p;
+}
+
+val optional_to_js(std::optional<double> v) { return v ? val(*v) : val::null(); }
+val optional_to_js(std::optional<uint64_t> v) { return v ? val(double(*v)) : val::null(); }
+
+val outcomes_to_js(const std::vector<RunOutcome>& runs) {
+    val out = val::array();
+    for (const RunOutcome& r : runs) {
+        val o = val::object();
+        o.set("d", double(r.d));
+        o.set("seed", double(r.seed));
+        o.set("accuracy", r.accuracy);
+        o.set("diverged", r.diverged);
+        o.set("stoppedEarly", r.stopped_early);
+        out.call<void>("push", o);
+    }
+    return out;
+}
+
+// The core's d_int procedure (dint_procedure.h) for the page's asynchronous worker pool: the
+// page asks for a batch, trains it in its workers, reports the outcomes, and so on until finished.
+class JsDintProcedure {
+public:
+    explicit JsDintProcedure(val config)
+        : p_(guarded([&] { return DintProcedure(parse_dint_config(config)); })) {}
+
+    // [{d, seed, earlyStops, baseline}]; d is 0 for a baseline run (full training).
+    val next() const {
+        val out = val::array();
+        for (const RunRequest& r : p_->next()) {
+            val o = val::object();
+            o.set("d", double(r.d));
+            o.set("seed", double(r.seed));
+            o.set("earlyStops", r.early_stops);
+            o.set("baseline", !p_->baseline().has_value());
+            out.call<void>("push", o);
+        }
+        return out;
+    }
+    // [{d, seed, accuracy, diverged, stoppedEarly}]: a diverged run may give accuracy NaN or null.
+    void report(val outcomes) {
+        guarded([&] {
+            require(outcomes.isArray(), "DintProcedure.report: expected an array of outcomes");
+            std::vector<RunOutcome> list;
+            const int n = outcomes["length"].as<int>();
+            for (int i = 0; i < n; ++i) {
+                val o = outcomes[i];
+                RunOutcome r{whole_number(get<double>(o, "d", -1), "d"),
+                             whole_number(get<double>(o, "seed", -1), "seed"),
+                             get<double>(o, "accuracy", NAN), get<bool>(o, "diverged", false),
+                             get<bool>(o, "stoppedEarly", false)};
+                list.push_back(r);
+            }
+            p_->report(list);
+        });
+    }
+    bool finished() const { return p_->finished(); }
+    val baseline() const { return optional_to_js(p_->baseline()); }
+    val threshold() const { return optional_to_js(p_->threshold()); }
+    val baselineRuns() const { return outcomes_to_js(p_->baseline_runs()); }
+    // {dint (null until found), threshold, runs}: the search's runs so far, a run trained on to
+    // its last epoch in place of its early-stopped outcome.
+    val result() const {
+        val out = val::object();
+        out.set("dint", optional_to_js(p_->result().d_int));
+        out.set("threshold", optional_to_js(p_->threshold()));
+        out.set("runs", outcomes_to_js(p_->result().runs));
+        return out;
+    }
+    // [{d, runs, diverged, mean, min, max}] over the search's runs, sorted by d.
+    val summary() const {
+        val out = val::array();
+        for (const DSummary& s : summarise(p_->result().runs)) {
+            val o = val::object();
+            o.set("d", double(s.d));
+            o.set("runs", s.runs);
+            o.set("diverged", s.diverged);
+            o.set("mean", s.mean);
+            o.set("min", s.min);
+            o.set("max", s.max);
+            out.call<void>("push", o);
+        }
+        return out;
+    }
+    // {low, high}: the bootstrap range of d_int over resampled seeds (null: none / above every d).
+    val range() const {
+        return guarded([&] {
+            val out = val::object();
+            const auto t = p_->threshold();
+            const DintRange r = t ? bootstrap_range(p_->result().runs, *t) : DintRange{};
+            out.set("low", optional_to_js(r.low));
+            out.set("high", optional_to_js(r.high));
+            return out;
+        });
+    }
+
+private:
+    std::optional<DintProcedure> p_;
 };
 
 void load_mnist(val palette, val labels, val pixels) {
@@ -259,6 +421,18 @@ EMSCRIPTEN_BINDINGS(idim) {
         .function("evaluate", &JsRun::evaluate)
         .function("getTrainable", &JsRun::getTrainable)
         .function("setTrainable", &JsRun::setTrainable);
+    emscripten::class_<JsDintProcedure>("DintProcedure")
+        .constructor<val>()
+        .function("next", &JsDintProcedure::next)
+        .function("report", &JsDintProcedure::report)
+        .function("finished", &JsDintProcedure::finished)
+        .function("baseline", &JsDintProcedure::baseline)
+        .function("threshold", &JsDintProcedure::threshold)
+        .function("baselineRuns", &JsDintProcedure::baselineRuns)
+        .function("result", &JsDintProcedure::result)
+        .function("summary", &JsDintProcedure::summary)
+        .function("range", &JsDintProcedure::range);
+    emscripten::function("defaults", &defaults);
     emscripten::function("loadMnist", &load_mnist);
     emscripten::function("projectionFingerprint", &fingerprint);
     emscripten::function("version", &version);

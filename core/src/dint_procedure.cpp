@@ -24,8 +24,9 @@ std::vector<RunOutcome> match(const std::vector<RunRequest>& asked,
             " outcomes for the batch, got ", outcomes.size());
     std::vector<RunOutcome> ordered;
     for (const RunRequest& r : asked) {
-        auto it = std::ranges::find_if(
-            outcomes, [&](const RunOutcome& o) { return o.d == r.d && o.seed == r.seed; });
+        // std::find_if, not std::ranges: the libc++ of Emscripten 3.1.6 (the page's module) lacks it.
+        auto it = std::find_if(outcomes.begin(), outcomes.end(),
+                               [&](const RunOutcome& o) { return o.d == r.d && o.seed == r.seed; });
         require(it != outcomes.end(), "d_int: no outcome for the run d = ", r.d, ", seed ", r.seed);
         ordered.push_back(*it);
     }
@@ -86,9 +87,8 @@ void DintProcedure::advance() {
         result_ = {std::nullopt, *threshold(), {}};
         for (const auto& batch : answered_)
             for (const RunOutcome& o : batch) {
-                auto same = std::ranges::find_if(result_.runs, [&](const RunOutcome& r) {
-                    return r.d == o.d && r.seed == o.seed;
-                });
+                auto same = std::find_if(result_.runs.begin(), result_.runs.end(),
+                                         [&](const RunOutcome& r) { return r.d == o.d && r.seed == o.seed; });
                 if (same == result_.runs.end()) result_.runs.push_back(o);
                 else *same = o;
             }

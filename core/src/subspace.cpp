@@ -26,7 +26,8 @@ Method parse_method(const std::string& name) {
 void check_subspace(const SubspaceSpec& spec, size_t dim_full, size_t n_groups) {
     if (spec.method == Method::full) return;
     const auto known = projection_kinds();
-    require(std::ranges::find(known, spec.projection) != known.end(), "unknown projection '",
+    // std::find, not std::ranges: the libc++ of Emscripten 3.1.6 (the page's module) lacks it.
+    require(std::find(known.begin(), known.end(), spec.projection) != known.end(), "unknown projection '",
             spec.projection, "' (known: dense, sparse, fastfood)");
     const std::string at = "d = " + std::to_string(spec.d) + ": ";
     require(spec.d >= 1, at, "d must be at least 1");

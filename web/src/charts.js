@@ -1,6 +1,6 @@
-// The two charts (Chart.js): test accuracy against d on a log axis — every seed's run, the mean
-// with its min–max spread, the baseline, the 90% line and d_int90 — and the loss curves of the
-// runs in flight.
+// The two charts (Chart.js): test accuracy against d on a log axis — every run the search made,
+// the mean over seeds with its min–max spread, the baseline, the threshold, d_int90 and its
+// bootstrap range (drawn along the threshold) — and the loss curves of the runs in flight.
 import {
   Chart, Filler, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement,
   ScatterController, Tooltip,
@@ -36,6 +36,7 @@ export function accuracyChart(canvas) {
         line('90% of baseline', colors.threshold, { borderDash: [2, 3] }),
         { label: 'd_int90', data: [], backgroundColor: colors.dint, borderColor: colors.dint,
           pointStyle: 'star', pointRadius: 14, borderWidth: 3 },
+        line('d_int over resampled seeds (5%–95%)', colors.dint, { borderWidth: 6, pointRadius: 0 }),
       ],
     },
     options: {
@@ -53,7 +54,7 @@ export function accuracyChart(canvas) {
   });
 }
 
-// view: {grid, runs, baseline, threshold, dint}
+// view: {runs, baseline, threshold, fraction, dint, range: {low, high} | null}
 export function updateAccuracyChart(chart, view) {
   const ds = chart.data.datasets;
   const stats = summarise(view.runs);
@@ -62,14 +63,21 @@ export function updateAccuracyChart(chart, view) {
   ds[1].data = stats.map((s) => ({ x: s.d, y: s.mean }));
   ds[2].data = stats.map((s) => ({ x: s.d, y: s.min }));
   ds[3].data = stats.map((s) => ({ x: s.d, y: s.max }));
-  const ds_ = [...view.grid, ...view.runs.map((r) => r.d)];
+  const ds_ = view.runs.length ? view.runs.map((r) => r.d) : [1, 1000];
   const lo = Math.min(...ds_) / 1.3, hi = Math.max(...ds_) * 1.3;
+  const percent = Math.round((view.fraction ?? 0.9) * 100);
+  ds[5].label = `${percent}% of baseline`;
+  ds[6].label = `d_int${percent}`;
   chart.options.scales.x.min = lo;
   chart.options.scales.x.max = hi;
   ds[4].data = view.baseline == null ? [] : [{ x: lo, y: view.baseline }, { x: hi, y: view.baseline }];
   ds[5].data = view.threshold == null ? [] : [{ x: lo, y: view.threshold }, { x: hi, y: view.threshold }];
   const hit = stats.find((s) => s.d === view.dint);
   ds[6].data = hit ? [{ x: hit.d, y: hit.mean }] : [];
+  // the range along the threshold line; an open top (no d passes in > 5% of resamples) runs to the edge
+  const r = view.range;
+  ds[7].data = r?.low != null && view.threshold != null
+    ? [{ x: r.low, y: view.threshold }, { x: r.high ?? hi, y: view.threshold }] : [];
   chart.update('none');
 }
 

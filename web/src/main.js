@@ -1,12 +1,13 @@
-// The page: wires the form, the sweep (workers), the charts, the results table and the files in
-// and out. Nothing heavy starts until the visitor presses Run.
+// The page: wires the form, the search (the core's procedure here, runs in workers), the charts,
+// the results table and the files in and out. The module is loaded on this thread for the core's
+// defaults (the form's presets) and the procedure's bookkeeping; no run starts until Run.
 import './style.css';
 import { accuracyChart, lossChart, updateAccuracyChart, updateLossChart } from './charts.js';
 import { download, evaluateModel, modelFile, parseModelFile } from './model_io.js';
 import { renderDint, renderStatus, renderTable } from './render.js';
 import { parseNativeResults, resultsToCsv, resultsToJson } from './results_io.js';
-import { applyTaskDefaults, readPlan } from './settings.js';
-import { Sweep } from './sweep.js';
+import { applyTaskDefaults, readPlan, taskPresets } from './settings.js';
+import { Sweep, assetUrls } from './sweep.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
@@ -14,8 +15,10 @@ const maxWorkers = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16))
 $('worker-count').textContent = String(maxWorkers);
 
 const charts = { accuracy: accuracyChart($('accuracy-chart')), loss: lossChart($('loss-chart')) };
-let view = null;          // the sweep shown: a live Sweep or results opened from a file
+let view = null;          // the search shown: a live Sweep or results opened from a file
 let frame = 0;
+let idim = null;          // the module on this thread (the workers have their own)
+let presets = null;       // taskPresets(idim.defaults())
 
 function showError(message) {
   const box = $('error');
@@ -27,9 +30,8 @@ function draw() {
   frame = 0;
   if (!view) return;
   renderStatus($('status'), view);
-  renderDint($('dint'), $('dint-detail'), view);
-  updateAccuracyChart(charts.accuracy, { grid: view.plan.grid, runs: view.runs, baseline: view.baseline,
-                                         threshold: view.threshold, dint: view.dint });
+  renderDint($('dint'), $('dint-detail'), $('dint-name'), view);
+  updateAccuracyChart(charts.accuracy, view);
   updateLossChart(charts.loss, view.running, view.recent ?? []);
   renderTable(document.querySelector('#runs-table tbody'), view, exportModel);
   const running = view.state === 'running';
@@ -44,21 +46,26 @@ const redraw = () => { frame ||= requestAnimationFrame(draw); };
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   showError('');
-  let plan;
-  try { plan = readPlan(form, maxWorkers); } catch (e) { showError(e.message); return; }
+  if (!presets) return;   // the module is still loading (the Run button is disabled until then)
+  let next;
+  try {
+    next = new Sweep(idim, readPlan(form, presets, maxWorkers), redraw);   // the procedure refuses impossible settings
+  } catch (e) { showError(e.message); return; }
   if (view?.state === 'running') view.stop();
-  view = new Sweep(plan, redraw);
+  view = next;
   view.start();
   redraw();
 });
 
 $('stop').addEventListener('click', () => view?.stop());
+const showPreset = (task) => { $('preset-why').textContent = applyTaskDefaults(form, presets, task); };
 $('reset').addEventListener('click', () => {
+  if (!presets) return;
   form.elements.task.value = 'mnist14';
-  applyTaskDefaults(form, 'mnist14');
+  showPreset('mnist14');
   $('run').focus();
 });
-form.elements.task.addEventListener('change', () => applyTaskDefaults(form, form.elements.task.value));
+form.elements.task.addEventListener('change', () => presets && showPreset(form.elements.task.value));
 
 $('export-json').addEventListener('click', () => download('idim-web-results.json', resultsToJson(view)));
 $('export-csv').addEventListener('click', () => download('idim-web-results.csv', resultsToCsv(view), 'text/csv'));
@@ -75,9 +82,8 @@ $('open-native').addEventListener('change', async (event) => {
   try {
     const r = parseNativeResults(await file.text());
     if (view?.state === 'running') view.stop();
-    const grid = [...new Set(r.runs.map((x) => x.d))].sort((a, b) => a - b);
-    view = { ...r, plan: { grid, seeds: 1 }, running: new Map(), state: 'imported', source: file.name, total: r.runs.length,
-             dintState: r.dint != null ? 'found' : 'none', config: { source: file.name, command: r.command } };
+    view = { ...r, running: new Map(), state: 'imported', source: file.name,
+             config: { source: file.name, command: r.command } };
     redraw();
   } catch (e) {
     showError(`${file.name}: ${e.message}`);
@@ -104,4 +110,15 @@ $('open-model').addEventListener('change', async (event) => {
   }
 });
 
-applyTaskDefaults(form, form.elements.task.value);
+// The form fills in once the module gives the core's defaults; the Run button waits for it.
+$('run').disabled = true;
+import(/* @vite-ignore */ assetUrls().moduleUrl)
+  .then(({ default: createIdim }) => createIdim())
+  .then((module) => {
+    idim = module;
+    presets = taskPresets(idim.defaults());
+    showPreset(form.elements.task.value);
+    $('run').disabled = view?.state === 'running';
+    form.dataset.ready = 'true';
+  })
+  .catch((e) => showError(`cannot load the WebAssembly module: ${e.message}`));

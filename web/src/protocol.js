@@ -12,7 +12,7 @@
 //   {type: 'done', id, result, trainable (Float32Array, or null for full training), dimFull, dimTrainable}
 //   {type: 'evaluated', id, accuracy, loss, dimFull, dimTrainable}
 //   {type: 'error', id, message}                      any C++ or JS error, as text
-// Stopping a sweep terminates its workers: runs that finished keep their results.
+// Stopping a search terminates its workers: runs that finished keep their results.
 
 export const Msg = Object.freeze({
   init: 'init', run: 'run', evaluate: 'evaluate',

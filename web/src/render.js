@@ -1,5 +1,7 @@
-// Draws a sweep (running, finished or opened from a file) into the page: the status line, the
-// d_int90 read-out and the table of finished runs.
+// Draws a search (running, finished or opened from a file) into the page: the status line, the
+// d_int90 read-out with its bootstrap range and the table of finished runs.
+import { dintName } from './dint.js';
+
 const fmt = (x, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
 export function renderStatus(el, view) {
@@ -7,26 +9,34 @@ export function renderStatus(el, view) {
   const rate = view.stepsPerSecond ? ` · ${Math.round(view.stepsPerSecond).toLocaleString('en')} steps/s` : '';
   const secs = view.started ? ` · ${((performance.now() - view.started) / 1000).toFixed(0)} s` : '';
   const text = {
-    running: `Running: ${done} of ${view.total} runs finished, ${view.running.size} in flight${rate}${secs}`,
+    running: `Running: ${done} runs finished, ${view.running.size} in flight${rate}${secs}`,
     done: `Finished: ${done} runs${secs}.`,
-    stopped: `Stopped: ${done} of ${view.total} runs finished and kept.`,
+    stopped: `Stopped: ${done} finished runs kept.`,
     failed: `Stopped by an error after ${done} runs (see above).`,
     imported: `Opened ${view.source}: ${view.runs.length} runs.`,
   }[view.state];
   el.textContent = text;
 }
 
-export function renderDint(output, detail, view) {
-  let text = '…', state = view.dintState;
+// name: the element naming the result (d_int90, or d_int100 for a fraction of 1).
+export function renderDint(output, detail, name, view) {
+  let text = '…', state = 'waiting';
   if (view.dint != null) { text = String(view.dint); state = 'found'; }
-  else if (view.state === 'imported' || view.dintState === 'none') { text = 'not reached'; state = 'none'; }
+  else if (view.state === 'imported' || view.state === 'done') { text = 'not reached'; state = 'none'; }
   else if (view.state !== 'running') { text = 'not determined'; state = 'unknown'; }
   output.textContent = text;
   output.dataset.state = state;
+  const [, digits] = dintName(view.fraction).split('_int');
+  name.replaceChildren('d', Object.assign(document.createElement('sub'), { textContent: `int${digits}` }));
   const base = view.baseline == null ? 'baseline pending' : `baseline accuracy ${fmt(view.baseline)}`;
   const thr = view.threshold == null ? '' : `, threshold ${fmt(view.threshold)} (${Math.round(view.fraction * 100)}% of it)`;
-  const none = state === 'none' ? ': no d on the grid reached the threshold' : '';
-  detail.textContent = `(${base}${thr}${none})`;
+  const none = state === 'none' ? ': no d tried reached the threshold' : '';
+  const r = view.range;
+  const range = state === 'found' && r?.low != null
+    ? `; over resampled seeds (5%–95%) ${r.low} to ${r.high ?? 'above every d tried'}` : '';
+  detail.textContent = `(${base}${thr}${none}${range})`;
+  detail.dataset.rangeLow = r?.low ?? '';
+  detail.dataset.rangeHigh = r?.high ?? '';
 }
 
 // Rows: baseline runs first, then subspace runs by d and seed. onExport(run) for subspace rows.

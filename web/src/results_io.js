@@ -1,13 +1,15 @@
 // Results in and out: JSON and CSV export of a sweep, and reading the JSON that the native
-// `idim dint --json` writes (fields d_int90, threshold, baseline_accuracy, runs[{d, seed,
-// test_accuracy, diverged}]; anything else is ignored), so native experiments show in the chart.
-import { firstPassingD } from './dint.js';
+// `idim dint --json` writes (fields d_int90 (or d_int100 …), d_int_range, threshold,
+// baseline_accuracy, fraction, runs[{d, seed, test_accuracy, diverged}]; anything else is
+// ignored), so native experiments show in the chart. The page's export uses the same fields.
+import { dintName, firstPassingD } from './dint.js';
 
 export function resultsToJson(sweep) {
+  const range = sweep.range ? [sweep.range.low, sweep.range.high] : null;
   return JSON.stringify({
-    tool: 'idim web', command: 'web sweep', d_int90: sweep.dint ?? null, threshold: sweep.threshold ?? null,
-    baseline_accuracy: sweep.baseline ?? null, fraction: sweep.fraction, config: sweep.config,
-    baseline_runs: sweep.baselineRuns.map(toRow), runs: sweep.runs.map(toRow),
+    tool: 'idim web', command: 'web dint', [dintName(sweep.fraction)]: sweep.dint ?? null, d_int_range: range,
+    threshold: sweep.threshold ?? null, baseline_accuracy: sweep.baseline ?? null, fraction: sweep.fraction,
+    config: sweep.config, baseline_runs: sweep.baselineRuns.map(toRow), runs: sweep.runs.map(toRow),
   }, null, 2);
 }
 
@@ -48,7 +50,8 @@ export function parseNativeResults(text) {
   const baselineRuns = Array.isArray(doc.baseline_runs) ? doc.baseline_runs.map((r) => ({
     d: null, seed: Number(r.seed ?? 0), accuracy: num(r.test_accuracy ?? r.accuracy) ?? NaN, diverged: !!r.diverged,
     steps: r.steps, seconds: r.seconds, stop: r.stop })) : [];
-  return { runs, baselineRuns, baseline, threshold, fraction, dint: dint == null ? null : Number(dint),
+  const range = Array.isArray(doc.d_int_range) ? { low: num(doc.d_int_range[0]), high: num(doc.d_int_range[1]) } : null;
+  return { runs, baselineRuns, baseline, threshold, fraction, dint: dint == null ? null : Number(dint), range,
            name: dintKey ?? 'd_int90', command: doc.command ?? doc.tool ?? 'unknown' };
 }
 

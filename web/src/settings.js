@@ -1,29 +1,68 @@
-// The experiment form: defaults per task (the one-click default is MNIST 14×14, which finds d_int90
-// in well under two minutes on two cores) and the translation of the form into a sweep plan.
-import { geometricGrid } from './dint.js';
+// The experiment form. Every preset is written as its differences from the core's defaults
+// (idim.defaults(): the CLI's own), each difference with its reason, so the page and `idim dint`
+// run one procedure and differ only where a task needs it or a browser needs a smaller budget to
+// finish in a minute or two. readPlan turns the form into a search plan.
 
-// Per task: the fields that change with it. lr: subspace runs; baselineLr: full training.
-export const taskDefaults = {
-  mnist14: { model: 'fc', widths: '64', projection: 'fastfood', dMin: 100, dMax: 3200, points: 11, seeds: 2,
-             epochs: 10, batch: 64, lr: 0.03, baselineLr: 0.003, optimizer: 'adam', trainSize: 0, baseline: 'train' },
-  mnist28: { model: 'fc', widths: '100', projection: 'fastfood', dMin: 100, dMax: 3200, points: 6, seeds: 2,
-             epochs: 5, batch: 64, lr: 0.03, baselineLr: 0.003, optimizer: 'adam', trainSize: 4000, baseline: 'train' },
-  // the toy's d = 10 is a random 10×10 least-squares problem: SGD + momentum at 0.3 solves it where
-  // Adam stalls (core trainer.h); a run stops as soon as it is solved
-  toy: { model: 'fc', widths: '', projection: 'dense', dMin: 4, dMax: 16, points: 13, seeds: 2,
-         epochs: 5000, batch: 1, lr: 0.3, baselineLr: 0.3, optimizer: 'sgd', trainSize: 0, baseline: 'fixed' },
-  spirals: { model: 'fc', widths: '32,32', projection: 'fastfood', dMin: 2, dMax: 256, points: 8, seeds: 2,
-             epochs: 30, batch: 32, lr: 0.03, baselineLr: 0.01, optimizer: 'adam', trainSize: 0, baseline: 'train' },
-  circles: { model: 'fc', widths: '16', projection: 'fastfood', dMin: 1, dMax: 64, points: 7, seeds: 2,
-             epochs: 20, batch: 32, lr: 0.03, baselineLr: 0.01, optimizer: 'adam', trainSize: 0, baseline: 'train' },
+// core: idim.defaults() → {full, subspace, toy, dint}. Per task: data and model, the search
+// (DintProcedure's keys), the subspace runs' and the baseline's training, and `why`: what differs
+// from the CLI and why. dMax is D of the preset's network, the CLI's own d max (the page cannot
+// ask a network for D before its first run).
+export function taskPresets(core) {
+  return {
+    mnist14: {
+      why: 'none: the CLI\'s defaults (3 seeds, d from 10 to D = 13,258, a 5% bisection, 15 subspace and 20 baseline epochs) take well under a minute on two cores.',
+      data: { model: 'fc', widths: '64', projection: 'fastfood', trainSize: 0 },
+      search: { ...core.dint, dMax: 13258 },
+      subspace: { ...core.subspace },
+      baseline: { ...core.full },
+    },
+    mnist28: {
+      why: '2 seeds (not 3) and 4,000 of the 7,996 training digits: with 28×28 inputs (D = 79,510) a run costs several times as much as at 14×14, and this keeps the search short.',
+      data: { model: 'fc', widths: '100', projection: 'fastfood', trainSize: 4000 },
+      search: { ...core.dint, seeds: 2, dMax: 79510 },
+      subspace: { ...core.subspace },
+      baseline: { ...core.full },
+    },
+    toy: {
+      why: 'none: the CLI\'s toy settings (dense P, SGD with momentum 0.99 at lr 0.005, up to 50,000 one-step epochs, a fixed baseline of 1 and d_int100 searched from d = 1).',
+      data: { model: 'fc', widths: '', projection: 'dense', trainSize: 0 },
+      // as native/cmd_dint.cpp's toy_defaults: solved or not, so d_int100 of a fixed baseline 1
+      search: { ...core.dint, dMin: 1, dMax: 1000, fraction: 1, baseline: 1 },
+      subspace: { ...core.toy },
+      baseline: { ...core.toy },
+    },
+    spirals: {
+      why: 'smaller batches and more epochs (subspace 30 × 32, baseline 60 × 32, not 15 × 128 and 20 × 64): 1,000 points give few steps per epoch, and the CLI\'s would leave the runs unconverged.',
+      data: { model: 'fc', widths: '32,32', projection: 'fastfood', trainSize: 0 },
+      search: { ...core.dint, dMax: 1218 },
+      subspace: { ...core.subspace, epochs: 30, batch: 32 },
+      baseline: { ...core.full, epochs: 60, batch: 32 },
+    },
+    circles: {
+      why: 'd from 1 (not 10): this small network (D = 82) needs fewer than 10 directions, and the search only looks upward from d min.',
+      data: { model: 'fc', widths: '16', projection: 'fastfood', trainSize: 0 },
+      search: { ...core.dint, dMin: 1, dMax: 82 },
+      subspace: { ...core.subspace },
+      baseline: { ...core.full },
+    },
+  };
+}
+
+// The form's fields, each read from a preset.
+const fields = {
+  model: (p) => p.data.model, widths: (p) => p.data.widths, projection: (p) => p.data.projection,
+  trainSize: (p) => p.data.trainSize, dMin: (p) => p.search.dMin, dMax: (p) => p.search.dMax,
+  seeds: (p) => p.search.seeds, precision: (p) => p.search.precision, epochs: (p) => p.subspace.epochs,
+  batch: (p) => p.subspace.batch, optimizer: (p) => p.subspace.optimizer, lr: (p) => p.subspace.lr,
+  baselineEpochs: (p) => p.baseline.epochs, baselineLr: (p) => p.baseline.lr,
+  baseline: (p) => (p.search.baseline != null ? 'fixed' : 'train'),
 };
+export const fieldNames = Object.keys(fields);
 
-export const fieldNames = ['model', 'widths', 'projection', 'dMin', 'dMax', 'points', 'seeds', 'epochs',
-                           'batch', 'lr', 'baselineLr', 'optimizer', 'trainSize', 'baseline'];
-
-export function applyTaskDefaults(form, task) {
-  const defaults = taskDefaults[task];
-  for (const name of fieldNames) form.elements[name].value = String(defaults[name]);
+export function applyTaskDefaults(form, presets, task) {
+  const preset = presets[task];
+  for (const [name, read] of Object.entries(fields)) form.elements[name].value = String(read(preset));
+  return preset.why;
 }
 
 function number(form, name, { min = -Infinity, integer = false } = {}) {
@@ -42,23 +81,31 @@ export function parseWidths(text) {
   return widths;
 }
 
-// The form → {config, baselineConfig, grid, seeds, fixedBaseline, fraction, workers}. Throws an
-// Error with a readable message for a bad field.
-export function readPlan(form, maxWorkers) {
+// The form → {config (subspace runs), baselineConfig (full training), search (DintProcedure's
+// configuration), workers}. What the form does not show (schedule, momentum, growth, fraction)
+// comes from the task's preset. Throws an Error with a readable message for a bad field.
+export function readPlan(form, presets, maxWorkers) {
   const task = form.elements.task.value;
+  const preset = presets[task];
   const projection = form.elements.projection.value;
-  const config = {
+  const data = {
     task, model: form.elements.model.value, widths: parseWidths(form.elements.widths.value),
+    trainSize: number(form, 'trainSize', { min: 0, integer: true }), dataSeed: 0, points: 1000, noise: 0.1,
+  };
+  const config = {
+    ...data, ...preset.subspace,
     method: projection === 'said' ? 'said' : 'subspace', projection: projection === 'said' ? 'fastfood' : projection,
     epochs: number(form, 'epochs', { min: 1, integer: true }), batch: number(form, 'batch', { min: 1, integer: true }),
     lr: number(form, 'lr', { min: 0 }), optimizer: form.elements.optimizer.value,
-    trainSize: number(form, 'trainSize', { min: 0, integer: true }), dataSeed: 0, points: 1000, noise: 0.1,
   };
-  if (task === 'toy') config.targetAccuracy = 1;   // solved: stop early
-  const baselineConfig = { ...config, method: 'full', lr: number(form, 'baselineLr', { min: 0 }) };
-  const grid = geometricGrid(number(form, 'dMin', { min: 1, integer: true }), number(form, 'dMax', { min: 1, integer: true }),
-                             number(form, 'points', { min: 1, integer: true }));
-  const seeds = number(form, 'seeds', { min: 1, integer: true });
-  const fixedBaseline = form.elements.baseline.value === 'fixed' ? 1.0 : null;
-  return { config, baselineConfig, grid, seeds, fixedBaseline, fraction: 0.9, workers: maxWorkers };
+  const baselineConfig = { ...data, ...preset.baseline, method: 'full',
+                           epochs: number(form, 'baselineEpochs', { min: 1, integer: true }),
+                           lr: number(form, 'baselineLr', { min: 0 }) };
+  const search = {
+    ...preset.search,
+    dMin: number(form, 'dMin', { min: 1, integer: true }), dMax: number(form, 'dMax', { min: 1, integer: true }),
+    seeds: number(form, 'seeds', { min: 1, integer: true }), precision: number(form, 'precision', { min: 0 }),
+    baseline: form.elements.baseline.value === 'fixed' ? 1.0 : null,
+  };
+  return { config, baselineConfig, search, workers: maxWorkers };
 }

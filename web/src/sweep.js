@@ -1,8 +1,10 @@
-// A sweep: the baseline runs (full training) and every (d, seed) of the grid, run in a pool of Web
-// Workers, one run per worker at a time, up to navigator.hardwareConcurrency of them. Finished runs
-// are kept; stop() terminates the workers (and so the runs in flight) but keeps what finished.
+// A d_int search: the core's DintProcedure (the CLI's own, through the module) decides which runs
+// to make, batch by batch; a pool of Web Workers trains each batch, one run per worker at a time.
+// The procedure lives on the page's thread, in the module instance the page loads for its
+// defaults: it only does bookkeeping (microseconds per batch), so a worker of its own would add a
+// message hop and gain nothing. Finished runs are kept; stop() terminates the workers (and so the
+// runs in flight) but keeps what finished.
 import { Msg, initMessage, runMessage } from './protocol.js';
-import { dintStatus, meanBaseline } from './dint.js';
 
 export function newWorker() {
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -13,45 +15,63 @@ export const assetUrls = () => ({
   mnistUrl: new URL(`${import.meta.env.BASE_URL}data/mnist.bin`, location.href).href,
 });
 
+// A request of the procedure → a worker's run configuration. Baseline runs: full training with
+// the baseline settings, every epoch. Search runs: the subspace settings with the threshold as
+// early-stop target, unless the procedure asks for every epoch (a run whose early stop decided a
+// failing verdict); a fresh run without stops gives exactly what the CLI's resumed run gives.
+export function runConfig(plan, request, threshold) {
+  if (request.baseline) return { ...plan.baselineConfig, method: 'full', seed: request.seed };
+  const config = { ...plan.config, d: request.d, seed: request.seed };
+  if (request.earlyStops) config.targetAccuracy = threshold;
+  return config;
+}
+
 export class Sweep {
-  // plan: {config, baselineConfig, grid, seeds, fixedBaseline (number or null), fraction, workers}
-  constructor(plan, onChange) {
+  // idim: the module (main thread); plan: {config, baselineConfig, search, workers} (settings.js).
+  // Throws for settings the procedure refuses.
+  constructor(idim, plan, onChange) {
     this.plan = plan;
-    this.config = { ...plan.config, grid: plan.grid, seeds: plan.seeds };
-    this.fraction = plan.fraction;
+    this.procedure = new idim.DintProcedure(plan.search);
+    this.config = { ...plan.config, search: plan.search };
+    this.fraction = plan.search.fraction;
     this.onChange = onChange;
     this.baselineRuns = [];
-    this.runs = [];
+    this.runs = [];             // the search's runs; one trained on to the end replaces its first outcome
     this.running = new Map();   // id → {job, losses: [[step, loss]], stepsPerSecond, epoch, testAccuracy}
     this.recent = [];           // the last few finished runs, for their loss curves
     this.state = 'running';     // running | done | stopped | failed
     this.error = null;
     this.started = performance.now();
-    this.queue = this.makeJobs();
-    this.total = this.queue.length;
+    this.nextId = 0;
+    this.queue = [];
+    this.batch = [];            // the current batch's finished runs
     this.workers = [];
     this.dint = null;
-    this.dintState = 'waiting';
-    this.updateDint();
+    this.range = null;          // {low, high}: d_int over resampled seeds, once finished
+    this.readProcedure();
+    this.enqueue();
   }
 
-  makeJobs() {
-    const { config, baselineConfig, grid, seeds, fixedBaseline } = this.plan;
-    const jobs = [];
-    let id = 0;
-    if (fixedBaseline == null)
-      for (let s = 0; s < seeds; s++) jobs.push({ id: id++, kind: 'baseline', d: null, seed: s, config: { ...baselineConfig, method: 'full', seed: s } });
-    for (const d of grid)
-      for (let s = 0; s < seeds; s++) jobs.push({ id: id++, kind: 'subspace', d, seed: s, config: { ...config, d, seed: s } });
-    return jobs;
+  // The procedure's next batch into the queue.
+  enqueue() {
+    const threshold = this.procedure.threshold();
+    this.batchSize = 0;
+    for (const request of this.procedure.next()) {
+      this.queue.push({ id: this.nextId++, kind: request.baseline ? 'baseline' : 'subspace',
+                        d: request.baseline ? null : request.d, seed: request.seed, earlyStops: request.earlyStops,
+                        config: runConfig(this.plan, request, threshold) });
+      this.batchSize++;
+    }
   }
 
   start() {
     const { moduleUrl, mnistUrl } = assetUrls();
-    const n = Math.max(1, Math.min(this.plan.workers, this.queue.length));
+    // A batch is one d's seeds (or the baseline's): more workers than that would sit idle.
+    const widest = Math.max(this.plan.search.seeds, this.plan.search.baselineSeeds ?? 1);
+    const n = Math.max(1, Math.min(this.plan.workers, widest));
     for (let i = 0; i < n; i++) {
       const worker = newWorker();
-      const slot = { worker, job: null };
+      const slot = { worker, job: null, ready: false };
       worker.onmessage = (e) => this.onMessage(slot, e.data);
       worker.onerror = (e) => this.fail(`a worker failed: ${e.message ?? 'unknown error'}`);
       worker.postMessage(initMessage(moduleUrl, mnistUrl));
@@ -59,25 +79,25 @@ export class Sweep {
     }
   }
 
-  next(slot) {
-    if (this.state !== 'running') return;
-    const job = this.queue.shift();
-    slot.job = job ?? null;
-    if (!job) {
-      slot.worker.terminate();
-      if (this.workers.every((w) => w.job === null)) this.finish('done');
-      return;
+  dispatch() {
+    for (const slot of this.workers) {
+      if (this.state !== 'running' || this.queue.length === 0) return;
+      if (!slot.ready || slot.job) continue;
+      const job = this.queue.shift();
+      slot.job = job;
+      this.running.set(job.id, { job, losses: [], stepsPerSecond: 0, epoch: 0, testAccuracy: null });
+      slot.worker.postMessage(runMessage(job.id, job.config));
     }
-    this.running.set(job.id, { job, losses: [], stepsPerSecond: 0, epoch: 0, testAccuracy: null });
-    slot.worker.postMessage(runMessage(job.id, job.config));
     this.onChange(this);
   }
 
   onMessage(slot, m) {
     if (this.state !== 'running') return;
     const live = this.running.get(m.id);
-    if (m.type === Msg.ready) this.next(slot);
-    else if (m.type === Msg.progress && live) {
+    if (m.type === Msg.ready) {
+      slot.ready = true;
+      this.dispatch();
+    } else if (m.type === Msg.progress && live) {
       live.losses.push([m.step, m.loss]);
       live.stepsPerSecond = m.stepsPerSecond;
       live.epoch = m.epoch;
@@ -86,10 +106,11 @@ export class Sweep {
       live.testAccuracy = m.testAccuracy;
       this.onChange(this);
     } else if (m.type === Msg.done && live) {
-      this.record(live.job, m);
+      slot.job = null;
       this.running.delete(m.id);
       this.recent = [live, ...this.recent].slice(0, 4);
-      this.next(slot);
+      this.record(live.job, m);
+      this.dispatch();
     } else if (m.type === Msg.error) {
       const what = live ? `${live.job.kind === 'baseline' ? 'baseline' : `d = ${live.job.d}`}, seed ${live.job.seed}: ` : '';
       this.fail(what + m.message);
@@ -99,26 +120,40 @@ export class Sweep {
   record(job, m) {
     const r = m.result;
     const run = { id: job.id, d: job.d, seed: job.seed, accuracy: r.diverged ? NaN : r.testAccuracy,
-                  diverged: r.diverged, steps: r.steps, seconds: r.seconds, stop: r.stop,
+                  diverged: r.diverged, stoppedEarly: r.stoppedEarly, steps: r.steps, seconds: r.seconds, stop: r.stop,
                   dimFull: m.dimFull, dimTrainable: m.dimTrainable, trainable: m.trainable, config: job.config };
-    (job.kind === 'baseline' ? this.baselineRuns : this.runs).push(run);
-    this.updateDint();
+    if (job.kind === 'baseline') this.baselineRuns.push(run);
+    else {
+      const same = this.runs.findIndex((x) => x.d === run.d && x.seed === run.seed);
+      if (same >= 0) this.runs[same] = run;
+      else this.runs.push(run);
+    }
+    this.batch.push(run);
+    if (this.batch.length === this.batchSize) this.reportBatch();
     this.onChange(this);
   }
 
-  get baseline() {
-    return this.plan.fixedBaseline ?? (this.baselineRuns.length === this.plan.seeds ? meanBaseline(this.baselineRuns) : null);
+  // The whole batch is in: the procedure's verdict, then its next batch (or the answer).
+  reportBatch() {
+    const outcomes = this.batch.map((r) => ({ d: r.d ?? 0, seed: r.seed, accuracy: r.accuracy,
+                                              diverged: r.diverged, stoppedEarly: r.stoppedEarly }));
+    this.batch = [];
+    try {
+      this.procedure.report(outcomes);
+      this.readProcedure();
+    } catch (e) {
+      this.fail(e.message);
+      return;
+    }
+    if (this.procedure.finished()) this.finish('done');
+    else this.enqueue();
   }
 
-  get threshold() {
-    const b = this.baseline;
-    return b == null ? null : this.fraction * b;
-  }
-
-  updateDint() {
-    const s = dintStatus(this.plan.grid, this.plan.seeds, this.runs, this.threshold);
-    this.dintState = s.state;
-    this.dint = s.state === 'found' ? s.d : null;
+  // Copied out of the procedure after each batch, so the view outlives it (and reads like an
+  // opened results file).
+  readProcedure() {
+    this.baseline = this.procedure.baseline();
+    this.threshold = this.procedure.threshold();
   }
 
   stop() {
@@ -135,7 +170,11 @@ export class Sweep {
     this.state = state;
     for (const w of this.workers) w.worker.terminate();
     this.running.clear();
-    this.updateDint();
+    if (state === 'done') {
+      this.dint = this.procedure.result().dint;
+      this.range = this.procedure.range();
+    }
+    this.procedure.delete();   // what the page shows is copied out above
     this.onChange(this);
   }
 
