@@ -70,5 +70,21 @@ TEST(WalshHadamard, AppliedTwiceScalesByN) {  // H·H = n·I, at a size past any
     }
 }
 
+// Fastfood's contract needs only the first rows of a long transform: the same bits as the whole.
+TEST(WalshHadamard, LeadingRowsAreThoseOfTheWholeTransform) {
+    const size_t n = size_t(1) << 17, block = 1024, rows = 700;
+    std::mt19937 gen(11);
+    std::normal_distribution<float> normal;
+    std::vector<float> x(n);
+    for (float& v : x) v = normal(gen);
+    std::vector<float> whole = x;
+    backend_by_name("reference").walsh_hadamard(n, whole.data());
+    for (const std::string& name : backend_names()) {
+        std::vector<float> y = x;
+        backend_by_name(name).walsh_hadamard_leading(n, block, rows, y.data());
+        for (size_t k = 0; k < rows; ++k) ASSERT_EQ(y[k], whole[k]) << name << " k=" << k;
+    }
+}
+
 }  // namespace
 }  // namespace idim

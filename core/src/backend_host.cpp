@@ -32,6 +32,13 @@ void Backend::gather_ints(size_t n, const uint32_t* index, const int32_t* table,
     for (size_t i = 0; i < n; ++i) out[i] = table[index[i]];
 }
 
+void Backend::walsh_hadamard_leading(size_t n, size_t block, size_t rows, float* x) {
+    for (size_t b = 0; b < n; b += block) walsh_hadamard(block, x + b);
+    for (size_t h = block; h < n; h *= 2)
+        for (size_t i = 0; i < n; i += 2 * h)
+            for (size_t k = 0; k < rows; ++k) x[i + k] = x[i + k] + x[i + h + k];
+}
+
 void Backend::dot_into(size_t n, const float* x, const float* y, float* out) {
     *out = float(dot(n, x, y));
 }

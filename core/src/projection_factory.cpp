@@ -35,7 +35,7 @@ void check_groups(const ProjectionSpec& spec) {
 
 std::vector<std::string> projection_kinds() { return {"dense", "sparse", "fastfood"}; }
 
-std::unique_ptr<Projection> make_projection(Backend&, const ProjectionSpec& spec) {
+std::unique_ptr<Projection> make_projection(Backend& be, const ProjectionSpec& spec) {
     const std::string sizes = " (D = " + std::to_string(spec.dim_full) +
                               ", d = " + std::to_string(spec.dim_sub) + ")";
     require(spec.dim_full >= 1, "projection: the network has no parameters" + sizes);
@@ -46,7 +46,7 @@ std::unique_ptr<Projection> make_projection(Backend&, const ProjectionSpec& spec
             "projection: D above 2^31 − 1 is not supported" + sizes);
     check_groups(spec);
     if (spec.kind == "sparse") return make_sparse(spec);
-    if (spec.kind == "fastfood") return make_fastfood(spec);
+    if (spec.kind == "fastfood") return make_fastfood(be, spec);
     require(spec.kind == "dense", "projection: unknown kind '" + spec.kind +
                                       "' (known: " + join(projection_kinds()) + ")");
     double megabytes = double(spec.dim_full) * double(spec.dim_sub) * 4 / (1024.0 * 1024.0);

@@ -7,16 +7,12 @@
 #include <cmath>
 #include <vector>
 
-#include "idim/aligned_floats.h"
+#include "idim/buffer.h"
 #include "idim/rng.h"
 #include "projection_kinds.h"
 
 namespace idim {
 namespace {
-
-// Below this length a fork/join of the loops over L costs more than it saves. Each loop writes
-// every element once from the same inputs, so the result does not depend on the thread count.
-constexpr size_t kParallelLength = size_t(1) << 16;
 
 // contract folds Πᵀ·G onto one block of 2^⌈log₂ d⌉ floats up to this size (each of
 // scatter_sum_scaled's parts then sums into at most 32 KiB, in L1). Folding 2^18 entries on one
@@ -32,15 +28,16 @@ size_t power_of_two_at_least(size_t n) {
 
 class FastfoodProjection final : public Projection {
 public:
-    explicit FastfoodProjection(const ProjectionSpec& spec)
+    // The tables are drawn on the host, then kept in the backend's memory with the work buffers.
+    FastfoodProjection(Backend& be, const ProjectionSpec& spec)
         : dim_full_(spec.dim_full), dim_sub_(spec.dim_sub), length_(power_of_two_at_least(dim_full_)),
           short_(power_of_two_at_least(dim_sub_)),
-          folds_(short_ <= kMaxFoldedBlock && short_ < length_), sign_(dim_sub_),
-          lookup_index_(length_), contract_index_(length_), gauss_(length_),
-          gauss_inverse_(folds_ ? 0 : length_), work_(length_), mixed_(length_),
-          lookup_(2 * short_) {
+          folds_(short_ <= kMaxFoldedBlock && short_ < length_), work_(be, length_),
+          mixed_(be, length_), lookup_(be, 2 * short_) {
+        std::vector<float> sign(dim_sub_), gauss(length_), gauss_inverse(folds_ ? 0 : length_);
+        std::vector<uint32_t> lookup_index(length_), contract_index(length_);
         CounterRng signs(spec.seed, Stream::fastfood_signs);
-        for (size_t k = 0; k < dim_sub_; ++k) sign_[k] = signs.bits(k)[0] & 1 ? -1.0f : 1.0f;
+        for (size_t k = 0; k < dim_sub_; ++k) sign[k] = signs.bits(k)[0] & 1 ? -1.0f : 1.0f;
         std::vector<uint32_t> permutation(length_);
         random_permutation(CounterRng(spec.seed, Stream::fastfood_permutation), uint32_t(length_),
                            permutation.data());
@@ -53,18 +50,23 @@ public:
         }
         // Every column of H·G·Π·H·B has squared norm L·ΣG²; keeping D of L rows keeps ≈ D/L of it.
         double scale = 1.0 / std::sqrt(double(length_) * sum_sq * (double(dim_full_) / length_));
-        for (size_t k = 0; k < length_; ++k) gauss_[k] = float(g[k] * scale);
+        for (size_t k = 0; k < length_; ++k) gauss[k] = float(g[k] * scale);
         const uint32_t mask = uint32_t(short_ - 1), last_block = uint32_t(length_ - short_);
         for (size_t k = 0; k < length_; ++k) {
             const uint32_t from = permutation[k];
-            lookup_index_[k] = (from & mask) + (from >= last_block ? uint32_t(short_) : 0);
+            lookup_index[k] = (from & mask) + (from >= last_block ? uint32_t(short_) : 0);
             if (folds_) {
-                contract_index_[k] = from & mask;
+                contract_index[k] = from & mask;
             } else {
-                contract_index_[from] = uint32_t(k);
-                gauss_inverse_[from] = gauss_[k];
+                contract_index[from] = uint32_t(k);
+                gauss_inverse[from] = gauss[k];
             }
         }
+        sign_ = Buffer<float>(be, sign);
+        gauss_ = Buffer<float>(be, gauss);
+        gauss_inverse_ = Buffer<float>(be, gauss_inverse);
+        lookup_index_ = Buffer<uint32_t>(be, lookup_index);
+        contract_index_ = Buffer<uint32_t>(be, contract_index);
     }
     std::string name() const override { return "fastfood"; }
     size_t dim_full() const override { return dim_full_; }
@@ -108,13 +110,13 @@ public:
 private:
     size_t dim_full_, dim_sub_, length_, short_;   // short_: 2^⌈log₂ d⌉
     bool folds_;                            // contract folds onto short_ floats (see contract)
-    std::vector<float> sign_;               // B (only the first d act on a padded x)
-    std::vector<uint32_t> lookup_index_;    // (Π·v)_k = v[Π(k)], as an index into lookup_
-    std::vector<uint32_t> contract_index_;  // folding: Π(k) mod short_; else (Πᵀ·v)_j = v[index[j]]
-    AlignedFloats gauss_;                   // G, times the column scale
-    AlignedFloats gauss_inverse_;           // not folding: gauss_[contract_index_[j]]
-    AlignedFloats work_, mixed_;            // L floats each, reused by every call
-    AlignedFloats lookup_;                  // expand: [H_S·B·x + 0; H_S·B·x] (2S floats)
+    Buffer<float> work_, mixed_;            // L floats each, reused by every call
+    Buffer<float> lookup_;                  // expand: [H_S·B·x + 0; H_S·B·x] (2S floats)
+    Buffer<float> sign_;                    // B (only the first d act on a padded x)
+    Buffer<float> gauss_;                   // G, times the column scale
+    Buffer<float> gauss_inverse_;           // not folding: gauss_[contract_index_[j]]
+    Buffer<uint32_t> lookup_index_;         // (Π·v)_k = v[Π(k)], as an index into lookup_
+    Buffer<uint32_t> contract_index_;       // folding: Π(k) mod short_; else (Πᵀ·v)_j = v[index[j]]
 
     // The first s ≥ d entries of H_L·Πᵀ·G·work, where s is too long to fold onto: Πᵀ as a gather
     // (mixed_[j] = G[k]·work_[k] for j = Π(k); a scatter's random writes would be 97% of contract's
@@ -122,19 +124,10 @@ private:
     // only the sums that reach the first block (row i += row i + h, i a multiple of 2h, over the
     // first d columns) — the same additions in the same order as the whole network.
     void gather_and_transform_first_block(Backend& be) {
-        const bool parallel = length_ >= kParallelLength;
         be.gather_scaled(length_, contract_index_.data(), work_.data(), gauss_inverse_.data(),
                          mixed_.data());
         const size_t s = std::max(short_, std::min<size_t>(length_, 1024));  // ≥ d; few calls
-#pragma omp parallel for schedule(static) if (parallel)
-        for (size_t b = 0; b < length_; b += s) be.walsh_hadamard(s, mixed_.data() + b);
-        for (size_t h = s; h < length_; h *= 2)
-#pragma omp parallel for schedule(static) if (parallel && length_ / (2 * h) >= 8)
-            for (size_t i = 0; i < length_; i += 2 * h) {
-                float* row = mixed_.data() + i;
-                const float* partner = row + h;
-                for (size_t k = 0; k < dim_sub_; ++k) row[k] = row[k] + partner[k];
-            }
+        be.walsh_hadamard_leading(length_, s, dim_sub_, mixed_.data());
     }
 
     // mixed_ = H·G·Π·H·B·Z·x, all L entries (P·x is the first D).
@@ -158,8 +151,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Projection> make_fastfood(const ProjectionSpec& spec) {
-    return std::make_unique<FastfoodProjection>(spec);
+std::unique_ptr<Projection> make_fastfood(Backend& be, const ProjectionSpec& spec) {
+    return std::make_unique<FastfoodProjection>(be, spec);
 }
 
 }  // namespace idim

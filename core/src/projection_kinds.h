@@ -10,6 +10,6 @@ namespace idim {
 std::unique_ptr<Projection> make_dense_stored(const ProjectionSpec& spec);
 std::unique_ptr<Projection> make_dense_tiled(const ProjectionSpec& spec);
 std::unique_ptr<Projection> make_sparse(const ProjectionSpec& spec);
-std::unique_ptr<Projection> make_fastfood(const ProjectionSpec& spec);
+std::unique_ptr<Projection> make_fastfood(Backend& be, const ProjectionSpec& spec);
 
 }  // namespace idim

@@ -135,6 +135,11 @@ public:
 
     // Unnormalised Walsh–Hadamard transform in place; n is a power of two.
     virtual void walsh_hadamard(size_t n, float* x) = 0;
+    // The first `rows` entries of the transform of x (n, block powers of two, rows ≤ block ≤ n):
+    // each block of x transformed, then the butterflies of strides block … n/2 only into the first
+    // `rows` entries of each block, x[i + k] += x[i + h + k] for h = block, 2·block, …, every i a
+    // multiple of 2h, k < rows, in that order (the rest of x is left partial).
+    virtual void walsh_hadamard_leading(size_t n, size_t block, size_t rows, float* x);
 
     // y(rows) = alpha · A·x + beta · y and x(cols) = alpha · Aᵀ·y + beta · x
     virtual void sparse_gemv(const SparseMatrix& a, float alpha, const float* x, float beta,

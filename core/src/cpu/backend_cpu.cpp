@@ -82,6 +82,9 @@ public:
     }
 
     void walsh_hadamard(size_t n, float* x) override { cpu::walsh_hadamard(n, x); }
+    void walsh_hadamard_leading(size_t n, size_t block, size_t rows, float* x) override {
+        cpu::walsh_hadamard_leading(n, block, rows, x);
+    }
 
     void sparse_gemv(const SparseMatrix& a, float alpha, const float* x, float beta,
                      float* y) override {

@@ -70,6 +70,8 @@ void maxpool_backward(size_t n_out, const float* dy, const int32_t* argmax, floa
 
 // walsh_hadamard_simd.cpp: unnormalised, in place, n a power of two
 void walsh_hadamard(size_t n, float* x);
+// Backend::walsh_hadamard_leading on the threads (the same sums in the same order)
+void walsh_hadamard_leading(size_t n, size_t block, size_t rows, float* x);
 
 // sparse_kernels.cpp
 void sparse_gemv(const SparseMatrix& a, float alpha, const float* x, float beta, float* y);

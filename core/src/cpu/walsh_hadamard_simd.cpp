@@ -276,4 +276,21 @@ void walsh_hadamard(size_t n, float* x) {
     stride_stages(x, n, l3_floats, true);
 }
 
+// Fastfood's contract: below kLeadingParallel a fork/join costs more than it saves. Each loop
+// writes every element once from the same inputs, so the result does not depend on the threads.
+constexpr size_t kLeadingParallel = size_t(1) << 16;
+
+void walsh_hadamard_leading(size_t n, size_t block, size_t rows, float* x) {
+    const bool parallel = n >= kLeadingParallel;
+#pragma omp parallel for schedule(static) if (parallel)
+    for (size_t b = 0; b < n; b += block) walsh_hadamard(block, x + b);
+    for (size_t h = block; h < n; h *= 2)
+#pragma omp parallel for schedule(static) if (parallel && n / (2 * h) >= 8)
+        for (size_t i = 0; i < n; i += 2 * h) {
+            float* row = x + i;
+            const float* partner = row + h;
+            for (size_t k = 0; k < rows; ++k) row[k] = row[k] + partner[k];
+        }
+}
+
 }  // namespace idim::cpu

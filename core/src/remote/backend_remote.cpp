@@ -138,6 +138,9 @@ public:
         ref().maxpool_backward(g, n_out, real(dy), real(argmax), real(dx));
     }
     void walsh_hadamard(size_t n, float* x) override { ref().walsh_hadamard(n, real(x)); }
+    void walsh_hadamard_leading(size_t n, size_t block, size_t rows, float* x) override {
+        ref().walsh_hadamard_leading(n, block, rows, real(x));
+    }
     void sparse_gemv(const SparseMatrix& a, float alpha, const float* x, float beta,
                      float* y) override {
         ref().sparse_gemv(a, alpha, real(x), beta, real(y));
