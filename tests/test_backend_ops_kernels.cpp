@@ -173,29 +173,33 @@ TEST(BackendOps, WalshHadamardTwiceIsNTimesIdentity) {
 }
 
 namespace {
-SparseMatrix random_csr(int64_t rows, int64_t cols, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
-    SparseMatrix a;
-    a.rows = rows;
-    a.cols = cols;
-    a.row_start.push_back(0);
-    for (int64_t r = 0; r < rows; ++r) {
-        for (int64_t c = 0; c < cols; ++c)
-            if (r % 5 != 4 && uniform(gen) < 0.15f) {  // every fifth row empty
-                a.col_index.push_back(int32_t(c));
-                a.value.push_back(uniform(gen) - 0.5f);
-            }
-        a.row_start.push_back(int64_t(a.value.size()));
+// A random CSR matrix in host memory (both backends here read the host's).
+struct RandomCsr {
+    std::vector<int64_t> row_start{0};
+    std::vector<int32_t> col_index;
+    std::vector<float> value;
+    SparseMatrix view;
+    RandomCsr(int64_t rows, int64_t cols, unsigned seed) {
+        std::mt19937 gen(seed);
+        std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+        for (int64_t r = 0; r < rows; ++r) {
+            for (int64_t c = 0; c < cols; ++c)
+                if (r % 5 != 4 && uniform(gen) < 0.15f) {  // every fifth row empty
+                    col_index.push_back(int32_t(c));
+                    value.push_back(uniform(gen) - 0.5f);
+                }
+            row_start.push_back(int64_t(value.size()));
+        }
+        view = {rows, cols, int64_t(value.size()), row_start.data(), col_index.data(), value.data()};
     }
-    return a;
-}
+};
 }  // namespace
 
 // Both sum each output in double in the order of the stored non-zeros: bitwise.
 TEST(BackendOps, SparseProductsMatchReferenceBitForBit) {
     for (auto [rows, cols] : {std::pair<int64_t, int64_t>{1, 1}, {17, 3}, {1000, 37}, {33, 500}}) {
-        const SparseMatrix a = random_csr(rows, cols, unsigned(rows + cols));
+        const RandomCsr csr(rows, cols, unsigned(rows + cols));
+        const SparseMatrix& a = csr.view;
         auto x = random_vector(cols, 1), y = random_vector(rows, 2);
         for (float beta : {0.0f, 0.5f}) {
             auto y_got = y, y_want = y;

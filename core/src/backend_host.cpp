@@ -3,6 +3,9 @@
 #include <cstring>
 #include <new>
 
+#include <algorithm>
+
+#include "dense_rows.h"
 #include "idim/backend.h"
 
 namespace idim {
@@ -37,6 +40,17 @@ void Backend::walsh_hadamard_leading(size_t n, size_t block, size_t rows, float*
     for (size_t h = block; h < n; h *= 2)
         for (size_t i = 0; i < n; i += 2 * h)
             for (size_t k = 0; k < rows; ++k) x[i + k] = x[i + k] + x[i + h + k];
+}
+
+void Backend::dense_projection_rows(uint64_t seed, size_t row_begin, size_t rows, size_t dim_sub,
+                                    const double* norms, float* out) {
+    constexpr size_t kChunk = 16;   // rows per parallel work item
+    const CounterRng rng(seed, Stream::dense_projection);
+    parallel_for((rows + kChunk - 1) / kChunk, [&](size_t c) {
+        const size_t first = c * kChunk, last = std::min(rows, first + kChunk);
+        dense::generate_rows(rng, row_begin + first, row_begin + last, dim_sub, out + first * dim_sub);
+        for (size_t r = first; r < last; ++r) dense::normalise_row(norms, dim_sub, out + r * dim_sub);
+    });
 }
 
 void Backend::dot_into(size_t n, const float* x, const float* y, float* out) {

@@ -7,18 +7,15 @@
 #include <cmath>
 #include <vector>
 
+#include "dense_rows.h"
+#include "idim/buffer.h"
 #include "idim/error.h"
 #include "idim/rng.h"
 #include "projection_kinds.h"
 
 namespace idim {
-namespace {
+namespace dense {
 
-constexpr size_t kNormBlockRows = 256;   // rows summed together before adding to the total
-constexpr size_t kBlocksPerRound = 16;   // blocks generated in parallel, then added in order
-constexpr size_t kTileFloats = 1 << 21;  // 8 MB of P per tile in the tiled path
-
-// Rows [row_begin, row_end) of g into rows (row-major, dim_sub floats per row).
 void generate_rows(const CounterRng& rng, size_t row_begin, size_t row_end, size_t dim_sub,
                    float* rows) {
     std::vector<double> values(dim_sub);
@@ -29,11 +26,19 @@ void generate_rows(const CounterRng& rng, size_t row_begin, size_t row_end, size
     }
 }
 
+}  // namespace dense
+
+namespace {
+
+constexpr size_t kNormBlockRows = 256;   // rows summed together before adding to the total
+constexpr size_t kBlocksPerRound = 16;   // blocks generated in parallel, then added in order
+constexpr size_t kTileFloats = 1 << 21;  // 8 MB of P per tile in the tiled path
+
 // Σ_i g(i, j)² for every column j, summed per block of kNormBlockRows rows and the blocks added
 // in row order, so the result does not depend on the thread count. When stored is not null, g
 // is also written there (D × d) — one generation pass serves both.
-std::vector<double> column_sums_of_squares(uint64_t seed, size_t dim_full, size_t dim_sub,
-                                           float* stored) {
+std::vector<double> column_sums_of_squares(Backend& be, uint64_t seed, size_t dim_full,
+                                           size_t dim_sub, float* stored) {
     CounterRng rng(seed, Stream::dense_projection);
     size_t n_blocks = (dim_full + kNormBlockRows - 1) / kNormBlockRows;
     std::vector<double> total(dim_sub, 0.0);
@@ -41,32 +46,22 @@ std::vector<double> column_sums_of_squares(uint64_t seed, size_t dim_full, size_
     std::vector<float> scratch(stored ? 0 : kBlocksPerRound * kNormBlockRows * dim_sub);
     for (size_t first = 0; first < n_blocks; first += kBlocksPerRound) {
         size_t n_round = std::min(kBlocksPerRound, n_blocks - first);
-#pragma omp parallel for schedule(dynamic)
-        for (size_t b = 0; b < n_round; ++b) {
+        be.parallel_for(n_round, [&](size_t b) {
             size_t row_begin = (first + b) * kNormBlockRows;
             size_t row_end = std::min(dim_full, row_begin + kNormBlockRows);
             float* rows = stored ? stored + row_begin * dim_sub
                                  : scratch.data() + b * kNormBlockRows * dim_sub;
-            generate_rows(rng, row_begin, row_end, dim_sub, rows);
+            dense::generate_rows(rng, row_begin, row_end, dim_sub, rows);
             double* sums = partial.data() + b * dim_sub;
             std::fill(sums, sums + dim_sub, 0.0);
             for (size_t r = 0; r < row_end - row_begin; ++r)
                 for (size_t j = 0; j < dim_sub; ++j)
                     sums[j] += double(rows[r * dim_sub + j]) * rows[r * dim_sub + j];
-        }
+        });
         for (size_t b = 0; b < n_round; ++b)
             for (size_t j = 0; j < dim_sub; ++j) total[j] += partial[b * dim_sub + j];
     }
     return total;
-}
-
-// P(i, j) = float(g(i, j) / norm_j) in place over rows (n_rows × d); a zero column stays zero.
-void normalise_rows(const std::vector<double>& norms, size_t n_rows, float* rows) {
-    size_t dim_sub = norms.size();
-#pragma omp parallel for
-    for (size_t r = 0; r < n_rows; ++r)
-        for (size_t j = 0; j < dim_sub; ++j)
-            if (norms[j] > 0) rows[r * dim_sub + j] = float(rows[r * dim_sub + j] / norms[j]);
 }
 
 std::vector<double> square_roots(std::vector<double> sums) {
@@ -74,12 +69,17 @@ std::vector<double> square_roots(std::vector<double> sums) {
     return sums;
 }
 
+// P drawn and normalised on the host once, then kept in the backend's memory.
 class DenseStored final : public Projection {
 public:
-    explicit DenseStored(const ProjectionSpec& spec)
-        : dim_full_(spec.dim_full), dim_sub_(spec.dim_sub), p_(dim_full_ * dim_sub_) {
-        auto norms = square_roots(column_sums_of_squares(spec.seed, dim_full_, dim_sub_, p_.data()));
-        normalise_rows(norms, dim_full_, p_.data());
+    DenseStored(Backend& be, const ProjectionSpec& spec)
+        : dim_full_(spec.dim_full), dim_sub_(spec.dim_sub) {
+        std::vector<float> p(dim_full_ * dim_sub_);
+        auto norms = square_roots(column_sums_of_squares(be, spec.seed, dim_full_, dim_sub_, p.data()));
+        be.parallel_for(dim_full_, [&](size_t r) {
+            dense::normalise_row(norms.data(), dim_sub_, p.data() + r * dim_sub_);
+        });
+        p_ = Buffer<float>(be, p);
     }
     std::string name() const override { return "dense"; }
     size_t dim_full() const override { return dim_full_; }
@@ -97,17 +97,18 @@ public:
 
 private:
     size_t dim_full_, dim_sub_;
-    std::vector<float> p_;
+    Buffer<float> p_;
 };
 
-// The same P, a tile of rows at a time: O(D·d) generation per call, O(tile + d) memory.
+// The same P, a tile of rows at a time, each made by the backend: O(D·d) generation per call,
+// O(tile + d) memory.
 class DenseTiled final : public Projection {
 public:
-    explicit DenseTiled(const ProjectionSpec& spec)
-        : dim_full_(spec.dim_full), dim_sub_(spec.dim_sub), rng_(spec.seed, Stream::dense_projection),
-          norms_(dense_column_norms(spec.seed, dim_full_, dim_sub_)),
+    DenseTiled(Backend& be, const ProjectionSpec& spec)
+        : dim_full_(spec.dim_full), dim_sub_(spec.dim_sub), seed_(spec.seed),
+          norms_(be, square_roots(column_sums_of_squares(be, seed_, dim_full_, dim_sub_, nullptr))),
           tile_rows_(std::max<size_t>(1, kTileFloats / dim_sub_)),
-          tile_(std::min(tile_rows_, dim_full_) * dim_sub_) {}
+          tile_(be, std::min(tile_rows_, dim_full_) * dim_sub_) {}
     std::string name() const override { return "dense-tiled"; }
     size_t dim_full() const override { return dim_full_; }
     size_t dim_sub() const override { return dim_sub_; }
@@ -117,14 +118,14 @@ public:
 
     void expand(Backend& be, const float* x, float beta, float* y) override {
         for (size_t row = 0; row < dim_full_; row += tile_rows_) {
-            size_t n = make_tile(row);
+            size_t n = make_tile(be, row);
             be.gemm(Transpose::no, Transpose::no, int(n), 1, int(dim_sub_), 1.0f, tile_.data(),
                     int(dim_sub_), x, 1, beta, y + row, 1);
         }
     }
     void contract(Backend& be, const float* y, float* x) override {  // x = Σ_tiles P_tileᵀ·y_tile
         for (size_t row = 0; row < dim_full_; row += tile_rows_) {
-            size_t n = make_tile(row);
+            size_t n = make_tile(be, row);
             be.gemm(Transpose::yes, Transpose::no, int(dim_sub_), 1, int(n), 1.0f, tile_.data(),
                     int(dim_sub_), y + row, 1, row == 0 ? 0.0f : 1.0f, x, 1);
         }
@@ -132,19 +133,14 @@ public:
 
 private:
     size_t dim_full_, dim_sub_;
-    CounterRng rng_;
-    std::vector<double> norms_;
+    uint64_t seed_;
+    Buffer<double> norms_;
     size_t tile_rows_;
-    std::vector<float> tile_;
+    Buffer<float> tile_;
 
-    size_t make_tile(size_t row_begin) {  // returns the number of rows made
+    size_t make_tile(Backend& be, size_t row_begin) {  // returns the number of rows made
         size_t n = std::min(tile_rows_, dim_full_ - row_begin);
-        constexpr size_t kChunk = 16;  // rows per parallel work item
-#pragma omp parallel for schedule(dynamic)
-        for (size_t r = 0; r < n; r += kChunk)
-            generate_rows(rng_, row_begin + r, row_begin + std::min(n, r + kChunk), dim_sub_,
-                          tile_.data() + r * dim_sub_);
-        normalise_rows(norms_, n, tile_.data());
+        be.dense_projection_rows(seed_, row_begin, n, dim_sub_, norms_.data(), tile_.data());
         return n;
     }
 };
@@ -152,14 +148,15 @@ private:
 }  // namespace
 
 std::vector<double> dense_column_norms(uint64_t seed, size_t dim_full, size_t dim_sub) {
-    return square_roots(column_sums_of_squares(seed, dim_full, dim_sub, nullptr));
+    return square_roots(column_sums_of_squares(default_backend(), seed, dim_full, dim_sub, nullptr));
 }
 
-std::unique_ptr<Projection> make_dense_stored(const ProjectionSpec& spec) {
-    return std::make_unique<DenseStored>(spec);
+std::unique_ptr<Projection> make_dense_stored(Backend& be, const ProjectionSpec& spec) {
+    return std::make_unique<DenseStored>(be, spec);
 }
-std::unique_ptr<Projection> make_dense_tiled(const ProjectionSpec& spec) {
-    return std::make_unique<DenseTiled>(spec);
+
+std::unique_ptr<Projection> make_dense_tiled(Backend& be, const ProjectionSpec& spec) {
+    return std::make_unique<DenseTiled>(be, spec);
 }
 
 }  // namespace idim

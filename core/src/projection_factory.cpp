@@ -45,17 +45,17 @@ std::unique_ptr<Projection> make_projection(Backend& be, const ProjectionSpec& s
     require(spec.dim_full <= (size_t(1) << 31) - 1,
             "projection: D above 2^31 − 1 is not supported" + sizes);
     check_groups(spec);
-    if (spec.kind == "sparse") return make_sparse(spec);
+    if (spec.kind == "sparse") return make_sparse(be, spec);
     if (spec.kind == "fastfood") return make_fastfood(be, spec);
     require(spec.kind == "dense", "projection: unknown kind '" + spec.kind +
                                       "' (known: " + join(projection_kinds()) + ")");
     double megabytes = double(spec.dim_full) * double(spec.dim_sub) * 4 / (1024.0 * 1024.0);
-    if (megabytes <= spec.max_projection_mb) return make_dense_stored(spec);
+    if (megabytes <= spec.max_projection_mb) return make_dense_stored(be, spec);
     require(spec.allow_tiling,
             "projection: a dense P of " + std::to_string(long(megabytes)) +
                 " MiB exceeds the cap of " + std::to_string(long(spec.max_projection_mb)) +
                 " MiB" + sizes + "; raise the cap, allow tiling, or use sparse or fastfood");
-    return make_dense_tiled(spec);
+    return make_dense_tiled(be, spec);
 }
 
 }  // namespace idim

@@ -7,9 +7,9 @@
 
 namespace idim {
 
-std::unique_ptr<Projection> make_dense_stored(const ProjectionSpec& spec);
-std::unique_ptr<Projection> make_dense_tiled(const ProjectionSpec& spec);
-std::unique_ptr<Projection> make_sparse(const ProjectionSpec& spec);
+std::unique_ptr<Projection> make_dense_stored(Backend& be, const ProjectionSpec& spec);
+std::unique_ptr<Projection> make_dense_tiled(Backend& be, const ProjectionSpec& spec);
+std::unique_ptr<Projection> make_sparse(Backend& be, const ProjectionSpec& spec);
 std::unique_ptr<Projection> make_fastfood(Backend& be, const ProjectionSpec& spec);
 
 }  // namespace idim

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "idim/buffer.h"
 #include "idim/rng.h"
 #include "projection_kinds.h"
 
@@ -52,9 +53,29 @@ Column draw_column(const CounterRng& rng, uint32_t column, const std::vector<Par
     return out;
 }
 
+// A CSR matrix being built on the host.
+struct HostCsr {
+    int64_t rows = 0, cols = 0;
+    std::vector<int64_t> row_start;       // (rows + 1)
+    std::vector<int32_t> col_index;       // (nnz)
+    std::vector<float> value;             // (nnz)
+};
+
+// The same matrix in a backend's memory, and its view for the kernels.
+struct BackendCsr {
+    BackendCsr(Backend& be, const HostCsr& h)
+        : row_start(be, h.row_start), col_index(be, h.col_index), value(be, h.value),
+          view{h.rows, h.cols, int64_t(h.value.size()), row_start.data(), col_index.data(),
+               value.data()} {}
+    Buffer<int64_t> row_start;
+    Buffer<int32_t> col_index;
+    Buffer<float> value;
+    SparseMatrix view;
+};
+
 // CSR of the columns as rows (d × D): Pᵀ.
-SparseMatrix columns_as_rows(const std::vector<Column>& columns, size_t dim_full) {
-    SparseMatrix t;
+HostCsr columns_as_rows(const std::vector<Column>& columns, size_t dim_full) {
+    HostCsr t;
     t.rows = int64_t(columns.size());
     t.cols = int64_t(dim_full);
     t.row_start.assign(columns.size() + 1, 0);
@@ -69,8 +90,8 @@ SparseMatrix columns_as_rows(const std::vector<Column>& columns, size_t dim_full
     return t;
 }
 
-SparseMatrix transpose(const SparseMatrix& a) {  // counting sort by column; rows stay ascending
-    SparseMatrix t;
+HostCsr transpose(const HostCsr& a) {  // counting sort by column; rows stay ascending
+    HostCsr t;
     t.rows = a.cols;
     t.cols = a.rows;
     t.row_start.assign(size_t(a.cols) + 1, 0);
@@ -90,41 +111,41 @@ SparseMatrix transpose(const SparseMatrix& a) {  // counting sort by column; row
 
 class SparseProjection final : public Projection {
 public:
-    explicit SparseProjection(const ProjectionSpec& spec)
+    SparseProjection(Backend& be, const ProjectionSpec& spec)
         : dim_full_(spec.dim_full), dim_sub_(spec.dim_sub) {
         std::vector<ParamGroup> groups = spec.groups;
         if (groups.empty()) groups.push_back({"all", 0, dim_full_, true, 0});
         CounterRng rng(spec.seed, Stream::sparse_projection);
         std::vector<Column> columns(dim_sub_);
-#pragma omp parallel for schedule(dynamic)
-        for (size_t j = 0; j < dim_sub_; ++j) columns[j] = draw_column(rng, uint32_t(j), groups);
-        pt_ = columns_as_rows(columns, dim_full_);
-        p_ = transpose(pt_);
+        be.parallel_for(dim_sub_, [&](size_t j) { columns[j] = draw_column(rng, uint32_t(j), groups); });
+        HostCsr pt = columns_as_rows(columns, dim_full_);
+        pt_ = std::make_unique<BackendCsr>(be, pt);
+        p_ = std::make_unique<BackendCsr>(be, transpose(pt));
     }
     std::string name() const override { return "sparse"; }
     size_t dim_full() const override { return dim_full_; }
     size_t dim_sub() const override { return dim_sub_; }
     size_t memory_bytes() const override {
-        return 2 * (p_.value.size() * (sizeof(float) + sizeof(int32_t))) +
-               (p_.row_start.size() + pt_.row_start.size()) * sizeof(int64_t);
+        return 2 * (p_->value.size() * (sizeof(float) + sizeof(int32_t))) +
+               (p_->row_start.size() + pt_->row_start.size()) * sizeof(int64_t);
     }
     // Both P and Pᵀ are kept so that both products read rows (gather, no scatter).
     void expand(Backend& be, const float* x, float beta, float* y) override {
-        be.sparse_gemv(p_, 1.0f, x, beta, y);
+        be.sparse_gemv(p_->view, 1.0f, x, beta, y);
     }
     void contract(Backend& be, const float* y, float* x) override {
-        be.sparse_gemv(pt_, 1.0f, y, 0.0f, x);
+        be.sparse_gemv(pt_->view, 1.0f, y, 0.0f, x);
     }
 
 private:
     size_t dim_full_, dim_sub_;
-    SparseMatrix p_, pt_;  // D × d and d × D
+    std::unique_ptr<BackendCsr> p_, pt_;  // D × d and d × D
 };
 
 }  // namespace
 
-std::unique_ptr<Projection> make_sparse(const ProjectionSpec& spec) {
-    return std::make_unique<SparseProjection>(spec);
+std::unique_ptr<Projection> make_sparse(Backend& be, const ProjectionSpec& spec) {
+    return std::make_unique<SparseProjection>(be, spec);
 }
 
 }  // namespace idim

@@ -32,11 +32,11 @@ struct ConvGeometry {       // one 2-D convolution or pooling window, NHWC layou
     int out_w() const { return (width + 2 * pad - kernel_w) / stride + 1; }
 };
 
-struct SparseMatrix {       // compressed sparse rows, rows x cols
-    int64_t rows = 0, cols = 0;
-    std::vector<int64_t> row_start;       // (rows + 1)
-    std::vector<int32_t> col_index;       // (nnz)
-    std::vector<float> value;             // (nnz)
+struct SparseMatrix {       // compressed sparse rows, rows x cols; the arrays in backend memory
+    int64_t rows = 0, cols = 0, nnz = 0;
+    const int64_t* row_start = nullptr;   // (rows + 1), from 0 to nnz
+    const int32_t* col_index = nullptr;   // (nnz)
+    const float* value = nullptr;         // (nnz)
 };
 
 class Backend {
@@ -62,6 +62,11 @@ public:
     // core's cache instead of meeting the other at every kernel. 1 (the default) where kernels run
     // on one thread or on a device.
     virtual int batch_shards() const { return 1; }
+    // f(0) … f(n − 1) for host work that needs no kernel (drawing a projection's entries), on the
+    // backend's host threads where it has them; each f(i) must not depend on another's result.
+    virtual void parallel_for(size_t n, const std::function<void(size_t)>& f) {
+        for (size_t i = 0; i < n; ++i) f(i);
+    }
     // f(0) … f(shards − 1), each on a host thread of its own; a kernel called from inside runs on
     // its caller's thread. An exception from a shard is rethrown after every shard has ended.
     virtual void run_shards(int shards, const std::function<void(int)>& f) {
@@ -140,6 +145,11 @@ public:
     // `rows` entries of each block, x[i + k] += x[i + h + k] for h = block, 2·block, …, every i a
     // multiple of 2h, k < rows, in that order (the rest of x is left partial).
     virtual void walsh_hadamard_leading(size_t n, size_t block, size_t rows, float* x);
+
+    // Rows [row_begin, row_begin + rows) of the dense projection P (d = dim_sub columns) of this
+    // seed, given its column norms (projection.h: dense_column_norms), into out (rows, d).
+    virtual void dense_projection_rows(uint64_t seed, size_t row_begin, size_t rows,
+                                       size_t dim_sub, const double* norms, float* out);
 
     // y(rows) = alpha · A·x + beta · y and x(cols) = alpha · Aᵀ·y + beta · x
     virtual void sparse_gemv(const SparseMatrix& a, float alpha, const float* x, float beta,

@@ -12,6 +12,10 @@ public:
     std::string name() const override { return "cpu"; }
     void set_threads(int n_threads) override { cpu::set_gemm_threads(n_threads); }
     int batch_shards() const override { return cpu::batch_shards(); }
+    void parallel_for(size_t n, const std::function<void(size_t)>& f) override {
+#pragma omp parallel for schedule(dynamic)
+        for (size_t i = 0; i < n; ++i) f(i);
+    }
     void run_shards(int shards, const std::function<void(int)>& f) override {
         cpu::run_shards(shards, f);
     }

@@ -12,11 +12,9 @@ namespace {
 
 // Shapes only (O(1)); the column indices are trusted, as the projection that builds them checks.
 void check_shape(const SparseMatrix& a, const char* who) {
-    require(a.rows >= 0 && a.cols >= 0 && a.row_start.size() == size_t(a.rows) + 1 &&
-                a.row_start.front() == 0 && a.col_index.size() == a.value.size() &&
-                a.row_start.back() == int64_t(a.value.size()),
-            who, ": malformed CSR matrix (", a.rows, "x", a.cols, ", ", a.row_start.size(),
-            " row starts, ", a.value.size(), " values)");
+    require(a.rows >= 0 && a.cols >= 0 && a.nnz >= 0 && a.row_start && a.row_start[0] == 0 &&
+                a.row_start[a.rows] == a.nnz,
+            who, ": malformed CSR matrix (", a.rows, "x", a.cols, ", ", a.nnz, " values)");
 }
 
 float blend(double alpha_sum, float beta, float old) {  // beta == 0 ignores old (may be NaN)
@@ -27,9 +25,9 @@ float blend(double alpha_sum, float beta, float old) {  // beta == 0 ignores old
 
 void sparse_gemv(const SparseMatrix& a, float alpha, const float* x, float beta, float* y) {
     check_shape(a, "sparse_gemv");
-    const int64_t* start = a.row_start.data();
-    const int32_t* col = a.col_index.data();
-    const float* value = a.value.data();
+    const int64_t* start = a.row_start;
+    const int32_t* col = a.col_index;
+    const float* value = a.value;
     for (int64_t r = 0; r < a.rows; ++r) {
         double sum = 0;
         for (int64_t p = start[r]; p < start[r + 1]; ++p) sum += double(value[p]) * x[col[p]];
@@ -41,9 +39,9 @@ void sparse_gemv_transposed(const SparseMatrix& a, float alpha, const float* y, 
                             float* x) {
     check_shape(a, "sparse_gemv_transposed");
     std::vector<double> sum(size_t(a.cols), 0.0);
-    const int64_t* start = a.row_start.data();
-    const int32_t* col = a.col_index.data();
-    const float* value = a.value.data();
+    const int64_t* start = a.row_start;
+    const int32_t* col = a.col_index;
+    const float* value = a.value;
     for (int64_t r = 0; r < a.rows; ++r) {
         const double yr = y[r];
         for (int64_t p = start[r]; p < start[r + 1]; ++p) sum[col[p]] += value[p] * yr;

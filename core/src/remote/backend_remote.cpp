@@ -141,13 +141,17 @@ public:
     void walsh_hadamard_leading(size_t n, size_t block, size_t rows, float* x) override {
         ref().walsh_hadamard_leading(n, block, rows, real(x));
     }
+    void dense_projection_rows(uint64_t seed, size_t row_begin, size_t rows, size_t dim_sub,
+                               const double* norms, float* out) override {
+        ref().dense_projection_rows(seed, row_begin, rows, dim_sub, real(norms), real(out));
+    }
     void sparse_gemv(const SparseMatrix& a, float alpha, const float* x, float beta,
                      float* y) override {
-        ref().sparse_gemv(a, alpha, real(x), beta, real(y));
+        ref().sparse_gemv(real(a), alpha, real(x), beta, real(y));
     }
     void sparse_gemv_transposed(const SparseMatrix& a, float alpha, const float* y, float beta,
                                 float* x) override {
-        ref().sparse_gemv_transposed(a, alpha, real(y), beta, real(x));
+        ref().sparse_gemv_transposed(real(a), alpha, real(y), beta, real(x));
     }
     void sgd_momentum_step(size_t n, float lr, float momentum, const float* grad, float* velocity,
                            float* param) override {
@@ -166,6 +170,13 @@ private:
     std::multimap<size_t, size_t> free_;   // size → offset
 
     static Backend& ref() { return reference_backend_instance(); }
+    SparseMatrix real(const SparseMatrix& a) const {
+        SparseMatrix t = a;
+        t.row_start = real(a.row_start);
+        t.col_index = real(a.col_index);
+        t.value = real(a.value);
+        return t;
+    }
     // Where the bytes behind a backend address live; host addresses pass through.
     template <class T>
     T* real(T* p) const {
