@@ -53,6 +53,14 @@ void Backend::dense_projection_rows(uint64_t seed, size_t row_begin, size_t rows
     });
 }
 
+void Backend::row_sums(size_t rows, size_t cols, const float* x, double* out) {
+    for (size_t r = 0; r < rows; ++r) {
+        double sum = 0;
+        for (size_t j = 0; j < cols; ++j) sum += x[r * cols + j];
+        out[r] = sum;
+    }
+}
+
 void Backend::dot_into(size_t n, const float* x, const float* y, float* out) {
     *out = float(dot(n, x, y));
 }

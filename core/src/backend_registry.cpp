@@ -1,5 +1,7 @@
 // The one place that knows which backends exist (ggml's backend registry, in miniature).
 // A CUDA backend adds one line here behind IDIM_CUDA; models, training and the CLI never change.
+#include <cstdlib>
+
 #include "idim/backend.h"
 #include "idim/error.h"
 #include "cpu/backend_cpu.h"
@@ -29,6 +31,13 @@ Backend& backend_by_name(const std::string& name) {
     throw Error("unknown backend '" + name + "' (known: " + known + ")");
 }
 
-Backend& default_backend() { return cpu_backend_instance(); }
+// IDIM_BACKEND names another default: the test suite runs again on "remote" this way.
+Backend& default_backend() {
+    static Backend& chosen = [] () -> Backend& {
+        const char* name = std::getenv("IDIM_BACKEND");
+        return name && *name ? backend_by_name(name) : cpu_backend_instance();
+    }();
+    return chosen;
+}
 
 }  // namespace idim

@@ -2,8 +2,10 @@
 // 100, and the loss asks each group's sum to equal its target 1, 2, …, 10. The solutions form an
 // affine set of dimension D − 10, so a random d-dimensional subspace through θ0 meets it exactly
 // when d ≥ 10: the intrinsic dimension is 10.
+#include <array>
 #include <cmath>
 
+#include "idim/buffer.h"
 #include "idim/error.h"
 #include "idim/rng.h"
 #include "idim/task.h"
@@ -33,29 +35,35 @@ public:
     }
 
     // L = Σ_g (s_g − t_g)², s_g = Σ_{i∈g} θ_i;  ∂L/∂θ_i = 2(s_g − t_g) for i in g
-    Metrics loss_and_grad(Backend&, const float* theta, std::span<const uint32_t>,
+    Metrics loss_and_grad(Backend& be, const float* theta, std::span<const uint32_t>,
                           float* dtheta) override {
+        std::array<double, kGroups> r = residuals(be, theta);
         double loss = 0;
         for (int g = 0; g < kGroups; ++g) {
-            double r = residual(theta, g);
-            loss += r * r;
-            for (int i = 0; i < kGroupSize; ++i) dtheta[g * kGroupSize + i] = float(2 * r);
+            loss += r[g] * r[g];
+            be.fill(kGroupSize, float(2 * r[g]), dtheta + g * kGroupSize);
         }
         return {loss, solved(loss)};
     }
     Metrics evaluate_train(Backend& be, const float* theta) override { return evaluate_test(be, theta); }
-    Metrics evaluate_test(Backend&, const float* theta) override {
+    Metrics evaluate_test(Backend& be, const float* theta) override {
+        std::array<double, kGroups> r = residuals(be, theta);
         double loss = 0;
-        for (int g = 0; g < kGroups; ++g) loss += residual(theta, g) * residual(theta, g);
+        for (int g = 0; g < kGroups; ++g) loss += r[g] * r[g];
         return {loss, solved(loss)};
     }
 
 private:
     double tolerance_;
-    static double residual(const float* theta, int g) {
-        double sum = 0;
-        for (int i = 0; i < kGroupSize; ++i) sum += theta[g * kGroupSize + i];
-        return sum - (g + 1);
+    Workspace<double> sums_;
+    // s_g − t_g: the group sums made by the backend, the ten numbers brought to the host.
+    std::array<double, kGroups> residuals(Backend& be, const float* theta) {
+        double* sums = sums_.get(be, kGroups);
+        be.row_sums(kGroups, kGroupSize, theta, sums);
+        std::array<double, kGroups> r;
+        be.download(sums, sizeof r, r.data());
+        for (int g = 0; g < kGroups; ++g) r[g] -= g + 1;
+        return r;
     }
     double solved(double loss) const { return loss < tolerance_ ? 1.0 : 0.0; }
 };

@@ -106,6 +106,8 @@ public:
     virtual void scaled_add(size_t n, const float* alpha, const float* x, const float* base,
                             float* out);
     virtual void dot_into(size_t n, const float* x, const float* y, float* out);  // *out = Σ x·y
+    // out(rows) = Σ_j x(rows, cols), each row summed in double from 0 in increasing j
+    virtual void row_sums(size_t rows, size_t cols, const float* x, double* out);
 
     // x(rows,cols) += bias(cols)
     virtual void add_bias(int rows, int cols, const float* bias, float* x) = 0;
@@ -167,7 +169,7 @@ public:
 // "cpu" (default), "reference" or "remote" (native builds); throws idim::Error naming the known
 // ones otherwise.
 Backend& backend_by_name(const std::string& name);
-Backend& default_backend();
+Backend& default_backend();   // "cpu", or the backend the environment variable IDIM_BACKEND names
 std::vector<std::string> backend_names();
 
 }  // namespace idim

@@ -102,6 +102,9 @@ public:
     void dot_into(size_t n, const float* x, const float* y, float* out) override {
         ref().dot_into(n, real(x), real(y), real(out));
     }
+    void row_sums(size_t rows, size_t cols, const float* x, double* out) override {
+        ref().row_sums(rows, cols, real(x), real(out));
+    }
     void add_bias(int rows, int cols, const float* bias, float* x) override {
         ref().add_bias(rows, cols, real(bias), real(x));
     }
