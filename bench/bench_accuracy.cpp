@@ -34,7 +34,7 @@ void BM_Accuracy(benchmark::State& state, const std::string& kind) {
     TrainResult result;
     for (auto _ : state) {
         SubspaceSpec spec;
-        spec.projection = kind;
+        spec.projection = parse_projection(kind);
         spec.d = d;
         spec.seed = seed;
         auto task = classification_task(bench_model("fc"), mnist());
@@ -42,9 +42,9 @@ void BM_Accuracy(benchmark::State& state, const std::string& kind) {
         TrainConfig config;   // the PyTorch reference's settings, not the trainer's defaults
         config.epochs = kEpochs;
         config.batch = 128;
-        config.optimizer.kind = "adam";
+        config.optimizer.kind = OptimizerKind::adam;
         config.optimizer.lr = 1e-3;
-        config.optimizer.schedule = "constant";
+        config.optimizer.schedule = Schedule::constant;
         config.seed = seed;
         config.evaluate_train = TrainEval::never;
         result = train(be, *task, *param, config);

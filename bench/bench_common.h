@@ -69,15 +69,16 @@ inline std::unique_ptr<Model> bench_model(const std::string& name, int width = 2
 inline TrainConfig reference_config() {
     TrainConfig c;
     c.batch = kBatch;
-    c.optimizer.kind = "adam";
+    c.optimizer.kind = OptimizerKind::adam;
     c.optimizer.lr = 1e-3;
-    c.optimizer.schedule = "constant";
+    c.optimizer.schedule = Schedule::constant;
     c.seed = 3;
     return c;
 }
 
 // θ0 and P from seed 1, by the core's convention.
-inline SubspaceSpec bench_spec(Method method, const std::string& projection = "", size_t d = 0) {
+inline SubspaceSpec bench_spec(Method method, ProjectionKind projection = ProjectionKind::fastfood,
+                               size_t d = 0) {
     SubspaceSpec spec;
     spec.method = method;
     spec.projection = projection;

@@ -16,7 +16,7 @@ constexpr size_t kDimFull = 199210;
 void expand_and_contract(benchmark::State& state, const std::string& kind, bool tiled) {
     Backend& be = default_backend();
     ProjectionSpec spec;
-    spec.kind = kind;
+    spec.kind = parse_projection(kind);
     spec.dim_full = kDimFull;
     spec.dim_sub = size_t(state.range(0));
     spec.seed = 1;

@@ -26,7 +26,7 @@ struct Workload {
 
 void build(Workload& w, const std::string& kind, size_t d, int width) {
     SubspaceSpec spec = kind == "full" ? bench_spec(Method::full)
-                                       : bench_spec(Method::subspace, kind == "dense-tiled" ? "dense" : kind, d);
+                                       : bench_spec(Method::subspace, parse_projection(kind == "dense-tiled" ? "dense" : kind), d);
     spec.max_projection_mb = kind == "dense-tiled" ? 0 : 1e9;
     w.training = make_training(bench_model("fc", width), spec);
     w.projection_bytes = w.training.param->memory_bytes();

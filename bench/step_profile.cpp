@@ -168,7 +168,7 @@ thread_local int TimingBackend::shard_ = TimingBackend::kNoShard;
 
 // Full training, or training in a d-dimensional subspace through a projection of `kind`.
 SubspaceSpec spec_for(const std::string& kind, size_t d) {
-    return kind.empty() ? bench_spec(Method::full) : bench_spec(Method::subspace, kind, d);
+    return kind.empty() ? bench_spec(Method::full) : bench_spec(Method::subspace, parse_projection(kind), d);
 }
 
 int run(const std::string& model_name, int threads, int steps, const std::string& kind, size_t d) {

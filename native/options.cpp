@@ -87,12 +87,14 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
     app.add_option("--epochs", t.epochs, "Training epochs")->capture_default_str();
     app.add_option("--batch", t.batch, "Mini-batch size")->capture_default_str();
     app.add_option("--lr", t.optimizer.lr, "Learning rate")->capture_default_str();
-    app.add_option("--optimizer", t.optimizer.kind, "adam | sgd")->capture_default_str();
+    o.optimizer = to_string(t.optimizer.kind);
+    o.schedule = to_string(t.optimizer.schedule);
+    app.add_option("--optimizer", o.optimizer, "adam | sgd")->capture_default_str();
     app.add_option("--momentum", t.optimizer.momentum, "SGD momentum")->capture_default_str();
     app.add_option("--weight-decay", t.weight_decay, "L2 on the full θ")->capture_default_str();
-    app.add_option("--schedule", t.optimizer.schedule, "Learning-rate schedule: constant | step | cosine")
+    app.add_option("--schedule", o.schedule, "Learning-rate schedule: constant | step | cosine")
         ->capture_default_str();
-    app.add_option("--metric", o.metric, "Accuracy judged against the threshold: test | train "
+    app.add_option("--metric", o.metric_name, "Accuracy judged against the threshold: test | train "
                                          "(train: memorisation, for shuffled labels)")
         ->capture_default_str();
     app.add_option("--give-up-from", o.give_up_from,
@@ -143,6 +145,8 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
     require(o.data.shuffle_labels_fraction >= 0 && o.data.shuffle_labels_fraction <= 1,
             "--shuffle-labels must be a fraction in [0, 1]");
     o.data.seed = o.train.seed;
+    if (given(app, "--optimizer")) o.train.optimizer.kind = parse_optimizer(o.optimizer);
+    if (given(app, "--schedule")) o.train.optimizer.schedule = parse_schedule(o.schedule);
     if (is_toy(o.data)) {
         const TrainConfig toy = toy_train_config();
         OptimizerConfig& opt = o.train.optimizer;
@@ -158,16 +162,21 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
     require(o.train.batch >= 1, "--batch must be at least 1, got " + std::to_string(o.train.batch));
     validate(o.train.optimizer);
     require(o.train.weight_decay >= 0, "--weight-decay must not be negative");
-    require(o.metric == "test" || o.metric == "train",
-            "unknown --metric '" + o.metric + "' (known: test, train)");
-    if (o.metric == "train") o.train.evaluate_train = TrainEval::every_epoch;
+    o.metric = parse_metric(o.metric_name);
+    if (o.metric == Metric::train) o.train.evaluate_train = TrainEval::every_epoch;
     require(o.give_up_from >= 0, "--give-up-from must not be negative (0 turns the rule off)");
 }
 
 void finalise_projection(const CLI::App& app, const CommonOptions& common, SubspaceOptions& o) {
     if (is_toy(common.data) && !given(app, "--projection")) o.projection = "dense";
-    auto known = projection_kinds();
-    auto is_known = [&](const std::string& k) { return std::ranges::find(known, k) != known.end(); };
+    auto is_known = [](const std::string& name) {
+        try {
+            parse_projection(name);
+            return true;
+        } catch (const Error&) {
+            return false;
+        }
+    };
     require(is_known(o.projection) || o.projection == "said",
             "unknown projection '" + o.projection + "' (known: dense, sparse, fastfood, said)");
     require(is_known(o.said_base),
@@ -209,7 +218,7 @@ SubspaceSpec subspace_spec(const SubspaceOptions* sub, uint64_t d, uint64_t seed
     }
     const bool said = sub->projection == "said";
     spec.method = said ? Method::said : Method::subspace;
-    spec.projection = said ? sub->said_base : sub->projection;
+    spec.projection = parse_projection(said ? sub->said_base : sub->projection);
     spec.d = d;
     spec.max_projection_mb = sub->max_projection_mb;
     spec.allow_tiling = !sub->no_tiling;

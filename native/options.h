@@ -22,13 +22,15 @@ struct CommonOptions {
     int width = 0, depth = 0;          // shorthand for model.widths (0: not given)
     DataOptions data;
     TrainConfig train;                 // the core's defaults, unless a flag says otherwise
+    std::string optimizer, schedule;   // --optimizer and --schedule as given, parsed into train
     int threads = 0;                   // 0: every core
     std::string backend = "cpu";
     std::string json_path, csv_path, svg_path;
     bool quiet = false;
     // The accuracy that d_int and sweeps judge: "test", or "train" for memorisation (shuffled
     // labels), as the original's shuffled-label experiments did.
-    std::string metric = "test";
+    std::string metric_name = to_string(Metric::test);   // --metric as given
+    Metric metric = Metric::test;
     int give_up_from = TrainHooks{}.give_up_from_epoch;   // see TrainHooks
 };
 

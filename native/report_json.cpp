@@ -41,7 +41,7 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
                  {"seed", o.data.seed}};
     Json config = {
         {"command", command},
-        {"metric", o.metric},
+        {"metric", to_string(o.metric)},
         {"give_up_from", o.give_up_from},
         {"model", {{"name", is_toy(o.data) ? "toy" : o.model.name}, {"widths", o.model.widths}}},
         {"data", data},
@@ -49,8 +49,8 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
          {{"epochs", t.epochs}, {"batch", t.batch}, {"seed", t.seed},
           {"weight_decay", t.weight_decay}, {"evaluate_train", to_string(t.evaluate_train)}}},
         {"optimizer",
-         {{"kind", opt.kind}, {"lr", opt.lr}, {"momentum", opt.momentum}, {"beta1", opt.beta1},
-          {"beta2", opt.beta2}, {"epsilon", opt.epsilon}, {"schedule", opt.schedule},
+         {{"kind", to_string(opt.kind)}, {"lr", opt.lr}, {"momentum", opt.momentum}, {"beta1", opt.beta1},
+          {"beta2", opt.beta2}, {"epsilon", opt.epsilon}, {"schedule", to_string(opt.schedule)},
           {"step_gamma", opt.step_gamma}, {"step_epochs", opt.step_epochs}}},
         {"threads", o.threads},
         {"backend", o.backend}};

@@ -62,7 +62,7 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     config.seed = seed;
     TrainHooks hooks;
     hooks.target_accuracy = ctx.target_accuracy;
-    hooks.target_on_train = ctx.options.metric == "train";
+    hooks.metric = ctx.options.metric;
     hooks.give_up_from_epoch = ctx.options.give_up_from;
     const bool graded = task->has_accuracy();
     const int epochs = config.epochs;
@@ -84,7 +84,8 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
         if (auto found = ctx.resume->find({d, seed}); found != ctx.resume->end())
             from = found->second.get();
     record.result = train(be, *task, *param, config, hooks, from);
-    record.score = hooks.target_on_train ? record.result.train_accuracy : record.result.test_accuracy;
+    record.score = hooks.metric == Metric::train ? record.result.train_accuracy
+                                                 : record.result.test_accuracy;
     record.result.trainable.clear();
     record.result.trainable.shrink_to_fit();
     return record;

@@ -88,7 +88,7 @@ void check_gradient(Parametrization& param, const std::string& label) {
 
 std::unique_ptr<Projection> projection(const std::string& kind, size_t dim_sub) {
     ProjectionSpec spec;
-    spec.kind = kind == "dense-tiled" ? "dense" : kind;
+    spec.kind = parse_projection(kind == "dense-tiled" ? "dense" : kind);
     spec.dim_full = kDimFull;
     spec.dim_sub = dim_sub;
     spec.seed = 5;

@@ -32,7 +32,7 @@ TrainResult train_on(Backend& be, const std::string& model, const Case& c, bool 
     auto task = classification_task(make_model({model, {16}}, shape, 3), std::move(data));
     SubspaceSpec spec;
     spec.method = c.method;
-    spec.projection = c.projection;
+    if (!c.projection.empty()) spec.projection = parse_projection(c.projection);
     spec.d = c.d;
     spec.seed = 5;
     spec.max_projection_mb = c.max_projection_mb;

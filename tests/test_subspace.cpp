@@ -13,7 +13,7 @@ using testing::expect_error;
 SubspaceSpec spec(Method method, const std::string& projection, uint64_t d, uint64_t seed = 3) {
     SubspaceSpec s;
     s.method = method;
-    s.projection = projection;
+    if (!projection.empty()) s.projection = parse_projection(projection);
     s.d = d;
     s.seed = seed;
     return s;
@@ -32,7 +32,7 @@ TEST(Subspace, ChecksEveryRequestInOnePlace) {
     expect_error(check(spec(Method::subspace, "sparse", 1001)),
                  {"d = 1001: ", "cannot exceed the number of parameters D = 1000"});
     expect_error(check(spec(Method::said, "fastfood", 10)), {"d = 10: ", "(m = 10)", "exceed m"});
-    expect_error(check(spec(Method::subspace, "gaussian", 10)), {"unknown projection 'gaussian'"});
+    expect_error([] { parse_projection("gaussian"); }, {"unknown projection 'gaussian'"});
     SubspaceSpec capped = spec(Method::subspace, "dense", 500);
     capped.max_projection_mb = 1;
     capped.allow_tiling = false;

@@ -14,7 +14,7 @@ TrainResult train_toy(uint64_t d, uint64_t seed) {
     std::vector<float> theta0(task->dim());
     task->init_params(theta0.data(), seed);
     ProjectionSpec spec;
-    spec.kind = "dense";
+    spec.kind = ProjectionKind::dense;
     spec.dim_full = task->dim();
     spec.dim_sub = d;
     spec.seed = seed;

@@ -87,7 +87,7 @@ TEST(Trainer, HugeLearningRateIsReportedAsDiverged) {
     Training s = full_setup();
     TrainConfig c;
     c.epochs = 3;
-    c.optimizer.kind = "sgd";
+    c.optimizer.kind = OptimizerKind::sgd;
     c.optimizer.lr = 1e12;
     TrainResult r;
     ASSERT_NO_THROW(r = train(default_backend(), *s.task, *s.param, c));
@@ -129,7 +129,7 @@ TEST(Trainer, GivesUpNoEarlierThanAskedAndNeverWhenTurnedOff) {
 TEST(Trainer, AStoppedRunResumedFromItsCheckpointIsTheRunThatNeverStopped) {
     for (const char* optimizer : {"sgd", "adam"}) {
         TrainConfig c = blob_config(12);
-        c.optimizer.kind = optimizer;
+        c.optimizer.kind = parse_optimizer(optimizer);
         c.optimizer.lr = 0.01;
         Training a = full_setup(), b = full_setup();
         TrainResult stopped = train(default_backend(), *a.task, *a.param, c, unreachable_target(3));
@@ -205,7 +205,7 @@ TEST(Trainer, WeightDecayActsOnTheFullTheta) {
         TrainConfig c;
         c.epochs = 3;
         c.weight_decay = weight_decay;
-        c.optimizer.kind = "sgd";
+        c.optimizer.kind = OptimizerKind::sgd;
         c.optimizer.lr = 0.01;
         TrainResult r = train(default_backend(), *s.task, *s.param, c);
         double norm = 0;
@@ -221,7 +221,7 @@ TEST(Trainer, TargetOnTrainingAccuracyJudgesTheTrainingSet) {
     TrainConfig c = blob_config(50);
     TrainHooks hooks;
     hooks.target_accuracy = 0.9;
-    hooks.target_on_train = true;
+    hooks.metric = Metric::train;
     TrainResult r = train(default_backend(), *s.task, *s.param, c, hooks);
     EXPECT_EQ(r.stop, StopReason::reached_target);
     EXPECT_GE(r.train_accuracy, 0.9);

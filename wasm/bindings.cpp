@@ -87,7 +87,7 @@ RunConfig parse_config(const val& c) {
     r.model.widths = get_ints(c, "widths", r.model.widths);
     SubspaceSpec& s = r.subspace;
     s.method = parse_method(get<std::string>(c, "method", to_string(s.method)));
-    s.projection = get<std::string>(c, "projection", s.projection);
+    s.projection = parse_projection(get<std::string>(c, "projection", to_string(s.projection)));
     s.d = whole_number(get<double>(c, "d", 0), "d");
     s.seed = whole_number(get<double>(c, "seed", 0), "seed");
     s.max_projection_mb = kMaxDenseProjectionMb;
@@ -99,10 +99,12 @@ RunConfig parse_config(const val& c) {
     r.train.weight_decay = get<double>(c, "weightDecay", d.weight_decay);
     r.train.evaluate_train = get<bool>(c, "evaluateTrain", false) ? TrainEval::every_epoch : TrainEval::never;
     r.train.optimizer = d.optimizer;
-    r.train.optimizer.kind = get<std::string>(c, "optimizer", d.optimizer.kind);
+    r.train.optimizer.kind =
+        parse_optimizer(get<std::string>(c, "optimizer", to_string(d.optimizer.kind)));
     r.train.optimizer.lr = get<double>(c, "lr", d.optimizer.lr);
     r.train.optimizer.momentum = get<double>(c, "momentum", d.optimizer.momentum);
-    r.train.optimizer.schedule = get<std::string>(c, "schedule", d.optimizer.schedule);
+    r.train.optimizer.schedule =
+        parse_schedule(get<std::string>(c, "schedule", to_string(d.optimizer.schedule)));
     r.target_accuracy = get<double>(c, "targetAccuracy", r.target_accuracy);
     return r;
 }
@@ -113,10 +115,10 @@ val train_config_to_js(const TrainConfig& t) {
     out.set("epochs", t.epochs);
     out.set("batch", t.batch);
     out.set("weightDecay", t.weight_decay);
-    out.set("optimizer", t.optimizer.kind);
+    out.set("optimizer", to_string(t.optimizer.kind));
     out.set("lr", t.optimizer.lr);
     out.set("momentum", t.optimizer.momentum);
-    out.set("schedule", t.optimizer.schedule);
+    out.set("schedule", to_string(t.optimizer.schedule));
     return out;
 }
 

@@ -27,7 +27,7 @@ inline ProjectionFingerprint projection_fingerprint(Backend& be, const std::stri
                                                     const std::vector<int>& widths, size_t d) {
     auto model = make_model({"fc", widths}, Shape{side, side, 1}, 10);
     SubspaceSpec request;
-    request.projection = kind;
+    request.projection = parse_projection(kind);
     request.d = d;
     request.seed = seed;
     ProjectionSpec spec = projection_spec(request, model->dim(), model->param_groups());

@@ -9,10 +9,31 @@
 
 namespace idim {
 
+std::string to_string(OptimizerKind kind) { return kind == OptimizerKind::sgd ? "sgd" : "adam"; }
+
+std::string to_string(Schedule schedule) {
+    switch (schedule) {
+        case Schedule::constant: return "constant";
+        case Schedule::step: return "step";
+        case Schedule::cosine: return "cosine";
+    }
+    return "unknown";
+}
+
+OptimizerKind parse_optimizer(const std::string& name) {
+    for (OptimizerKind k : {OptimizerKind::adam, OptimizerKind::sgd})
+        if (to_string(k) == name) return k;
+    throw Error("unknown optimizer '" + name + "' (known: adam, sgd)");
+}
+
+Schedule parse_schedule(const std::string& name) {
+    for (Schedule s : {Schedule::constant, Schedule::step, Schedule::cosine})
+        if (to_string(s) == name) return s;
+    throw Error("unknown learning-rate schedule '" + name + "' (known: constant, step, cosine)");
+}
+
 void validate(const OptimizerConfig& c) {
     auto finite_positive = [](double x) { return std::isfinite(x) && x > 0; };
-    require(c.kind == "adam" || c.kind == "sgd",
-            "unknown optimizer '" + c.kind + "' (known: adam, sgd)");
     require(finite_positive(c.lr), "the learning rate must be a positive number, got " +
                                        std::to_string(c.lr));
     require(c.momentum >= 0 && c.momentum < 1, "momentum must be in [0, 1), got " +
@@ -20,15 +41,13 @@ void validate(const OptimizerConfig& c) {
     require(c.beta1 >= 0 && c.beta1 < 1 && c.beta2 >= 0 && c.beta2 < 1,
             "Adam's beta1 and beta2 must be in [0, 1)");
     require(finite_positive(c.epsilon), "Adam's epsilon must be positive");
-    require(c.schedule == "constant" || c.schedule == "step" || c.schedule == "cosine",
-            "unknown learning-rate schedule '" + c.schedule + "' (known: constant, step, cosine)");
     require(c.step_epochs >= 1 && finite_positive(c.step_gamma),
             "step schedule: step_epochs must be at least 1 and gamma positive");
 }
 
 Optimizer::Optimizer(Backend& be, const OptimizerConfig& config, size_t n_params)
     : be_(be), config_((validate(config), config)), state_a_(be, n_params),
-      state_b_(be, config.kind == "adam" ? n_params : 0) {}
+      state_b_(be, config.kind == OptimizerKind::adam ? n_params : 0) {}
 
 Optimizer::State Optimizer::state() const { return {state_a_.download(), state_b_.download(), t_}; }
 
@@ -43,7 +62,7 @@ void Optimizer::restore(const State& state) {
 void Optimizer::step(double lr, const float* grad, float* params) {
     Backend& be = be_;
     ++t_;
-    if (config_.kind == "sgd")
+    if (config_.kind == OptimizerKind::sgd)
         be.sgd_momentum_step(state_a_.size(), float(lr), float(config_.momentum), grad,
                              state_a_.data(), params);
     else
@@ -52,9 +71,9 @@ void Optimizer::step(double lr, const float* grad, float* params) {
 }
 
 double scheduled_lr(const OptimizerConfig& c, double epoch, int total_epochs) {
-    if (c.schedule == "step")
+    if (c.schedule == Schedule::step)
         return c.lr * std::pow(c.step_gamma, std::floor(epoch / c.step_epochs));
-    if (c.schedule == "cosine")
+    if (c.schedule == Schedule::cosine)
         return c.lr * 0.5 * (1 + std::cos(std::numbers::pi * epoch / std::max(total_epochs, 1)));
     return c.lr;
 }

@@ -9,12 +9,6 @@
 namespace idim {
 namespace {
 
-std::string join(const std::vector<std::string>& names) {
-    std::string out;
-    for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
-    return out;
-}
-
 // Sparse densities are per group, so the groups must cover [0, D) in order without gaps.
 void check_groups(const ProjectionSpec& spec) {
     size_t next = 0;
@@ -33,7 +27,20 @@ void check_groups(const ProjectionSpec& spec) {
 
 }  // namespace
 
-std::vector<std::string> projection_kinds() { return {"dense", "sparse", "fastfood"}; }
+std::string to_string(ProjectionKind kind) {
+    switch (kind) {
+        case ProjectionKind::dense: return "dense";
+        case ProjectionKind::sparse: return "sparse";
+        case ProjectionKind::fastfood: return "fastfood";
+    }
+    return "unknown";
+}
+
+ProjectionKind parse_projection(const std::string& name) {
+    for (ProjectionKind k : {ProjectionKind::dense, ProjectionKind::sparse, ProjectionKind::fastfood})
+        if (to_string(k) == name) return k;
+    throw Error("unknown projection '" + name + "' (known: dense, sparse, fastfood)");
+}
 
 std::unique_ptr<Projection> make_projection(Backend& be, const ProjectionSpec& spec) {
     const std::string sizes = " (D = " + std::to_string(spec.dim_full) +
@@ -45,10 +52,8 @@ std::unique_ptr<Projection> make_projection(Backend& be, const ProjectionSpec& s
     require(spec.dim_full <= (size_t(1) << 31) - 1,
             "projection: D above 2^31 − 1 is not supported" + sizes);
     check_groups(spec);
-    if (spec.kind == "sparse") return make_sparse(be, spec);
-    if (spec.kind == "fastfood") return make_fastfood(be, spec);
-    require(spec.kind == "dense", "projection: unknown kind '" + spec.kind +
-                                      "' (known: " + join(projection_kinds()) + ")");
+    if (spec.kind == ProjectionKind::sparse) return make_sparse(be, spec);
+    if (spec.kind == ProjectionKind::fastfood) return make_fastfood(be, spec);
     double megabytes = double(spec.dim_full) * double(spec.dim_sub) * 4 / (1024.0 * 1024.0);
     if (megabytes <= spec.max_projection_mb) return make_dense_stored(be, spec);
     require(spec.allow_tiling,

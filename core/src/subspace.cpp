@@ -25,10 +25,6 @@ Method parse_method(const std::string& name) {
 
 void check_subspace(const SubspaceSpec& spec, size_t dim_full, size_t n_groups) {
     if (spec.method == Method::full) return;
-    const auto known = projection_kinds();
-    // std::find, not std::ranges: the libc++ of Emscripten 3.1.6 (the page's module) lacks it.
-    require(std::find(known.begin(), known.end(), spec.projection) != known.end(), "unknown projection '",
-            spec.projection, "' (known: dense, sparse, fastfood)");
     const std::string at = "d = " + std::to_string(spec.d) + ": ";
     require(spec.d >= 1, at, "d must be at least 1");
     require(spec.d <= dim_full, at, "d cannot exceed the number of parameters D = ", dim_full);
@@ -37,7 +33,7 @@ void check_subspace(const SubspaceSpec& spec, size_t dim_full, size_t n_groups) 
             "SAID trains one scale per parameter tensor (m = ", n_groups, "), so d must exceed m");
     const double columns = double(said ? spec.d - n_groups : spec.d);
     const double mb = double(dim_full) * columns * 4 / (1024.0 * 1024.0);
-    require(spec.projection != "dense" || spec.allow_tiling || mb <= spec.max_projection_mb, at,
+    require(spec.projection != ProjectionKind::dense || spec.allow_tiling || mb <= spec.max_projection_mb, at,
             "a dense P needs ", int64_t(mb), " MB, over the cap of ", int64_t(spec.max_projection_mb),
             " MB, and tiling is refused");
 }

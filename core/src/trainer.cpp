@@ -37,7 +37,7 @@ std::vector<uint32_t> epoch_order(uint64_t seed, int epoch, size_t n) {
 StopReason early_stop(const std::vector<EpochRecord>& epochs, const TrainHooks& hooks, int total,
                       bool graded) {
     if (std::isnan(hooks.target_accuracy)) return StopReason::completed;
-    auto accuracy = [on_train = hooks.target_on_train](const EpochRecord& r) {
+    auto accuracy = [on_train = hooks.metric == Metric::train](const EpochRecord& r) {
         return on_train ? r.train_accuracy : r.test_accuracy;
     };
     size_t e = epochs.size();
@@ -64,6 +64,14 @@ std::string to_string(TrainEval when) {
     return "unknown";
 }
 
+std::string to_string(Metric metric) { return metric == Metric::test ? "test" : "train"; }
+
+Metric parse_metric(const std::string& name) {
+    for (Metric m : {Metric::test, Metric::train})
+        if (to_string(m) == name) return m;
+    throw Error("unknown metric '" + name + "' (known: test, train)");
+}
+
 std::string to_string(StopReason reason) {
     switch (reason) {
         case StopReason::completed: return "completed";
@@ -79,19 +87,19 @@ TrainConfig subspace_train_config() {
     TrainConfig c;
     c.epochs = 15;
     c.batch = 128;
-    c.optimizer.kind = "adam";
+    c.optimizer.kind = OptimizerKind::adam;
     c.optimizer.lr = 0.05;
-    c.optimizer.schedule = "cosine";
+    c.optimizer.schedule = Schedule::cosine;
     return c;
 }
 
 TrainConfig toy_train_config() {
     TrainConfig c;
     c.epochs = 50000;
-    c.optimizer.kind = "sgd";
+    c.optimizer.kind = OptimizerKind::sgd;
     c.optimizer.lr = 0.005;
     c.optimizer.momentum = 0.99;
-    c.optimizer.schedule = "constant";
+    c.optimizer.schedule = Schedule::constant;
     c.evaluate_train = TrainEval::never;
     return c;
 }
@@ -177,7 +185,7 @@ void Trainer::restore(const TrainerState& state) {
 TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainConfig& config,
                   const TrainHooks& hooks, const TrainCheckpoint* resume) {
     validate(config);
-    require(!hooks.target_on_train || config.evaluate_train == TrainEval::every_epoch,
+    require(hooks.metric == Metric::test || config.evaluate_train == TrainEval::every_epoch,
             "a target on training accuracy needs the training accuracy evaluated each epoch");
     require(hooks.give_up_from_epoch >= 0, "the give-up epoch must not be negative");
     Trainer trainer(be, task, param, config);

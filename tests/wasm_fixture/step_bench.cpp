@@ -39,7 +39,7 @@ int main(int argc, char** argv) try {
     c.task = "mnist28";
     c.model.widths = {200, 200};
     c.subspace.method = idim::Method::subspace;
-    c.subspace.projection = "fastfood";
+    c.subspace.projection = idim::ProjectionKind::fastfood;
     c.subspace.d = 750;
     c.train.batch = 64;
     c.train.optimizer.lr = 0.001;

@@ -14,13 +14,21 @@
 
 namespace idim {
 
+enum class OptimizerKind { sgd, adam };
+enum class Schedule { constant, step, cosine };
+std::string to_string(OptimizerKind kind);
+std::string to_string(Schedule schedule);
+// Throw idim::Error naming the known ones for any other name.
+OptimizerKind parse_optimizer(const std::string& name);
+Schedule parse_schedule(const std::string& name);
+
 // Defaults are those of full training (see TrainConfig).
 struct OptimizerConfig {
-    std::string kind = "sgd";       // adam | sgd
+    OptimizerKind kind = OptimizerKind::sgd;
     double lr = 0.02;
     double momentum = 0.9;          // sgd
     double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;   // adam (Keras defaults)
-    std::string schedule = "cosine";     // constant | step | cosine
+    Schedule schedule = Schedule::cosine;
     double step_gamma = 0.1;        // step: lr *= gamma every step_epochs
     int step_epochs = 10;
 };
@@ -50,7 +58,7 @@ private:
 // The learning rate at a fractional epoch in [0, total_epochs).
 double scheduled_lr(const OptimizerConfig& config, double epoch, int total_epochs);
 
-// Throws idim::Error for a negative or non-finite rate, an unknown kind or schedule, etc.
+// Throws idim::Error for a negative or non-finite rate, momentum outside [0, 1), etc.
 void validate(const OptimizerConfig& config);
 
 }  // namespace idim

@@ -31,11 +31,15 @@ public:
     virtual void contract(Backend& be, const float* y, float* x) = 0;
 };
 
+enum class ProjectionKind { dense, sparse, fastfood };
+std::string to_string(ProjectionKind kind);
+ProjectionKind parse_projection(const std::string& name);   // throws naming the known ones
+
 // A dense P is stored up to this size (MiB) and regenerated in tiles above it.
 inline constexpr double default_max_projection_mb = 1024;
 
 struct ProjectionSpec {
-    std::string kind = "fastfood";    // dense | sparse | fastfood
+    ProjectionKind kind = ProjectionKind::fastfood;
     size_t dim_full = 0, dim_sub = 0;
     uint64_t seed = 0;
     std::vector<ParamGroup> groups;   // the network's parameter tensors (sparse: per-group density)
@@ -45,7 +49,6 @@ struct ProjectionSpec {
 
 // Checks the spec (d ≥ 1, d ≤ D, known kind, memory cap) and builds P; throws idim::Error.
 std::unique_ptr<Projection> make_projection(Backend& be, const ProjectionSpec& spec);
-std::vector<std::string> projection_kinds();
 
 // The dense column normalisation: the L2 norm of each column over the whole network, computed
 // in double from the generator (shared by the stored and tiled dense paths so they agree).

@@ -21,7 +21,7 @@ Method parse_method(const std::string& name);   // throws idim::Error naming the
 
 struct SubspaceSpec {
     Method method = Method::subspace;
-    std::string projection = "fastfood";   // dense | sparse | fastfood; under SAID, its base
+    ProjectionKind projection = ProjectionKind::fastfood;   // under SAID, its base
     uint64_t d = 0;                        // trainable numbers (SAID: the m scales included)
     // θ0 is task.init_params(seed) and P is drawn from the same seed (the batch order takes
     // TrainConfig::seed, which the front ends set to this seed too).

@@ -44,6 +44,11 @@ struct EpochRecord {
     double seconds = 0;             // since training started
 };
 
+// Which accuracy a run is judged by.
+enum class Metric { test, train };
+std::string to_string(Metric metric);
+Metric parse_metric(const std::string& name);   // throws idim::Error naming the known ones
+
 enum class StopReason { completed, reached_target, cannot_reach_target, diverged, cancelled };
 std::string to_string(StopReason reason);
 
@@ -132,9 +137,9 @@ struct TrainHooks {
     // Early stop: once test accuracy ≥ target (reached_target), or once the remaining epochs
     // cannot plausibly close the gap (cannot_reach_target); NaN disables both.
     double target_accuracy = std::numeric_limits<double>::quiet_NaN();
-    // Judge the target on training accuracy (memorisation of shuffled labels, as the original's
-    // shuffled-label experiments) instead of test accuracy; needs TrainEval::every_epoch.
-    bool target_on_train = false;
+    // The accuracy judged against the target: test, or training accuracy (memorisation of
+    // shuffled labels, as the original's shuffled-label experiments; needs TrainEval::every_epoch).
+    Metric metric = Metric::test;
     // The cannot-reach rule applies from this epoch on (0: never give a run up). Memorising
     // shuffled labels starts flat for many epochs and then climbs, so those runs need it off.
     int give_up_from_epoch = 3;
