@@ -59,7 +59,7 @@ inline DataSplit synthetic_mnist(size_t n_train = 8000, size_t n_test = 2000) {
 
 inline std::unique_ptr<Model> bench_model(const std::string& name, int width = 200) {
     ModelSpec spec;
-    spec.name = name;
+    spec.kind = parse_model(name);
     spec.widths = {width, width};
     return make_model(spec, {28, 28, 1}, 10);
 }

@@ -56,7 +56,8 @@ void refuse_negative_unsigned(CLI::App& app) {
 }
 
 void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
-    app.add_option("--model", o.model.name, "Network: fc | lenet")->capture_default_str();
+    o.model_name = to_string(o.model.kind);
+    app.add_option("--model", o.model_name, "Network: fc | lenet")->capture_default_str();
     app.add_option("--widths", o.model.widths, "FC hidden layer widths, e.g. 200,200")
         ->delimiter(',')->capture_default_str();
     app.add_option("--width", o.width, "FC hidden width (with --depth: that many layers)");
@@ -133,8 +134,7 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
     require(o.width >= 0 && o.depth >= 0, "--width and --depth must be positive");
     if (o.width > 0 || o.depth > 0)
         o.model.widths.assign(size_t(o.depth > 0 ? o.depth : 2), o.width > 0 ? o.width : 200);
-    require(o.model.name == "fc" || o.model.name == "lenet",
-            "unknown model '" + o.model.name + "' (known: fc, lenet)");
+    o.model.kind = parse_model(o.model_name);
     for (int w : o.model.widths) require(w >= 1, "--widths: every width must be at least 1");
     if (o.threads == 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
     require(o.threads >= 1, "--threads must be at least 1, got " + std::to_string(o.threads));

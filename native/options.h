@@ -19,6 +19,7 @@ namespace idim::cli {
 
 struct CommonOptions {
     ModelSpec model;
+    std::string model_name;            // --model as given, parsed into model
     int width = 0, depth = 0;          // shorthand for model.widths (0: not given)
     DataOptions data;
     TrainConfig train;                 // the core's defaults, unless a flag says otherwise

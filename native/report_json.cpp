@@ -43,7 +43,7 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
         {"command", command},
         {"metric", to_string(o.metric)},
         {"give_up_from", o.give_up_from},
-        {"model", {{"name", is_toy(o.data) ? "toy" : o.model.name}, {"widths", o.model.widths}}},
+        {"model", {{"name", is_toy(o.data) ? "toy" : to_string(o.model.kind)}, {"widths", o.model.widths}}},
         {"data", data},
         {"train",
          {{"epochs", t.epochs}, {"batch", t.batch}, {"seed", t.seed},

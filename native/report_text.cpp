@@ -53,9 +53,9 @@ void print_runs_table(std::ostream& out, const std::vector<RunRecord>& runs,
 }
 
 std::string plot_title(const CommonOptions& o, const SubspaceOptions& sub) {
-    std::string model = o.model.name;
+    std::string model = to_string(o.model.kind);
     if (is_toy(o.data)) model = "toy task";
-    else if (o.model.name == "fc") {
+    else if (o.model.kind == ModelKind::fc) {
         model += " ";
         for (size_t i = 0; i < o.model.widths.size(); ++i)
             model += (i ? "-" : "") + std::to_string(o.model.widths[i]);

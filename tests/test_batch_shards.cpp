@@ -97,7 +97,7 @@ DataSplit mnist_shaped_blobs(Shape shape) {
 // FC on 784 features (MNIST's shape, so the products take the kernels training uses): 128 samples
 // on 2 threads (64 + 64) and 97 on 3 (32 + 32 + 33, unequal shares).
 TEST(BatchShards, ShardedFcBatchGivesTheWholeBatchsLossAndGradient) {
-    auto task = classification_task(make_model({"fc", {200, 200}}, {1, 1, 784}, 10),
+    auto task = classification_task(make_model({ModelKind::fc, {200, 200}}, {1, 1, 784}, 10),
                                     mnist_shaped_blobs({1, 1, 784}));
     expect_shards_match_whole(*task, 128, 2, 1e-5f);
     expect_shards_match_whole(*task, 97, 3, 1e-5f);
@@ -106,7 +106,7 @@ TEST(BatchShards, ShardedFcBatchGivesTheWholeBatchsLossAndGradient) {
 // LeNet: each shard's convolution and pooling layers keep their own input-gradient columns and argmax.
 // Its kernel gradients sum over 18,432 positions per shard, hence the looser bound.
 TEST(BatchShards, ShardedLenetBatchGivesTheWholeBatchsLossAndGradient) {
-    auto task = classification_task(make_model({"lenet", {}}, {28, 28, 1}, 10),
+    auto task = classification_task(make_model({ModelKind::lenet, {}}, {28, 28, 1}, 10),
                                     mnist_shaped_blobs({28, 28, 1}));
     expect_shards_match_whole(*task, 64, 2, 1e-4f);
 }

@@ -12,24 +12,25 @@ using idim::testing::expect_gradient_matches;
 using idim::testing::random_batch;
 
 TEST(Models, FcMnistHas199210Parameters) {
-    EXPECT_EQ(make_model({"fc", {200, 200}}, {28, 28, 1}, 10)->dim(), 199'210u);
+    EXPECT_EQ(make_model({ModelKind::fc, {200, 200}}, {28, 28, 1}, 10)->dim(), 199'210u);
 }
 TEST(Models, FcCifarHas656810Parameters) {
-    EXPECT_EQ(make_model({"fc", {200, 200}}, {32, 32, 3}, 10)->dim(), 656'810u);
+    EXPECT_EQ(make_model({ModelKind::fc, {200, 200}}, {32, 32, 3}, 10)->dim(), 656'810u);
 }
 TEST(Models, LenetMnistHas44426Parameters) {
-    EXPECT_EQ(make_model({"lenet", {}}, {28, 28, 1}, 10)->dim(), 44'426u);
+    EXPECT_EQ(make_model({ModelKind::lenet, {}}, {28, 28, 1}, 10)->dim(), 44'426u);
 }
 TEST(Models, LenetCifarHas62006Parameters) {
-    EXPECT_EQ(make_model({"lenet", {}}, {32, 32, 3}, 10)->dim(), 62'006u);
+    EXPECT_EQ(make_model({ModelKind::lenet, {}}, {32, 32, 3}, 10)->dim(), 62'006u);
 }
 TEST(Models, FcWidthsAndDepthAreConfigurable) {
     // 784·50 + 50 + (50·50 + 50)·2 + 50·10 + 10 = 44,860
-    EXPECT_EQ(make_model({"fc", {50, 50, 50}}, {28, 28, 1}, 10)->dim(), 44'860u);
+    EXPECT_EQ(make_model({ModelKind::fc, {50, 50, 50}}, {28, 28, 1}, 10)->dim(), 44'860u);
 }
 TEST(Models, UnknownModelIsRefusedByName) {
+    EXPECT_EQ(parse_model(to_string(ModelKind::lenet)), ModelKind::lenet);
     try {
-        make_model({"resnet", {}}, {28, 28, 1}, 10);
+        parse_model("resnet");
         FAIL() << "no exception";
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("resnet"), std::string::npos);
@@ -37,7 +38,7 @@ TEST(Models, UnknownModelIsRefusedByName) {
 }
 
 TEST(Models, InitIsHeNormalKernelsAndZeroBiases) {
-    auto model = make_model({"fc", {200, 200}}, {28, 28, 1}, 10);
+    auto model = make_model({ModelKind::fc, {200, 200}}, {28, 28, 1}, 10);
     std::vector<float> theta(model->dim());
     model->init_params(theta.data(), 7);
     for (const ParamGroup& g : model->param_groups()) {
@@ -54,7 +55,7 @@ TEST(Models, InitIsHeNormalKernelsAndZeroBiases) {
 }
 
 TEST(Models, SameSeedGivesSameInitAndOtherSeedDiffers) {
-    auto model = make_model({"lenet", {}}, {28, 28, 1}, 10);
+    auto model = make_model({ModelKind::lenet, {}}, {28, 28, 1}, 10);
     std::vector<float> a(model->dim()), b(model->dim()), c(model->dim());
     model->init_params(a.data(), 1);
     model->init_params(b.data(), 1);
@@ -69,23 +70,23 @@ TEST(Models, SameSeedGivesSameInitAndOtherSeedDiffers) {
 Backend& oracle() { return backend_by_name("reference"); }
 
 TEST(Models, FcGradientMatchesFiniteDifferences) {
-    auto model = make_model({"fc", {20, 16}}, {28, 28, 1}, 10);
+    auto model = make_model({ModelKind::fc, {20, 16}}, {28, 28, 1}, 10);
     expect_gradient_matches(default_backend(), *model, random_batch(*model, 8, 21), 31);
 }
 TEST(Models, FcMnistGradientMatchesFiniteDifferences) {
-    auto model = make_model({"fc", {200, 200}}, {28, 28, 1}, 10);
+    auto model = make_model({ModelKind::fc, {200, 200}}, {28, 28, 1}, 10);
     expect_gradient_matches(oracle(), *model, random_batch(*model, 4, 22), 32, 30, 3);
 }
 TEST(Models, LenetMnistGradientMatchesFiniteDifferences) {
-    auto model = make_model({"lenet", {}}, {28, 28, 1}, 10);
+    auto model = make_model({ModelKind::lenet, {}}, {28, 28, 1}, 10);
     expect_gradient_matches(oracle(), *model, random_batch(*model, 4, 23), 33, 40, 3);
 }
 TEST(Models, LenetCifarGradientMatchesFiniteDifferences) {
-    auto model = make_model({"lenet", {}}, {32, 32, 3}, 10);
+    auto model = make_model({ModelKind::lenet, {}}, {32, 32, 3}, 10);
     expect_gradient_matches(oracle(), *model, random_batch(*model, 3, 24), 34, 40, 3);
 }
 TEST(Models, FcCifarGradientMatchesFiniteDifferences) {
-    auto model = make_model({"fc", {200, 200}}, {32, 32, 3}, 10);
+    auto model = make_model({ModelKind::fc, {200, 200}}, {32, 32, 3}, 10);
     expect_gradient_matches(oracle(), *model, random_batch(*model, 3, 25), 35, 30, 3);
 }
 

@@ -29,7 +29,7 @@ TrainResult train_on(Backend& be, const std::string& model, const Case& c, bool 
             set->height = set->width = 16;
             set->channels = 1;
         }
-    auto task = classification_task(make_model({model, {16}}, shape, 3), std::move(data));
+    auto task = classification_task(make_model({parse_model(model), {16}}, shape, 3), std::move(data));
     SubspaceSpec spec;
     spec.method = c.method;
     if (!c.projection.empty()) spec.projection = parse_projection(c.projection);

@@ -18,7 +18,7 @@ struct Training {
 };
 
 Training full_setup(uint64_t seed = 3) {
-    auto task = classification_task(make_model({"fc", {16}}, {1, 1, 6}, 3), idim::testing::blob_split());
+    auto task = classification_task(make_model({ModelKind::fc, {16}}, {1, 1, 6}, 3), idim::testing::blob_split());
     std::vector<float> theta0(task->dim());
     task->init_params(theta0.data(), seed);
     return {std::move(task), full_parametrization(default_backend(), theta0)};

@@ -83,7 +83,7 @@ RunConfig parse_config(const val& c) {
     r.data_seed = uint64_t(get<double>(c, "dataSeed", 0));
     r.points = size_t(get<double>(c, "points", double(r.points)));
     r.noise = get<double>(c, "noise", r.noise);
-    r.model.name = get<std::string>(c, "model", r.model.name);
+    r.model.kind = parse_model(get<std::string>(c, "model", to_string(r.model.kind)));
     r.model.widths = get_ints(c, "widths", r.model.widths);
     SubspaceSpec& s = r.subspace;
     s.method = parse_method(get<std::string>(c, "method", to_string(s.method)));

@@ -25,7 +25,7 @@ struct ProjectionFingerprint {
 inline ProjectionFingerprint projection_fingerprint(Backend& be, const std::string& kind,
                                                     uint64_t seed, int side,
                                                     const std::vector<int>& widths, size_t d) {
-    auto model = make_model({"fc", widths}, Shape{side, side, 1}, 10);
+    auto model = make_model({ModelKind::fc, widths}, Shape{side, side, 1}, 10);
     SubspaceSpec request;
     request.projection = parse_projection(kind);
     request.d = d;

@@ -42,10 +42,17 @@ std::unique_ptr<Model> make_lenet(Shape input, int classes) {
 
 }  // namespace
 
+std::string to_string(ModelKind kind) { return kind == ModelKind::fc ? "fc" : "lenet"; }
+
+ModelKind parse_model(const std::string& name) {
+    for (ModelKind k : {ModelKind::fc, ModelKind::lenet})
+        if (to_string(k) == name) return k;
+    throw Error("unknown model '" + name + "' (known: fc, lenet)");
+}
+
 std::unique_ptr<Model> make_model(const ModelSpec& spec, Shape input, int classes) {
-    if (spec.name == "fc") return make_fc(spec.widths, input, classes);
-    if (spec.name == "lenet") return make_lenet(input, classes);
-    throw Error("unknown model '" + spec.name + "' (known: fc, lenet)");
+    if (spec.kind == ModelKind::lenet) return make_lenet(input, classes);
+    return make_fc(spec.widths, input, classes);
 }
 
 }  // namespace idim

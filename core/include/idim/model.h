@@ -98,8 +98,12 @@ private:
     void forward_all(Backend& be, const float* theta, int n, const float* x);
 };
 
+enum class ModelKind { fc, lenet };
+std::string to_string(ModelKind kind);
+ModelKind parse_model(const std::string& name);   // throws idim::Error naming the known ones
+
 struct ModelSpec {
-    std::string name = "fc";                   // fc | lenet
+    ModelKind kind = ModelKind::fc;
     std::vector<int> widths = {200, 200};      // fc hidden layer widths
 };
 

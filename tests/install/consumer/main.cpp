@@ -4,7 +4,7 @@
 #include <cstdio>
 
 int main() {
-    auto model = idim::make_model({"fc", {200, 200}}, {28, 28, 1}, 10);
+    auto model = idim::make_model({idim::ModelKind::fc, {200, 200}}, {28, 28, 1}, 10);
     std::vector<float> theta0(model->dim());
     model->init_params(theta0.data(), 0);
     idim::ProjectionSpec spec;
