@@ -20,5 +20,5 @@ grep "open http" build/demo-server.log
 echo "Measuring d_int90 natively: idim dint --model fc --data mnist"
 build/release/native/idim dint --model fc --data mnist --json results/dint-fc-mnist.json
 echo "Results: results/dint-fc-mnist.json (+ .csv, .svg). The demo is still served (see above);"
-echo "open the JSON there with 'Open idim JSON'. Ctrl-C stops the server."
+echo "open the JSON there with 'Open idim dint --json results'. Ctrl-C stops the server."
 wait $server_pid
