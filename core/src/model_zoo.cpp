@@ -1,5 +1,6 @@
 // The networks of Li et al. (2018): FC with configurable widths and LeNet.
 #include "idim/error.h"
+#include "idim/kind_names.h"
 #include "idim/model.h"
 
 namespace idim {
@@ -45,9 +46,7 @@ std::unique_ptr<Model> make_lenet(Shape input, int classes) {
 std::string to_string(ModelKind kind) { return kind == ModelKind::fc ? "fc" : "lenet"; }
 
 ModelKind parse_model(const std::string& name) {
-    for (ModelKind k : {ModelKind::fc, ModelKind::lenet})
-        if (to_string(k) == name) return k;
-    throw Error("unknown model '" + name + "' (known: fc, lenet)");
+    return parse_kind(name, std::array{ModelKind::fc, ModelKind::lenet}, "model");
 }
 
 std::unique_ptr<Model> make_model(const ModelSpec& spec, Shape input, int classes) {

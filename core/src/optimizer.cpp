@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "idim/error.h"
+#include "idim/kind_names.h"
 
 namespace idim {
 
@@ -21,15 +22,12 @@ std::string to_string(Schedule schedule) {
 }
 
 OptimizerKind parse_optimizer(const std::string& name) {
-    for (OptimizerKind k : {OptimizerKind::adam, OptimizerKind::sgd})
-        if (to_string(k) == name) return k;
-    throw Error("unknown optimizer '" + name + "' (known: adam, sgd)");
+    return parse_kind(name, std::array{OptimizerKind::adam, OptimizerKind::sgd}, "optimizer");
 }
 
 Schedule parse_schedule(const std::string& name) {
-    for (Schedule s : {Schedule::constant, Schedule::step, Schedule::cosine})
-        if (to_string(s) == name) return s;
-    throw Error("unknown learning-rate schedule '" + name + "' (known: constant, step, cosine)");
+    return parse_kind(name, std::array{Schedule::constant, Schedule::step, Schedule::cosine},
+                      "learning-rate schedule");
 }
 
 void validate(const OptimizerConfig& c) {

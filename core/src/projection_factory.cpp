@@ -4,6 +4,7 @@
 #include <string>
 
 #include "idim/error.h"
+#include "idim/kind_names.h"
 #include "projection_kinds.h"
 
 namespace idim {
@@ -37,9 +38,9 @@ std::string to_string(ProjectionKind kind) {
 }
 
 ProjectionKind parse_projection(const std::string& name) {
-    for (ProjectionKind k : {ProjectionKind::dense, ProjectionKind::sparse, ProjectionKind::fastfood})
-        if (to_string(k) == name) return k;
-    throw Error("unknown projection '" + name + "' (known: dense, sparse, fastfood)");
+    return parse_kind(
+        name, std::array{ProjectionKind::dense, ProjectionKind::sparse, ProjectionKind::fastfood},
+        "projection");
 }
 
 std::unique_ptr<Projection> make_projection(Backend& be, const ProjectionSpec& spec) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "idim/error.h"
+#include "idim/kind_names.h"
 
 namespace idim {
 
@@ -18,9 +19,7 @@ std::string to_string(Method method) {
 }
 
 Method parse_method(const std::string& name) {
-    for (Method m : {Method::full, Method::subspace, Method::said})
-        if (to_string(m) == name) return m;
-    throw Error("unknown method '" + name + "' (known: full, subspace, said)");
+    return parse_kind(name, std::array{Method::full, Method::subspace, Method::said}, "method");
 }
 
 void check_subspace(const SubspaceSpec& spec, size_t dim_full, size_t n_groups) {

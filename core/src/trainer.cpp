@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "idim/error.h"
+#include "idim/kind_names.h"
 #include "idim/rng.h"
 
 namespace idim {
@@ -67,9 +68,7 @@ std::string to_string(TrainEval when) {
 std::string to_string(Metric metric) { return metric == Metric::test ? "test" : "train"; }
 
 Metric parse_metric(const std::string& name) {
-    for (Metric m : {Metric::test, Metric::train})
-        if (to_string(m) == name) return m;
-    throw Error("unknown metric '" + name + "' (known: test, train)");
+    return parse_kind(name, std::array{Metric::test, Metric::train}, "metric");
 }
 
 std::string to_string(StopReason reason) {
