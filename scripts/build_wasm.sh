@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # Debian's emcc finds acorn only through it
 if [ ! -f build/wasm/build.ninja ]; then
-  cmake --preset wasm -G Ninja > build-wasm.log 2>&1 || { cat build-wasm.log; exit 1; }
+  cmake --preset wasm -G Ninja &> build-wasm.log || { cat build-wasm.log; exit 1; }
   rm -f build-wasm.log
 fi
 nice cmake --build build/wasm --target idim_wasm -j 2 2>&1 | tail -n 2

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ./scripts/build.sh release
 
 mkdir -p build results
-./scripts/serve_demo.sh > build/demo-server.log 2>&1 &
+./scripts/serve_demo.sh &> build/demo-server.log &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 until grep -q "open http" build/demo-server.log; do

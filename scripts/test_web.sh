@@ -17,7 +17,7 @@ echo "== WebAssembly module"
 
 echo "== native projection fixture"
 if [ ! -f build/release/build.ninja ]; then
-  cmake --preset release -G Ninja > build-release-web.log 2>&1 || { cat build-release-web.log; exit 1; }
+  cmake --preset release -G Ninja &> build-release-web.log || { cat build-release-web.log; exit 1; }
   rm -f build-release-web.log
 fi
 nice cmake --build build/release --target idim_wasm_fixture -j 2 2>&1 | tail -n 1

@@ -3,23 +3,16 @@
 // reference backend's bits.
 #include <gtest/gtest.h>
 
-#include <random>
-
+#include "backend_ops_helpers.h"
 #include "idim/buffer.h"
 
 namespace idim {
 namespace {
 
-std::vector<float> random_floats(size_t n, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::normal_distribution<float> normal;
-    std::vector<float> v(n);
-    for (float& x : v) x = normal(gen);
-    return v;
-}
+using testing::random_vector;
 
 Backend& remote() { return backend_by_name("remote"); }
-Backend& reference() { return backend_by_name("reference"); }
+Backend& reference() { return testing::ref(); }
 
 TEST(BackendRemote, IsListedAndNotHostAddressable) {
     EXPECT_FALSE(remote().host_addressable());
@@ -28,7 +21,7 @@ TEST(BackendRemote, IsListedAndNotHostAddressable) {
 }
 
 TEST(BackendRemote, RoundTripsAndStartsZeroed) {
-    std::vector<float> host = random_floats(1000, 1);
+    std::vector<float> host = random_vector(1000, 1);
     Buffer<float> b(remote(), host);
     EXPECT_EQ(b.download(), host);
     Buffer<int32_t> zeros(remote(), 77);
@@ -48,8 +41,8 @@ TEST(BackendRemoteDeathTest, HostAccessFaults) {
 
 TEST(BackendRemote, KernelsOverItsMemoryGiveTheReferenceBits) {
     const int m = 19, n = 13, k = 23;
-    std::vector<float> a = random_floats(m * k, 2), bm = random_floats(k * n, 3),
-                       c = random_floats(m * n, 4);
+    std::vector<float> a = random_vector(m * k, 2), bm = random_vector(k * n, 3),
+                       c = random_vector(m * n, 4);
     Buffer<float> ra(remote(), a), rb(remote(), bm), rc(remote(), c);
     reference().gemm(Transpose::no, Transpose::yes, m, n, k, 0.5f, a.data(), k, bm.data(), k, 1.5f,
                      c.data(), n);
@@ -57,20 +50,20 @@ TEST(BackendRemote, KernelsOverItsMemoryGiveTheReferenceBits) {
                   rc.data(), n);
     EXPECT_EQ(rc.download(), c);
 
-    std::vector<float> x = random_floats(1024, 5);
+    std::vector<float> x = random_vector(1024, 5);
     Buffer<float> rx(remote(), x);
     reference().walsh_hadamard(x.size(), x.data());
     remote().walsh_hadamard(x.size(), rx.data());
     EXPECT_EQ(rx.download(), x);
 
-    std::vector<float> g = random_floats(300, 6), mom(300, 0.1f), v(300, 0.2f), p = random_floats(300, 7);
+    std::vector<float> g = random_vector(300, 6), mom(300, 0.1f), v(300, 0.2f), p = random_vector(300, 7);
     Buffer<float> rg(remote(), g), rm(remote(), mom), rv(remote(), v), rp(remote(), p);
     reference().adam_step(300, 1e-3f, 0.9f, 0.999f, 1e-7f, 4, g.data(), mom.data(), v.data(), p.data());
     remote().adam_step(300, 1e-3f, 0.9f, 0.999f, 1e-7f, 4, rg.data(), rm.data(), rv.data(), rp.data());
     EXPECT_EQ(rp.download(), p);
     EXPECT_EQ(rv.download(), v);
 
-    std::vector<float> logits = random_floats(8 * 10, 8), dl(80), rdl_host(80);
+    std::vector<float> logits = random_vector(8 * 10, 8), dl(80), rdl_host(80);
     std::vector<int32_t> labels = {0, 1, 2, 3, 4, 5, 6, 7};
     Buffer<float> rl(remote(), logits), rdl(remote(), 80);
     Buffer<int32_t> rlab(remote(), labels);

@@ -6,7 +6,8 @@
 //                    .result() .baselineRuns() .summary() .range()     (dint_procedure.h)
 //   defaults()                                  the core's training and search defaults
 //   projectionFingerprint(kind, seed, side, widths, d), version(), backend()
-// Every C++ error (idim::Error, std::bad_alloc, ...) comes back as a JS Error with its message.
+// (DintProcedure is bound in dint_bindings.cpp.) Every C++ error (idim::Error, std::bad_alloc,
+// ...) comes back as a JS Error with its message (js_values.h).
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 #include <emscripten/val.h>
@@ -15,8 +16,9 @@
 #include <new>
 #include <optional>
 
-#include "idim/dint_procedure.h"
 #include "idim/error.h"
+#include "idim/dint_procedure.h"
+#include "js_values.h"
 #include "projection_checksum.h"
 #include "run.h"
 
@@ -27,46 +29,8 @@ namespace {
 
 constexpr double kProgressIntervalMs = 100;   // at most ~10 progress messages a second per run
 
-// Runs f, turning any C++ exception into a thrown JS Error. The message is copied out of the
-// catch block first, so the C++ exception is finished before JS unwinds the wasm frames.
-template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-    std::string message;
-    try {
-        return f();
-    } catch (const std::bad_alloc&) {
-        message = "out of memory: the WebAssembly module is capped at " IDIM_WASM_MAX_MEMORY
-                  " (try a smaller model, d or data subset)";
-    } catch (const std::exception& e) {
-        message = e.what();
-    } catch (...) {
-        message = "unknown C++ error";
-    }
-    val::global("Error").new_(val(message)).throw_();
-}
-
 // A dense P is regenerated in tiles above this size: a worker's memory is capped (CMakeLists.txt).
 constexpr double kMaxDenseProjectionMb = 128;
-
-// JavaScript numbers are doubles: a count or seed must be whole, not negative, and exact.
-uint64_t whole_number(double x, const char* name) {
-    require(std::isfinite(x) && x >= 0 && x == std::floor(x) && x <= 9007199254740992.0, name,
-            " must be a whole number >= 0, got ", x);
-    return uint64_t(x);
-}
-
-template <class T>
-T get(const val& obj, const char* key, T fallback) {
-    val v = obj[key];
-    if (v.isUndefined() || v.isNull()) return fallback;
-    return v.as<T>();
-}
-
-std::vector<int> get_ints(const val& obj, const char* key, std::vector<int> fallback) {
-    val v = obj[key];
-    if (v.isUndefined() || v.isNull()) return fallback;
-    return emscripten::vecFromJSArray<int>(v);
-}
 
 // The core's training defaults for a run: the CLI picks them the same way (native/options.cpp):
 // the toy task's own, full training's, or the subspace runs'.
@@ -256,120 +220,6 @@ private:
     std::optional<Run> run_;
 };
 
-DintProcedureConfig parse_dint_config(const val& c) {
-    require(c.typeOf().as<std::string>() == "object", "DintProcedure: the configuration must be an object");
-    DintProcedureConfig p;
-    DintConfig& s = p.search;
-    s.d_min = whole_number(get<double>(c, "dMin", double(s.d_min)), "dMin");
-    s.d_max = whole_number(get<double>(c, "dMax", double(s.d_max)), "dMax");
-    s.seeds = int(whole_number(get<double>(c, "seeds", s.seeds), "seeds"));
-    s.fraction = get<double>(c, "fraction", s.fraction);
-    s.growth = get<double>(c, "growth", s.growth);
-    s.relative_precision = get<double>(c, "precision", s.relative_precision);
-    val b = c["baseline"];
-    if (!b.isUndefined() && !b.isNull()) p.baseline = b.as<double>();
-    p.baseline_seeds = int(whole_number(get<double>(c, "baselineSeeds", p.baseline_seeds), "baselineSeeds"));
-    return p;
-}
-
-val optional_to_js(std::optional<double> v) { return v ? val(*v) : val::null(); }
-val optional_to_js(std::optional<uint64_t> v) { return v ? val(double(*v)) : val::null(); }
-
-val outcomes_to_js(const std::vector<RunOutcome>& runs) {
-    val out = val::array();
-    for (const RunOutcome& r : runs) {
-        val o = val::object();
-        o.set("d", double(r.d));
-        o.set("seed", double(r.seed));
-        o.set("accuracy", r.accuracy);
-        o.set("diverged", r.diverged);
-        o.set("stoppedEarly", r.stopped_early);
-        out.call<void>("push", o);
-    }
-    return out;
-}
-
-// The core's d_int procedure (dint_procedure.h) for the page's asynchronous worker pool: the
-// page asks for a batch, trains it in its workers, reports the outcomes, and so on until finished.
-class JsDintProcedure {
-public:
-    explicit JsDintProcedure(val config)
-        : p_(guarded([&] { return DintProcedure(parse_dint_config(config)); })) {}
-
-    // [{d, seed, earlyStops, baseline}]; d is 0 for a baseline run (full training).
-    val next() const {
-        val out = val::array();
-        for (const RunRequest& r : p_->next()) {
-            val o = val::object();
-            o.set("d", double(r.d));
-            o.set("seed", double(r.seed));
-            o.set("earlyStops", r.early_stops);
-            o.set("baseline", !p_->baseline().has_value());
-            out.call<void>("push", o);
-        }
-        return out;
-    }
-    // [{d, seed, accuracy, diverged, stoppedEarly}]: a diverged run may give accuracy NaN or null.
-    void report(val outcomes) {
-        guarded([&] {
-            require(outcomes.isArray(), "DintProcedure.report: expected an array of outcomes");
-            std::vector<RunOutcome> list;
-            const int n = outcomes["length"].as<int>();
-            for (int i = 0; i < n; ++i) {
-                val o = outcomes[i];
-                RunOutcome r{whole_number(get<double>(o, "d", -1), "d"),
-                             whole_number(get<double>(o, "seed", -1), "seed"),
-                             get<double>(o, "accuracy", NAN), get<bool>(o, "diverged", false),
-                             get<bool>(o, "stoppedEarly", false)};
-                list.push_back(r);
-            }
-            p_->report(list);
-        });
-    }
-    bool finished() const { return p_->finished(); }
-    val baseline() const { return optional_to_js(p_->baseline()); }
-    val threshold() const { return optional_to_js(p_->threshold()); }
-    val baselineRuns() const { return outcomes_to_js(p_->baseline_runs()); }
-    // {dint (null until found), threshold, runs}: the search's runs so far, a run trained on to
-    // its last epoch in place of its early-stopped outcome.
-    val result() const {
-        val out = val::object();
-        out.set("dint", optional_to_js(p_->result().d_int));
-        out.set("threshold", optional_to_js(p_->threshold()));
-        out.set("runs", outcomes_to_js(p_->result().runs));
-        return out;
-    }
-    // [{d, runs, diverged, mean, min, max}] over the search's runs, sorted by d.
-    val summary() const {
-        val out = val::array();
-        for (const DSummary& s : summarise(p_->result().runs)) {
-            val o = val::object();
-            o.set("d", double(s.d));
-            o.set("runs", s.runs);
-            o.set("diverged", s.diverged);
-            o.set("mean", s.mean);
-            o.set("min", s.min);
-            o.set("max", s.max);
-            out.call<void>("push", o);
-        }
-        return out;
-    }
-    // {low, high}: the bootstrap range of d_int over resampled seeds (null: none / above every d).
-    val range() const {
-        return guarded([&] {
-            val out = val::object();
-            const auto t = p_->threshold();
-            const DintRange r = t ? bootstrap_range(p_->result().runs, *t) : DintRange{};
-            out.set("low", optional_to_js(r.low));
-            out.set("high", optional_to_js(r.high));
-            return out;
-        });
-    }
-
-private:
-    std::optional<DintProcedure> p_;
-};
-
 void load_mnist(val palette, val labels, val pixels) {
     guarded([&] {
         std::vector<float> table = emscripten::convertJSArrayToNumberVector<float>(palette);
@@ -423,17 +273,6 @@ EMSCRIPTEN_BINDINGS(idim) {
         .function("evaluate", &JsRun::evaluate)
         .function("getTrainable", &JsRun::getTrainable)
         .function("setTrainable", &JsRun::setTrainable);
-    emscripten::class_<JsDintProcedure>("DintProcedure")
-        .constructor<val>()
-        .function("next", &JsDintProcedure::next)
-        .function("report", &JsDintProcedure::report)
-        .function("finished", &JsDintProcedure::finished)
-        .function("baseline", &JsDintProcedure::baseline)
-        .function("threshold", &JsDintProcedure::threshold)
-        .function("baselineRuns", &JsDintProcedure::baselineRuns)
-        .function("result", &JsDintProcedure::result)
-        .function("summary", &JsDintProcedure::summary)
-        .function("range", &JsDintProcedure::range);
     emscripten::function("defaults", &defaults);
     emscripten::function("loadMnist", &load_mnist);
     emscripten::function("projectionFingerprint", &fingerprint);

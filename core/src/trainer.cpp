@@ -146,19 +146,21 @@ StepInfo Trainer::step() {
     return {epoch, s + 1, steps_per_epoch_, update(batch)};
 }
 
-double Trainer::step(std::span<const uint32_t> batch) {
+// A hand-made batch (the page's, a test's): the trainer's own batches need no check.
+void Trainer::check_batch(std::span<const uint32_t> batch) const {
+    require(!batch.empty(), "the batch is empty");
     for (uint32_t i : batch)
         require(i < task_.train_size(), "batch index ", i, " is outside the ", task_.train_size(),
                 " training examples");
-    require(!batch.empty(), "the batch is empty");
+}
+
+double Trainer::step(std::span<const uint32_t> batch) {
+    check_batch(batch);
     return update(batch);
 }
 
 double Trainer::batch_loss(std::span<const uint32_t> batch) {
-    for (uint32_t i : batch)
-        require(i < task_.train_size(), "batch index ", i, " is outside the ", task_.train_size(),
-                " training examples");
-    require(!batch.empty(), "the batch is empty");
+    check_batch(batch);
     return task_.loss_and_grad(be_, expanded(), batch, dtheta()).loss;
 }
 

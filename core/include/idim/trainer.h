@@ -128,6 +128,7 @@ private:
     float* dtheta() { return direct_ ? grad_.data() : dtheta_copy_.data(); }
     const float* expanded();
     double update(std::span<const uint32_t> batch);
+    void check_batch(std::span<const uint32_t> batch) const;
 };
 
 struct TrainHooks {
