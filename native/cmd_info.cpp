@@ -17,7 +17,8 @@ Command add_info_command(CLI::App& root) {
         Problem problem(*o);
         std::cout << "data: " << problem.data_description() << '\n'
                   << problem.layers() << problem.param_groups().size() << " parameter tensors, D = "
-                  << problem.dim() << '\n';
+                  << problem.dim() << '\n'
+                  << "backend: " << backend_by_name(o->backend).description() << '\n';
         if (!o->json_path.empty()) {
             Json groups = Json::array();
             for (const ParamGroup& g : problem.param_groups())

@@ -1,5 +1,5 @@
 // The one place that knows which backends exist (ggml's backend registry, in miniature).
-// A CUDA backend adds one line here behind IDIM_CUDA; models, training and the CLI never change.
+// The cuda backend is one line here behind IDIM_CUDA; models, training and the CLI never change.
 #include <cstdlib>
 
 #include "idim/backend.h"
@@ -9,12 +9,17 @@
 #ifndef __EMSCRIPTEN__
 #include "remote/backend_remote.h"
 #endif
+#ifdef IDIM_CUDA
+#include "cuda/backend_cuda.h"
+#endif
 
 namespace idim {
 
 std::vector<std::string> backend_names() {
 #ifdef __EMSCRIPTEN__
     return {"cpu", "reference"};
+#elif defined(IDIM_CUDA)
+    return {"cpu", "reference", "remote", "cuda"};
 #else
     return {"cpu", "reference", "remote"};
 #endif
@@ -25,6 +30,9 @@ Backend& backend_by_name(const std::string& name) {
     if (name == "reference") return reference_backend_instance();
 #ifndef __EMSCRIPTEN__
     if (name == "remote") return remote_backend_instance();
+#endif
+#ifdef IDIM_CUDA
+    if (name == "cuda") return cuda_backend_instance();   // made (and the driver asked) here
 #endif
     std::string known;
     for (const std::string& n : backend_names()) known += (known.empty() ? "" : ", ") + n;

@@ -10,30 +10,9 @@
 #include <utility>
 
 namespace idim {
-namespace {
-
-inline void mulhilo(uint32_t a, uint32_t b, uint32_t& hi, uint32_t& lo) {
-    uint64_t product = uint64_t(a) * b;
-    hi = uint32_t(product >> 32);
-    lo = uint32_t(product);
-}
-
-inline PhiloxCounter philox_round(const PhiloxCounter& c, const PhiloxKey& k) {
-    uint32_t hi0, lo0, hi1, lo1;
-    mulhilo(detail::kPhiloxM0, c[0], hi0, lo0);
-    mulhilo(detail::kPhiloxM1, c[2], hi1, lo1);
-    return {hi1 ^ c[1] ^ k[0], lo1, hi0 ^ c[3] ^ k[1], lo0};
-}
-
-}  // namespace
 
 PhiloxCounter philox4x32_10(PhiloxCounter counter, PhiloxKey key) {
-    counter = philox_round(counter, key);
-    for (int round = 1; round < 10; ++round) {
-        key[0] += detail::kPhiloxW0;
-        key[1] += detail::kPhiloxW1;
-        counter = philox_round(counter, key);
-    }
+    detail::philox4x32_10_inplace(counter.data(), key[0], key[1]);
     return counter;
 }
 
@@ -63,19 +42,11 @@ std::pair<double, double> CounterRng::normal_pair(uint64_t pair) const {
     return detail::polar_pair(key_, stream_, pair, 0);
 }
 
-// Marsaglia's polar method: a point (u, v) uniform in the square, kept when 0 < u² + v² < 1
-// (probability π/4); each rejection moves to the next attempt counter of the same pair.
 std::pair<double, double> detail::polar_pair(const PhiloxKey& key, uint32_t stream, uint64_t pair,
                                              uint32_t first_attempt) {
-    for (uint32_t attempt = first_attempt;; ++attempt) {
-        PhiloxCounter r = philox4x32_10({uint32_t(pair), uint32_t(pair >> 32), stream, attempt}, key);
-        double u = signed_unit(r[0], r[1]), v = signed_unit(r[2], r[3]);
-        double s = u * u + v * v;
-        if (s > 0.0 && s < 1.0) {
-            double factor = std::sqrt(-2.0 * log_of_normal(s) / s);
-            return {u * factor, v * factor};
-        }
-    }
+    std::pair<double, double> values;
+    polar_pair_values(key[0], key[1], stream, pair, first_attempt, values.first, values.second);
+    return values;
 }
 
 // Special values as std::log has them; subnormals are scaled into the normal range (exactly).

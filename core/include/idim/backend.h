@@ -43,6 +43,8 @@ class Backend {
 public:
     virtual ~Backend() = default;
     virtual std::string name() const = 0;
+    // One line for `idim info`: the name, and for a device its model, memory and capability.
+    virtual std::string description() const { return name(); }
     // Threads for the kernels' and projections' parallel loops. OpenMP keeps this per calling
     // thread: code that trains from several threads of its own calls it in each of them.
     virtual void set_threads(int n_threads) = 0;
