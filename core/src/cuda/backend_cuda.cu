@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "cpu/backend_cpu.h"
 #include "cuda/cuda_check.h"
 #include "cuda/device_context.h"
 #include "cuda/ops.h"
@@ -39,7 +40,11 @@ public:
           << props_.major << '.' << props_.minor << (cuda::tf32_enabled() ? ", TF32 on" : "");
         return s.str();
     }
-    void set_threads(int) override {}
+    // Host work (drawing a stored dense P, its column norms) runs on the cpu backend's threads.
+    void set_threads(int n_threads) override { cpu_backend_instance().set_threads(n_threads); }
+    void parallel_for(size_t n, const std::function<void(size_t)>& f) override {
+        cpu_backend_instance().parallel_for(n, f);
+    }
     bool host_addressable() const override { return false; }
 
     void* allocate(size_t bytes) override {
