@@ -16,11 +16,18 @@ namespace idim {
 namespace {
 
 // The cuda backend, or a skip saying why there is none.
-#define CUDA_OR_SKIP(var)                                                            \
-    std::string why_##var = "this build has no cuda backend (IDIM_CUDA is off)";    \
-    Backend* var = nullptr;                                                         \
-    if (std::count(backend_names().begin(), backend_names().end(), "cuda"))         \
-        var = testing::backend_or_why("cuda", why_##var);                          \
+Backend* cuda_backend(std::string& why) {
+    const std::vector<std::string> names = backend_names();
+    if (std::find(names.begin(), names.end(), "cuda") == names.end()) {
+        why = "this build has no cuda backend (IDIM_CUDA is off)";
+        return nullptr;
+    }
+    return testing::backend_or_why("cuda", why);
+}
+
+#define CUDA_OR_SKIP(var)                  \
+    std::string why_##var;                 \
+    Backend* var = cuda_backend(why_##var); \
     if (!var) GTEST_SKIP() << why_##var
 
 TrainResult train_blobs(Backend& be, Method method, const std::string& projection, uint64_t d,

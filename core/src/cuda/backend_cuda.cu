@@ -169,6 +169,7 @@ public:
     // The bias-corrected rate in double on the host, as the reference computes it.
     void adam_step(size_t n, float lr, float beta1, float beta2, float epsilon, int64_t step,
                    const float* grad, float* m, float* v, float* param) override {
+        require(step >= 1, "adam_step: step counts from 1, got ", step);
         const double lr_t = lr * std::sqrt(1.0 - std::pow(double(beta2), double(step))) /
                             (1.0 - std::pow(double(beta1), double(step)));
         cuda::adam_step(n, lr_t, beta1, beta2, epsilon, grad, m, v, param);
