@@ -80,7 +80,7 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
         ->capture_default_str();
     app.add_option("--backend", o.backend,
                    "Kernels: cpu | reference | remote (a test backend: the reference kernels over "
-                   "memory the host cannot read)")
+                   "memory the host cannot read) | cuda (an NVIDIA GPU; builds with IDIM_CUDA)")
         ->capture_default_str();
     app.add_flag("--quiet,-q", o.quiet, "No progress output");
     if (!training) return;

@@ -4,6 +4,7 @@
 #include "cuda/launch.cuh"
 #include "cuda/ops.h"
 #include "cuda/walsh_hadamard_body.h"
+#include "idim/error.h"
 
 namespace idim::cuda {
 namespace {
@@ -35,11 +36,19 @@ void blocks_transform(size_t n, size_t block, float* x) {
                  "walsh_hadamard (stage)");
 }
 
+bool power_of_two(size_t n) { return n > 0 && (n & (n - 1)) == 0; }
+
 }  // namespace
 
-void walsh_hadamard(size_t n, float* x) { blocks_transform(n, n, x); }
+void walsh_hadamard(size_t n, float* x) {
+    require(power_of_two(n), "walsh_hadamard: length ", n, " is not a power of two");
+    blocks_transform(n, n, x);
+}
 
 void walsh_hadamard_leading(size_t n, size_t block, size_t rows, float* x) {
+    require(power_of_two(n) && power_of_two(block) && rows <= block && block <= n,
+            "walsh_hadamard_leading: needs n and block powers of two, rows ≤ block ≤ n; got n = ", n,
+            ", block = ", block, ", rows = ", rows);
     blocks_transform(n, block, x);
     for (size_t h = block; h < n; h *= 2)
         for_each(n / (2 * h) * rows, [=] __device__(size_t t) {
