@@ -60,6 +60,23 @@ TEST(CudaBodies, WalshHadamardStagesGiveTheReferenceBits) {
     }
 }
 
+// As ops_walsh_hadamard.cu runs the long strides: up to three stages per pass.
+TEST(CudaBodies, WalshHadamardInPassesOfSeveralStagesGivesTheReferenceBits) {
+    for (size_t n = 2; n <= (size_t(1) << 13); n *= 2)
+        for (int most : {1, 2, 3}) {
+            auto x = random_vector(n, unsigned(n) + 5);
+            auto want = x;
+            ref().walsh_hadamard(n, want.data());
+            for (size_t h = 1; h < n;) {
+                int k = 1;
+                while (k < most && (h << (k + 1)) <= n) ++k;
+                for (size_t t = 0; t < (n >> k); ++t) cuda_body::wht_stages(x.data(), h, k, t);
+                h <<= k;
+            }
+            expect_bitwise_equal(x, want, "n = " + std::to_string(n) + ", stages a pass ≤ " + std::to_string(most));
+        }
+}
+
 TEST(CudaBodies, WalshHadamardLeadingGivesTheReferenceBits) {
     for (size_t n : {size_t(8), size_t(64), size_t(1024)})
         for (size_t block = 1; block <= n; block *= 4)

@@ -1,5 +1,5 @@
 // The Walsh–Hadamard transform: the stages of strides below kTile run inside shared memory, one
-// tile of kTile floats per block; the longer strides run one kernel each. Stages go in
+// tile of kTile floats per block; the longer strides run up to three stages per kernel. Stages go in
 // increasing stride with correctly rounded + and − (walsh_hadamard_body.h): the reference's bits.
 #include "cuda/launch.cuh"
 #include "cuda/ops.h"
@@ -31,9 +31,13 @@ void blocks_transform(size_t n, size_t block, float* x) {
     wht_tile_stages<<<unsigned(n / tile), unsigned(tile / 2 < 1024 ? tile / 2 : 1024), 0,
                       context().stream()>>>(x, tile);
     check_launch("walsh_hadamard (tiles)");
-    for (size_t h = tile; h < block; h *= 2)
-        for_each(n / 2, [=] __device__(size_t t) { cuda_body::wht_butterfly(x, h, t); },
-                 "walsh_hadamard (stage)");
+    for (size_t h = tile; h < block;) {   // up to three stages a pass
+        int k = 1;
+        while (k < 3 && (h << (k + 1)) <= block) ++k;
+        for_each(n >> k, [=] __device__(size_t t) { cuda_body::wht_stages(x, h, k, t); },
+                 "walsh_hadamard (stages)");
+        h <<= k;
+    }
 }
 
 bool power_of_two(size_t n) { return n > 0 && (n & (n - 1)) == 0; }
