@@ -107,9 +107,10 @@ TEST(CudaBodies, ScatterSumInGroupsGivesTheReferenceBits) {
             std::vector<uint32_t> keys(n), order, start;
             for (size_t i = 0; i < n; ++i) keys[i] = cuda_body::scatter_key(i, n, index.data(), m);
             group(keys, scatter_sum_parts * m, order, start);
-            std::vector<float> got(m);
-            for (size_t t = 0; t < m; ++t)
-                got[t] = cuda_body::scatter_target(t, m, order.data(), start.data(), scale.data(), x.data());
+            std::vector<float> products(n), got(m);
+            for (size_t k = 0; k < n; ++k)
+                products[k] = cuda_body::grouped_product(k, order.data(), scale.data(), x.data());
+            for (size_t t = 0; t < m; ++t) got[t] = cuda_body::scatter_target(t, m, start.data(), products.data());
             expect_bitwise_equal(got, want, "n = " + std::to_string(n) + ", m = " + std::to_string(m));
         }
 }

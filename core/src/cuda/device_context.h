@@ -20,7 +20,7 @@ public:
     cublasHandle_t blas() const { return blas_; }
     // Scratch of at least `bytes`, one per slot (contents not kept when it grows); used by one
     // kernel sequence at a time on this thread's stream.
-    enum Slot { im2col, partials, result, n_slots };
+    enum Slot { large, partials, result, n_slots };   // large: im2col windows, products
     void* scratch(Slot slot, size_t bytes);
     void synchronize();
 

@@ -13,7 +13,7 @@ float* im2col(const ConvGeometry& g, const float* image) {
     const size_t patch = cuda_body::patch_size(g);
     const size_t rows = size_t(g.batch) * cuda_body::out_h(g) * cuda_body::out_w(g);
     auto* windows = static_cast<float*>(
-        context().scratch(DeviceContext::im2col, rows * patch * sizeof(float)));
+        context().scratch(DeviceContext::large, rows * patch * sizeof(float)));
     for_each(rows * patch, [=] __device__(size_t i) {
         windows[i] = cuda_body::im2col_value(g, image, i / patch, i % patch);
     }, "im2col");

@@ -2,7 +2,8 @@
 // folded onto one block) and the transposed sparse product. Each needs its positions grouped by
 // target in increasing position; a stable radix sort (CUB) builds that grouping once per index
 // table, and it is cached until the table's memory is freed or written through upload
-// (forget_groupings). Then one thread per target sums its group in order (ordered_sum_body.h).
+// (forget_groupings). Then the products are written in grouped order and one thread per target
+// sums its group in order (ordered_sum_body.h).
 #include <cub/device/device_radix_sort.cuh>
 
 #include <map>
@@ -114,8 +115,12 @@ void scatter_sum_scaled(size_t n, const uint32_t* index, const float* scale, con
     if (m == 0) return;
     const std::shared_ptr<Grouping> g = scatter_grouping(n, index, m);
     const uint32_t *order = g->order.p, *start = g->start.p;
+    auto* products = static_cast<float*>(context().scratch(DeviceContext::large, n * sizeof(float)));
+    for_each(n, [=] __device__(size_t k) {
+        products[k] = cuda_body::grouped_product(k, order, scale, x);
+    }, "scatter_sum_scaled (products)");
     for_each(m, [=] __device__(size_t t) {
-        out[t] = cuda_body::scatter_target(t, m, order, start, scale, x);
+        out[t] = cuda_body::scatter_target(t, m, start, products);
     }, "scatter_sum_scaled");
 }
 

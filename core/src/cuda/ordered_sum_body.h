@@ -23,15 +23,21 @@ IDIM_HD inline uint32_t scatter_key(size_t i, size_t n, const uint32_t* index, s
     return uint32_t(scatter_part(i, n) * m + index[i]);
 }
 
-// out[t]: each part's group (order[start[key] .. start[key + 1]), key = part·m + t) summed from
-// +0 in order, then the parts added in order — scatter_sum_scaled's contract.
-IDIM_HD inline float scatter_target(size_t t, size_t m, const uint32_t* order,
-                                    const uint32_t* start, const float* scale, const float* x) {
+// The k-th product in grouped order: scale·x at position order[k]. One parallel pass writes them
+// all, so the ordered sums below read consecutive memory.
+IDIM_HD inline float grouped_product(size_t k, const uint32_t* order, const float* scale,
+                                     const float* x) {
+    return scale[order[k]] * x[order[k]];
+}
+
+// out[t]: each part's group of products (products[start[key] .. start[key + 1]), key = part·m + t)
+// summed from +0 in order, then the parts added in order — scatter_sum_scaled's contract.
+IDIM_HD inline float scatter_target(size_t t, size_t m, const uint32_t* start,
+                                    const float* products) {
     float out = 0.0f;
     for (size_t p = 0; p < scatter_sum_parts; ++p) {
         float part = 0.0f;
-        for (uint32_t k = start[p * m + t]; k < start[p * m + t + 1]; ++k)
-            part += scale[order[k]] * x[order[k]];
+        for (uint32_t k = start[p * m + t]; k < start[p * m + t + 1]; ++k) part += products[k];
         out = p == 0 ? part : out + part;
     }
     return out;
