@@ -12,8 +12,12 @@
 namespace idim::cuda_body {
 
 // ConvGeometry::out_h/out_w, which device code cannot call.
-IDIM_HD inline int out_h(const ConvGeometry& g) { return (g.height + 2 * g.pad - g.kernel_h) / g.stride + 1; }
-IDIM_HD inline int out_w(const ConvGeometry& g) { return (g.width + 2 * g.pad - g.kernel_w) / g.stride + 1; }
+IDIM_HD inline int out_h(const ConvGeometry& g) {
+    return (g.height + 2 * g.pad - g.kernel_h) / g.stride + 1;
+}
+IDIM_HD inline int out_w(const ConvGeometry& g) {
+    return (g.width + 2 * g.pad - g.kernel_w) / g.stride + 1;
+}
 
 IDIM_HD inline size_t patch_size(const ConvGeometry& g) {
     return size_t(g.kernel_h) * g.kernel_w * g.channels;

@@ -23,8 +23,12 @@ namespace {
 template <class T>
 struct DeviceArray {
     T* p = nullptr;
-    explicit DeviceArray(size_t n) { check(cudaMalloc(&p, std::max<size_t>(n, 1) * sizeof(T)), "cudaMalloc (grouping)"); }
-    ~DeviceArray() { if (p) cudaFree(p); }
+    explicit DeviceArray(size_t n) {
+        check(cudaMalloc(&p, std::max<size_t>(n, 1) * sizeof(T)), "cudaMalloc (grouping)");
+    }
+    ~DeviceArray() {
+        if (p) cudaFree(p);
+    }
     DeviceArray(const DeviceArray&) = delete;
     DeviceArray& operator=(const DeviceArray&) = delete;
 };
@@ -33,7 +37,8 @@ struct DeviceArray {
 struct Grouping {
     DeviceArray<uint32_t> order, start;
     DeviceArray<int32_t> row_of;   // the transposed sparse product's row of each position
-    Grouping(size_t n, size_t n_keys, size_t n_rows) : order(n), start(n_keys + 1), row_of(n_rows ? n : 0) {}
+    Grouping(size_t n, size_t n_keys, size_t n_rows)
+        : order(n), start(n_keys + 1), row_of(n_rows ? n : 0) {}
 };
 
 // Cache key: the table's address, its length and the number of targets.
@@ -115,7 +120,8 @@ void scatter_sum_scaled(size_t n, const uint32_t* index, const float* scale, con
     if (m == 0) return;
     const std::shared_ptr<Grouping> g = scatter_grouping(n, index, m);
     const uint32_t *order = g->order.p, *start = g->start.p;
-    auto* products = static_cast<float*>(context().scratch(DeviceContext::large, n * sizeof(float)));
+    auto* products =
+        static_cast<float*>(context().scratch(DeviceContext::large, n * sizeof(float)));
     for_each(n, [=] __device__(size_t k) {
         products[k] = cuda_body::grouped_product(k, order, scale, x);
     }, "scatter_sum_scaled (products)");
