@@ -23,6 +23,8 @@ export CUDACXX=$nvcc PATH="$(dirname "$nvcc"):$PATH"
 if command -v nvidia-smi > /dev/null; then
   nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || fail "nvidia-smi finds no GPU: $(head -n 1 "$out/nvidia-smi.txt")"
   nvidia-smi -L
+elif ! ls /dev/nvidia[0-9]* > /dev/null 2>&1; then
+  fail "no NVIDIA GPU here (no nvidia-smi, no /dev/nvidia0)"
 fi
 "$nvcc" --version | tail -n 2
 
@@ -43,17 +45,19 @@ timeout 60 "$idim" info --data toy --backend cuda | tee "$out/info.txt" \
 gpu=$(sed -n 's/^backend: cuda: //p' "$out/info.txt")
 
 step "GPU tests"
-timeout 240 ctest --preset cuda -j 1 --output-junit "$out/ctest.xml" > "$out/ctest.log" 2>&1 \
+timeout 150 ctest --preset cuda -j 1 --output-junit "$out/ctest.xml" > "$out/ctest.log" 2>&1 \
   || mark "GPU tests (see ctest.log)"
 tail -n 5 "$out/ctest.log"
 grep -q "Skipped" "$out/ctest.log" && grep "Skipped" "$out/ctest.log" | head -n 5
 
 sanitizer=$(command -v compute-sanitizer || echo "$(dirname "$nvcc")/compute-sanitizer")
 if [ -x "$sanitizer" ]; then
-  for tool in memcheck racecheck; do
+  # memcheck over every op; racecheck over the kernels that share memory within a block
+  for check in "memcheck:*/cuda" "racecheck:*WalshHadamard*/cuda:*Dot*/cuda"; do
+    tool=${check%%:*}
     step "compute-sanitizer --tool $tool (backend ops on cuda)"
-    timeout 120 "$sanitizer" --tool "$tool" --error-exitcode 3 \
-      build/cuda/tests/test_backend_ops_every --gtest_filter='*/cuda' \
+    timeout 90 "$sanitizer" --tool "$tool" --error-exitcode 3 \
+      build/cuda/tests/test_backend_ops_every --gtest_filter="${check#*:}" \
       > "$out/sanitizer_$tool.log" 2>&1 || mark "compute-sanitizer $tool (see sanitizer_$tool.log)"
     tail -n 3 "$out/sanitizer_$tool.log"
   done
@@ -63,7 +67,7 @@ fi
 
 if [ -x build/cuda/bench/bench_gpu ]; then
   step "benchmark rows"
-  IDIM_BACKEND=cuda timeout 180 build/cuda/bench/bench_gpu --benchmark_out="$out/bench_gpu.json" \
+  IDIM_BACKEND=cuda timeout 120 build/cuda/bench/bench_gpu --benchmark_out="$out/bench_gpu.json" \
     --benchmark_out_format=json || mark "bench_gpu"
 else
   echo "bench_gpu not built (Google Benchmark missing): benchmark rows skipped"
@@ -71,7 +75,7 @@ fi
 
 step "idim dint --model fc --data mnist --backend cuda"
 t0=$(date +%s.%N)
-timeout 150 "$idim" dint --model fc --data mnist --backend cuda --json "$out/dint.json" \
+timeout 120 "$idim" dint --model fc --data mnist --backend cuda --json "$out/dint.json" \
   > "$out/dint.log" 2>&1 || mark "idim dint (see dint.log)"
 t1=$(date +%s.%N)
 dint_seconds=$(echo "$t1 - $t0" | bc 2>/dev/null || python3 -c "print($t1 - $t0)")
