@@ -4,7 +4,10 @@
 
 #include <mpi.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -32,6 +35,17 @@ bool started_by_mpi_launcher() {
     return false;
 }
 
+// When a rank dies, the launcher ends the others with SIGTERM; rank 0 says what that means for
+// the user before it goes (write(2) only: this runs in a signal handler).
+extern "C" void on_job_ended(int signal) {
+    static const char message[] =
+        "idim: error: the MPI job was ended (a rank died or was stopped); the runs finished so far "
+        "are in the journal: the same command with --resume goes on from them, with any number of "
+        "ranks\n";
+    [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, message, sizeof message - 1);
+    ::_exit(128 + signal);
+}
+
 std::string receive_text(int source, int tag, int* from) {
     MPI_Status status;
     MPI_Probe(source, tag, MPI_COMM_WORLD, &status);
@@ -50,6 +64,7 @@ public:
         MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
         MPI_Comm_size(MPI_COMM_WORLD, &size_);
         busy_.assign(size_t(size_), -1);
+        if (rank_ == 0 && size_ > 1) std::signal(SIGTERM, on_job_ended);
     }
     ~OpenMpiJob() override {
         if (rank_ == 0 && size_ > 1) {

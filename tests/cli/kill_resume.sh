@@ -13,7 +13,11 @@ idim=$1 out=$2 mode=$3 mpirun=${4:-mpirun}
 rm -rf "$out" && mkdir -p "$out" && cd "$out"
 args=(dint --model fc --data mnist --train-size 1000 --epochs 5 --seeds 2 --d-min 100 --d-max 3200
       --precision 0.3 --baseline-seeds 2 --jobs 1 --threads 1)
+sweep=(sweep --model fc --data mnist --train-size 1000 --epochs 3 --d 200,400,800 --seeds 2 --jobs 1
+       --threads 1)
 mpi=("$mpirun" --allow-run-as-root --oversubscribe)
+# Open MPI keeps some allocations until exit, which LeakSanitizer (the asan build) would report.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 lines() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
@@ -25,6 +29,8 @@ digest() {
                             epochs_run, trained_past}] | sort_by(.d, .seed),
           baseline: [.baseline_runs[] | {seed, test_accuracy, train_accuracy}]}' "$1"
 }
+sweep_digest() { jq -S '{status, summary, runs: [.runs[] | {d, seed, score, test_loss, stop}] | sort_by(.d, .seed)}' "$1"; }
+
 # Starts "$@" in the background and SIGKILLs it (the whole process group) once the journal J
 # holds N lines.
 kill_at() {
@@ -97,6 +103,11 @@ mpi)
   echo "rank 1 killed at $(lines k.json.journal) journal lines; mpirun said: $(grep -m1 -i 'signal 9\|killed' k1.log || true)"
   "${mpi[@]}" -np 2 "$idim" "${args[@]}" --json k.json --resume > k2.log 2>&1 || fail "resume with -np 2 failed: $(tail -5 k2.log)"
   check_same k.json k.json.journal k1.log k2.log
+  # sweep: the same runs on 3 ranks as in one process.
+  "$idim" "${sweep[@]}" --json s1.json > s1.log 2>&1 || fail "sweep failed: $(tail -3 s1.log)"
+  "${mpi[@]}" -np 3 "$idim" "${sweep[@]}" --json s3.json > s3.log 2>&1 || fail "mpirun sweep failed: $(tail -5 s3.log)"
+  diff <(sweep_digest s1.json) <(sweep_digest s3.json) > /dev/null || fail "sweep on 3 ranks differs"
+  echo "sweep: the same 6 runs on 3 ranks"
   ;;
 other)
   # Cut the last line in half (a crash mid-write): only that run is trained again.
@@ -107,6 +118,13 @@ other)
   [ "$(trainings t.log)" -eq 1 ] || fail "a cut last line should cost one run, $(trainings t.log) were trained"
   diff <(digest ref.json) <(digest t.json) > /dev/null || fail "t.json differs from ref.json"
   echo "a journal cut mid-line: one run trained again, same answer"
+  # sweep: a journal of 3 of its 6 runs; --resume trains the other 3.
+  "$idim" "${sweep[@]}" --json s.json > s.log 2>&1 || fail "sweep failed: $(tail -3 s.log)"
+  head -n 4 s.json.journal > s2.json.journal
+  "$idim" "${sweep[@]}" --json s2.json --resume > s2.log 2>&1 || fail "sweep --resume failed: $(tail -3 s2.log)"
+  [ "$(trainings s2.log)" -eq 3 ] || fail "sweep --resume trained $(trainings s2.log) runs, not 3"
+  diff <(sweep_digest s.json) <(sweep_digest s2.json) > /dev/null || fail "resumed sweep differs"
+  echo "sweep: 3 runs read back, 3 trained, the same 6 runs"
   # Other settings: refused with exit code 2, naming the first difference.
   other=("${args[@]}")
   for i in "${!other[@]}"; do [ "${other[$i]}" = --epochs ] && other[$((i + 1))]=6; done
