@@ -183,7 +183,13 @@ void Journal::read_back(const Json& settings) {
         if (number == 1) {
             require(j.value("idim_journal", 0) == kJournalFormat && j.contains("settings"),
                     where + ": not an idim journal");
-            const std::string diff = first_difference(j["settings"], settings);
+            // The version and the configuration first: they explain the differences they cause
+            // (another model changes D).
+            std::string diff;
+            for (const char* key : {"version", "config"})
+                if (diff.empty())
+                    diff = first_difference(j["settings"].value(key, Json()), settings.value(key, Json()), key);
+            if (diff.empty()) diff = first_difference(j["settings"], settings);
             require(diff.empty(), "cannot resume: '" + path_ + "' was written with other settings: " +
                                       diff);
             continue;
