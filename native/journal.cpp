@@ -70,7 +70,7 @@ std::string brief(const Json& j) {
 
 void add_journal_options(CLI::App& app, JournalOptions& j) {
     app.add_option("--journal", j.path,
-                   "Append every finished run here, fsync'ed (default: beside --json, .journal)");
+                   "Append every finished run here, fsync'ed (default: <--json>.journal)");
     app.add_flag("--resume", j.resume,
                  "Continue from the journal: its runs are read back, not trained again");
 }

@@ -4,8 +4,10 @@
 # runs once uninterrupted (about 10 s on 2 cores); then:
 #   resume: the same search killed with SIGKILL during the baseline, mid-batch, as a batch ends and
 #           while a stopped run is trained on, resumed after each kill;
-#   mpi:    run by `mpirun -np 3`, then killed in a worker rank and resumed with -np 2;
-#   truncated: its journal cut mid-line and resumed (one run trained again).
+#   mpi:    run by `mpirun -np 3` and `-np 1`, then killed in a worker rank and resumed with
+#           -np 2; a sweep on 3 ranks;
+#   other:  its journal cut mid-line and resumed (one run trained again); a sweep resumed from
+#           half its journal; a journal of other settings refused.
 # Each must end with the uninterrupted answer and runs (accuracies bit for bit), no run lost and
 # none trained twice. Usage: kill_resume.sh IDIM OUT_DIR resume|mpi|other [MPIRUN]
 set -euo pipefail
@@ -89,6 +91,9 @@ resume)
 mpi)
   "${mpi[@]}" -np 3 "$idim" "${args[@]}" --json m.json > m.log 2>&1 || fail "mpirun -np 3 failed: $(tail -5 m.log)"
   check_same m.json m.json.journal m.log
+  # One rank is the plain command: it trains its runs itself.
+  "${mpi[@]}" -np 1 "$idim" "${args[@]}" --json one.json > one.log 2>&1 || fail "mpirun -np 1 failed: $(tail -5 one.log)"
+  check_same one.json one.json.journal one.log
   # A worker rank killed: the job ends, and --resume goes on with another number of ranks.
   setsid "${mpi[@]}" -np 3 "$idim" "${args[@]}" --json k.json > k1.log 2>&1 &
   launcher=$!
@@ -100,7 +105,9 @@ mpi)
   [ -n "$worker" ] || fail "no rank 1 among the children of mpirun"
   kill -KILL "$worker"
   if wait "$launcher"; then fail "mpirun exited 0 after a rank was killed"; fi
-  echo "rank 1 killed at $(lines k.json.journal) journal lines; mpirun said: $(grep -m1 -i 'signal 9\|killed' k1.log || true)"
+  grep -q "^idim: error: the MPI job was ended (a rank died or was stopped).*--resume" k1.log ||
+    fail "no message from rank 0 when rank 1 died: $(cat k1.log)"
+  echo "rank 1 killed at $(lines k.json.journal) journal lines; mpirun said: $(grep -m1 -i 'signal 9' k1.log || true)"
   "${mpi[@]}" -np 2 "$idim" "${args[@]}" --json k.json --resume > k2.log 2>&1 || fail "resume with -np 2 failed: $(tail -5 k2.log)"
   check_same k.json k.json.journal k1.log k2.log
   # sweep: the same runs on 3 ranks as in one process.
