@@ -1,7 +1,9 @@
 // idim dint: the automatic d_int90 search, the core's DintProcedure driven by the run pool. Its
 // first batch is the baseline (unless --baseline), then the search's; each batch of (d, seed)
 // runs goes through the pool with the threshold as early-stop target, except the runs the search
-// asks to be trained to the end, which go on from where they stopped.
+// asks to be trained to the end, which go on from where they stopped. The pool is this process's
+// threads or the ranks of an MPI job (mpi_runs.h); the journal (journal.h) keeps every finished
+// run, and --resume replays the search over the runs it holds.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

@@ -1,5 +1,6 @@
 // idim sweep: subspace runs over a list of d (K seeds each), run concurrently on --jobs threads,
-// saved after every run. With --baseline, reads d_int off the grid as the original does.
+// saved after every run and journaled (--resume trains only the runs the journal lacks), or spread
+// over the ranks of an MPI job. With --baseline, reads d_int off the grid as the original does.
 #include <algorithm>
 #include <iostream>
 #include <memory>

@@ -78,9 +78,8 @@ void add_journal_options(CLI::App& app, JournalOptions& j) {
 Json encode_run(const RunRecord& r) {
     const TrainResult& t = r.result;
     Json epochs = Json::array();
-    const size_t n = t.epochs.size();
-    for (size_t i = 0; i < n; ++i) {
-        if (!curve_keeps(i, n)) continue;
+    for (size_t i = 0; i < t.epochs.size(); ++i) {
+        if (!curve_keeps(t, i)) continue;
         const EpochRecord& e = t.epochs[i];
         epochs.push_back({e.epoch, exact(e.train_loss), exact(e.train_accuracy),
                           exact(e.test_loss), exact(e.test_accuracy), exact(e.seconds)});

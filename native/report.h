@@ -21,8 +21,8 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
 // epochs run, and the per-epoch curves (thinned evenly to at most 500 entries, last kept).
 Json result_json(const TrainResult& r);
 Json run_json(const RunRecord& r);                       // d, seed, projection + result_json
-// Whether epoch i of n stays in a saved curve (at most 500 points, evenly, the last always kept).
-bool curve_keeps(size_t i, size_t n);
+// Whether r.epochs[i] stays in a saved curve (at most 500 points, evenly, the last always kept).
+bool curve_keeps(const TrainResult& r, size_t i);
 // The epochs a run trained (its curve may be thinned: a run read back from a journal).
 size_t epochs_run(const TrainResult& r);
 Json summary_json(const std::vector<DSummary>& summary);

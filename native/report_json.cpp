@@ -63,19 +63,21 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
     return config;
 }
 
-bool curve_keeps(size_t i, size_t n) {
-    const size_t stride = n > kMaxCurvePoints ? (n + kMaxCurvePoints - 1) / kMaxCurvePoints : 1;
-    return i % stride == 0 || i + 1 == n;
-}
-
 // Epochs count from 1 without gaps, so the last one's number is how many there were.
 size_t epochs_run(const TrainResult& r) { return r.epochs.empty() ? 0 : size_t(r.epochs.back().epoch); }
 
+// By epoch number, not position: a curve thinned once (a run read back from a journal) keeps the
+// same points when thinned again.
+bool curve_keeps(const TrainResult& r, size_t i) {
+    const size_t n = epochs_run(r);
+    const size_t stride = n > kMaxCurvePoints ? (n + kMaxCurvePoints - 1) / kMaxCurvePoints : 1;
+    return size_t(r.epochs[i].epoch - 1) % stride == 0 || i + 1 == r.epochs.size();
+}
+
 Json result_json(const TrainResult& r) {
     Json curve = Json::array();
-    const size_t n = r.epochs.size();
-    for (size_t i = 0; i < n; ++i)
-        if (curve_keeps(i, n)) curve.push_back(epoch_json(r.epochs[i]));
+    for (size_t i = 0; i < r.epochs.size(); ++i)
+        if (curve_keeps(r, i)) curve.push_back(epoch_json(r.epochs[i]));
     bool bad = r.diverged();
     return {{"test_accuracy", bad ? Json(nullptr) : number_or_null(r.test_accuracy)},
             {"train_accuracy", bad ? Json(nullptr) : number_or_null(r.train_accuracy)},

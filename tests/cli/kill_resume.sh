@@ -132,6 +132,15 @@ other)
   [ "$(trainings s2.log)" -eq 3 ] || fail "sweep --resume trained $(trainings s2.log) runs, not 3"
   diff <(sweep_digest s.json) <(sweep_digest s2.json) > /dev/null || fail "resumed sweep differs"
   echo "sweep: 3 runs read back, 3 trained, the same 6 runs"
+  # The toy's runs are thousands of one-step epochs: curves thinned in the journal read back to
+  # the same thinned curves.
+  "$idim" sweep --data toy --d 9,10 --json toy.json > toy.log 2>&1 || fail "toy sweep failed"
+  head -n 2 toy.json.journal > toy2.json.journal
+  "$idim" sweep --data toy --d 9,10 --json toy2.json --resume > toy2.log 2>&1 || fail "toy sweep --resume failed"
+  curves() { jq -S '[.runs[] | del(.seconds) | .epochs |= map(del(.seconds))] | sort_by(.d)' "$1"; }
+  diff <(curves toy.json) <(curves toy2.json) > /dev/null || fail "a toy run read back differs"
+  jq -e '.runs[0].epochs_thinned' toy2.json > /dev/null || fail "the toy's curves were not thinned"
+  echo "toy sweep: a thinned run read back as written"
   # Other settings: refused with exit code 2, naming the first difference.
   other=("${args[@]}")
   for i in "${!other[@]}"; do [ "${other[$i]}" = --epochs ] && other[$((i + 1))]=6; done
