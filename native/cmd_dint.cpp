@@ -1,7 +1,9 @@
 // idim dint: the automatic d_int90 search, the core's DintProcedure driven by the run pool. Its
 // first batch is the baseline (unless --baseline), then the search's; each batch of (d, seed)
 // runs goes through the pool with the threshold as early-stop target, except the runs the search
-// asks to be trained to the end, which go on from where they stopped.
+// asks to be trained to the end, which go on from where they stopped. The pool is this process's
+// threads or the ranks of an MPI job (mpi_runs.h); the journal (journal.h) keeps every finished
+// run, and --resume replays the search over the runs it holds.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +13,8 @@
 #include "commands.h"
 #include "idim/error.h"
 #include "idim/dint_procedure.h"
+#include "journal.h"
+#include "mpi_runs.h"
 #include "results_writer.h"
 #include "run_pool.h"
 
@@ -20,6 +24,7 @@ struct DintOptions {
     DintConfig search;
     std::optional<double> baseline;
     int baseline_seeds = 1, jobs = 2;
+    JournalOptions journal;
 };
 
 // "d_int90", "d_int100", "d_int95"
@@ -71,7 +76,22 @@ Json range_json(const DintRange& range) {
     return Json::array({value(range.low), value(range.high)});
 }
 
+// What determines the results, for the journal: the results' head, the search's other settings,
+// and the thread count of each run (a run's bits depend on it; --jobs and --threads otherwise not).
+Json journal_settings(Json head, const CommonOptions& o, const DintOptions& s) {
+    head["config"].erase("threads");
+    head.update({{"growth", s.search.growth}, {"precision", s.search.relative_precision},
+                 {"baseline", s.baseline ? Json(*s.baseline) : Json(nullptr)},
+                 {"baseline_seeds", s.baseline_seeds},
+                 {"baseline_threads", run_threads(o, std::min(s.jobs, s.baseline_seeds))},
+                 {"run_threads", run_threads(o, s.jobs)}});
+    return head;
+}
+
 int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOptions& s) {
+    const std::unique_ptr<MpiJob> mpi = MpiJob::join();
+    const bool mpi_worker = mpi && mpi->rank() > 0;
+    if (mpi_worker) o.quiet = true;
     finalise_options(app, o);
     finalise_projection(app, o, sub);
     if (is_toy(o.data)) toy_defaults(app, s);
@@ -84,6 +104,12 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     if (s.search.d_max == 0) s.search.d_max = problem.dim();
     for (uint64_t d : {s.search.d_min, s.search.d_max}) check_subspace_request(sub, problem, d);
     DintProcedure procedure({s.search, s.baseline, s.baseline_seeds});
+    const CommonOptions full_options = baseline_options(o);
+    if (mpi_worker) {
+        mpi->serve(RunContext{problem, full_options, nullptr}, RunContext{problem, o, &sub});
+        return 0;
+    }
+    const RunPoolFn pool = mpi && mpi->size() > 1 ? mpi->pool() : RunPoolFn(run_pool);
 
     const std::string name = d_int_name(s.search.fraction);
     Json head = {{"version", IDIM_VERSION}, {"config", config_json("dint", o, &sub)},
@@ -94,11 +120,12 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     plot.fraction = s.search.fraction;
     plot.d_int_label = name;
     if (problem.toy()) plot.y_label = "solved (1) or not (0)";
+    std::optional<Journal> journal = Journal::open(s.journal, o.json_path, journal_settings(head, o, s));
+    Journal* const journal_ptr = journal ? &*journal : nullptr;
     ResultsWriter writer(head, o, plot);
     writer.set_plot_lines(std::nullopt, std::nullopt, std::nullopt);
     writer.finish({}, "baseline");
 
-    const CommonOptions full_options = baseline_options(o);
     Json baseline_runs = Json::array(), extra;
     Checkpoints stopped;   // where the runs an early stop ended stood, to train them on
     Progress progress("runs", 0, o.quiet);
@@ -118,8 +145,9 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
         Progress bar("baseline", int64_t(list.size()), o.quiet);
         bar.note("training the baseline (all D parameters, " + std::to_string(list.size()) + " run" +
                  (list.size() > 1 ? "s" : "") + ")");
-        std::vector<RunRecord> runs = run_pool(RunContext{problem, full_options, nullptr}, list,
-                                               std::min<int>(s.jobs, int(list.size())), bar, {});
+        std::vector<RunRecord> runs =
+            run_journaled(pool, journal_ptr, "baseline", RunContext{problem, full_options, nullptr},
+                          list, std::min<int>(s.jobs, int(list.size())), bar, {});
         bar.finish();
         for (const RunRecord& r : runs) baseline_runs.push_back(run_json(r));
         return to_outcomes(runs);
@@ -133,16 +161,16 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
         if (!early.empty()) {
             progress.reset(d, int64_t(early.size()));
             const RunContext ctx{problem, o, &sub, *procedure.threshold()};
-            auto done = to_outcomes(run_pool(ctx, early, s.jobs, progress,
-                                             [&](const RunRecord& r) { writer.add(r); }));
+            auto done = to_outcomes(run_journaled(pool, journal_ptr, "search", ctx, early, s.jobs,
+                                                  progress, [&](const RunRecord& r) { writer.add(r); }));
             outcomes.insert(outcomes.end(), done.begin(), done.end());
         }
         if (!full.empty()) {
             progress.reset(d + ", the runs that stopped early trained on to the end",
                            int64_t(full.size()));
             const RunContext ctx{problem, o, &sub, NAN, &stopped};
-            auto done = to_outcomes(run_pool(ctx, full, s.jobs, progress,
-                                             [&](const RunRecord& r) { writer.replace(r); }));
+            auto done = to_outcomes(run_journaled(pool, journal_ptr, "trained_on", ctx, full, s.jobs,
+                                                  progress, [&](const RunRecord& r) { writer.replace(r); }));
             outcomes.insert(outcomes.end(), done.begin(), done.end());
         }
         return outcomes;
@@ -212,6 +240,7 @@ Command add_dint_command(CLI::App& root) {
         ->capture_default_str();
     app->add_option("--jobs", s->jobs, "Runs at once (each single-threaded)")->capture_default_str();
     add_output_options(*app, *o, true);
+    add_journal_options(*app, s->journal);
     return {app, [app, o, sub, s] { return run_dint(*app, *o, *sub, *s); }};
 }
 

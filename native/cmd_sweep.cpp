@@ -1,5 +1,6 @@
 // idim sweep: subspace runs over a list of d (K seeds each), run concurrently on --jobs threads,
-// saved after every run. With --baseline, reads d_int off the grid as the original does.
+// saved after every run and journaled (--resume trains only the runs the journal lacks), or spread
+// over the ranks of an MPI job. With --baseline, reads d_int off the grid as the original does.
 #include <algorithm>
 #include <iostream>
 #include <memory>
@@ -7,6 +8,8 @@
 #include "commands.h"
 #include "idim/error.h"
 #include "idim/intrinsic_dim.h"
+#include "journal.h"
+#include "mpi_runs.h"
 #include "results_writer.h"
 #include "run_pool.h"
 
@@ -17,6 +20,7 @@ struct SweepOptions {
     int seeds = 1, jobs = 2;
     std::optional<double> baseline;
     double fraction = 0.9;
+    JournalOptions journal;
 };
 
 std::string d_int_name(double fraction);   // cmd_dint.cpp
@@ -25,6 +29,9 @@ namespace {
 
 int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
               const SweepOptions& s) {
+    const std::unique_ptr<MpiJob> mpi = MpiJob::join();
+    const bool mpi_worker = mpi && mpi->rank() > 0;
+    if (mpi_worker) o.quiet = true;
     finalise_options(app, o);
     finalise_projection(app, o, sub);
     require(!s.dims.empty(), "--d needs at least one dimension");
@@ -34,6 +41,12 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     Problem problem(o);
     for (int64_t d : s.dims)
         check_subspace_request(sub, problem, uint64_t(d));
+    const RunContext ctx{problem, o, &sub};
+    if (mpi_worker) {
+        mpi->serve(ctx, ctx);
+        return 0;
+    }
+    const RunPoolFn pool = mpi && mpi->size() > 1 ? mpi->pool() : RunPoolFn(run_pool);
 
     RunList list;
     for (int64_t d : s.dims)
@@ -47,14 +60,19 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     plot.fraction = s.fraction;
     plot.d_int_label = d_int_name(s.fraction);
     if (problem.toy()) plot.y_label = "solved (1) or not (0)";
+    // The journal's settings: what determines the runs (a run's bits depend on its thread count).
+    Json settings = head;
+    settings["config"].erase("threads");
+    const int jobs = std::min<int>(s.jobs, int(list.size()));
+    settings["run_threads"] = run_threads(o, jobs);
+    std::optional<Journal> journal = Journal::open(s.journal, o.json_path, settings);
     ResultsWriter writer(head, o, plot);
     writer.set_plot_lines(s.baseline, threshold, std::nullopt);
     Progress progress("sweep", int64_t(list.size()), o.quiet);
-    RunContext ctx{problem, o, &sub};
     std::string status = "complete";
     try {
-        run_pool(ctx, list, std::min<int>(s.jobs, int(list.size())), progress,
-                 [&](const RunRecord& r) { writer.add(r); });
+        run_journaled(pool, journal ? &*journal : nullptr, "sweep", ctx, list, jobs, progress,
+                      [&](const RunRecord& r) { writer.add(r); });
     } catch (const Interrupted&) {
         status = "interrupted";
     } catch (...) {
@@ -98,6 +116,7 @@ Command add_sweep_command(CLI::App& root) {
     app->add_option("--fraction", s->fraction, "Threshold as a fraction of the baseline")
         ->capture_default_str();
     add_output_options(*app, *o, true);
+    add_journal_options(*app, s->journal);
     return {app, [app, o, sub, s] { return run_sweep(*app, *o, *sub, *s); }};
 }
 

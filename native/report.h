@@ -1,6 +1,7 @@
 // Report writers: JSON (report_json.cpp), CSV (report_csv.cpp), the SVG plot of accuracy against
 // d (plot_svg.cpp) and the human-readable tables (report_text.cpp). Files are written to a
-// temporary name and renamed, so a reader never sees half a document.
+// temporary name, fsync'ed and renamed, so a reader never sees half a document, even after a
+// crash.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -20,6 +21,10 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
 // epochs run, and the per-epoch curves (thinned evenly to at most 500 entries, last kept).
 Json result_json(const TrainResult& r);
 Json run_json(const RunRecord& r);                       // d, seed, projection + result_json
+// Whether r.epochs[i] stays in a saved curve (at most 500 points, evenly, the last always kept).
+bool curve_keeps(const TrainResult& r, size_t i);
+// The epochs a run trained (its curve may be thinned: a run read back from a journal).
+size_t epochs_run(const TrainResult& r);
 Json summary_json(const std::vector<DSummary>& summary);
 // test_accuracy, train_accuracy, test_loss of one d: the means over its seeds.
 Json headline_json(const DSummary& s);

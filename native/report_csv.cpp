@@ -36,7 +36,7 @@ void write_runs_csv(const std::string& path, const std::vector<RunRecord>& runs)
         out << r.d << ',' << r.seed << ',' << r.projection << ','
             << (bad ? "" : cell(t.test_accuracy)) << ',' << (bad ? "" : cell(t.train_accuracy))
             << ',' << (bad ? "" : cell(t.test_loss)) << ',' << (bad ? "true" : "false") << ','
-            << to_string(t.stop) << ',' << t.epochs.size() << ',' << cell(t.seconds) << '\n';
+            << to_string(t.stop) << ',' << epochs_run(t) << ',' << cell(t.seconds) << '\n';
     }
     write_file_atomically(path, out.str());
 }

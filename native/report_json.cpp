@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 #include "idim/error.h"
 #include "report.h"
@@ -62,22 +63,31 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
     return config;
 }
 
+// Epochs count from 1 without gaps, so the last one's number is how many there were.
+size_t epochs_run(const TrainResult& r) { return r.epochs.empty() ? 0 : size_t(r.epochs.back().epoch); }
+
+// By epoch number, not position: a curve thinned once (a run read back from a journal) keeps the
+// same points when thinned again.
+bool curve_keeps(const TrainResult& r, size_t i) {
+    const size_t n = epochs_run(r);
+    const size_t stride = n > kMaxCurvePoints ? (n + kMaxCurvePoints - 1) / kMaxCurvePoints : 1;
+    return size_t(r.epochs[i].epoch - 1) % stride == 0 || i + 1 == r.epochs.size();
+}
+
 Json result_json(const TrainResult& r) {
     Json curve = Json::array();
-    size_t n = r.epochs.size();
-    size_t stride = n > kMaxCurvePoints ? (n + kMaxCurvePoints - 1) / kMaxCurvePoints : 1;
-    for (size_t i = 0; i < n; ++i)
-        if (i % stride == 0 || i + 1 == n) curve.push_back(epoch_json(r.epochs[i]));
+    for (size_t i = 0; i < r.epochs.size(); ++i)
+        if (curve_keeps(r, i)) curve.push_back(epoch_json(r.epochs[i]));
     bool bad = r.diverged();
     return {{"test_accuracy", bad ? Json(nullptr) : number_or_null(r.test_accuracy)},
             {"train_accuracy", bad ? Json(nullptr) : number_or_null(r.train_accuracy)},
             {"test_loss", bad ? Json(nullptr) : number_or_null(r.test_loss)},
             {"diverged", bad},
             {"stop", to_string(r.stop)},
-            {"epochs_run", n},
+            {"epochs_run", epochs_run(r)},
             {"steps", r.steps},
             {"seconds", r.seconds},
-            {"epochs_thinned", stride > 1},
+            {"epochs_thinned", curve.size() < epochs_run(r)},
             {"epochs", curve}};
 }
 
@@ -113,11 +123,13 @@ void write_file_atomically(const std::string& path, const std::string& text) {
         fs::create_directories(target.parent_path(), ec);
     }
     {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        require(bool(out), "cannot write '" + tmp.string() + "': " + std::strerror(errno));
-        out << text;
-        out.close();
-        require(bool(out), "writing '" + tmp.string() + "' failed (disk full?)");
+        // fsync before the rename: after a crash the name holds the old document or the new one.
+        std::FILE* out = std::fopen(tmp.c_str(), "wb");
+        require(out != nullptr, "cannot write '" + tmp.string() + "': " + std::strerror(errno));
+        const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size() &&
+                             std::fflush(out) == 0 && ::fsync(::fileno(out)) == 0;
+        const bool closed = std::fclose(out) == 0;
+        require(written && closed, "writing '" + tmp.string() + "' failed (disk full?)");
     }
     std::error_code ec;
     fs::rename(tmp, target, ec);

@@ -32,7 +32,7 @@ void ResultsWriter::replace(RunRecord run) {
     } else {
         char earlier[96];
         std::snprintf(earlier, sizeof earlier, "%s after %zu epochs at %.4f",
-                      to_string(same->result.stop).c_str(), same->result.epochs.size(),
+                      to_string(same->result.stop).c_str(), epochs_run(same->result),
                       same->score);
         run.trained_past = earlier;
         *same = std::move(run);

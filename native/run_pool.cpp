@@ -8,10 +8,13 @@
 #include <mutex>
 #include <thread>
 
-namespace idim::cli {
-namespace {
+#include "report.h"
 
-std::string run_line(const RunRecord& r) {
+namespace idim::cli {
+
+int run_threads(const CommonOptions& o, int jobs) { return jobs == 1 ? o.threads : 1; }
+
+std::string run_summary_line(const RunRecord& r) {
     const TrainResult& t = r.result;
     char buf[200];
     std::string acc = t.diverged() ? std::string("diverged") : [&] {
@@ -22,11 +25,9 @@ std::string run_line(const RunRecord& r) {
     std::string which = r.d ? "d = " + std::to_string(r.d) : std::string("full training");
     std::snprintf(buf, sizeof buf, "%-14s seed %-3llu %s  (%s after %zu epochs, %s)",
                   which.c_str(), (unsigned long long)r.seed, acc.c_str(),
-                  to_string(t.stop).c_str(), t.epochs.size(), format_duration(t.seconds).c_str());
+                  to_string(t.stop).c_str(), epochs_run(t), format_duration(t.seconds).c_str());
     return buf;
 }
-
-}  // namespace
 
 std::vector<RunRecord> run_pool(const RunContext& ctx, const RunList& runs, int jobs,
                                 Progress& progress,
@@ -45,13 +46,13 @@ std::vector<RunRecord> run_pool(const RunContext& ctx, const RunList& runs, int 
         // and two runs at once would fight over them (4 threads spinning on 2 cores). Set by
         // jobs, not by how many runs this call has: a run's sums (and so its bits) depend on its
         // thread count, and dint trains some runs on in calls of their own.
-        be.set_threads(jobs == 1 ? ctx.options.threads : 1);
+        be.set_threads(run_threads(ctx.options, jobs));
         for (size_t i; !stop && !interrupted() && (i = next++) < runs.size();) {
             try {
                 records[i] = run_one(ctx, runs[i].first, runs[i].second, &progress, RunDetail::none);
                 std::lock_guard lock(done_mutex);
                 ++n_done;
-                progress.note(run_line(records[i]));
+                progress.note(run_summary_line(records[i]));
                 progress.update(int64_t(n_done), "last: d = " + std::to_string(records[i].d));
                 if (on_done) on_done(records[i]);
             } catch (...) {

@@ -23,4 +23,16 @@ std::vector<RunRecord> run_pool(const RunContext& ctx, const RunList& runs, int 
                                 Progress& progress,
                                 const std::function<void(const RunRecord&)>& on_done);
 
+// The thread count of each run of a pool of `jobs`: --threads for one run at a time, else one.
+// A run's sums, and so its bits, depend on it.
+int run_threads(const CommonOptions& o, int jobs);
+// "d = 750  seed 0  test acc 0.8612  (reached_target after 9 epochs, 12s)"
+std::string run_summary_line(const RunRecord& r);
+
+// What trains a list of runs: run_pool here, or the other ranks of an MPI job (mpi_runs.h). Both
+// give a run the same thread count for the same `jobs`, and so the same bits.
+using RunOnDone = std::function<void(const RunRecord&)>;
+using RunPoolFn = std::function<std::vector<RunRecord>(const RunContext&, const RunList&, int,
+                                                       Progress&, const RunOnDone&)>;
+
 }  // namespace idim::cli

@@ -86,13 +86,14 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     record.result = train(be, *task, *param, config, hooks, from);
     record.score = hooks.metric == Metric::train ? record.result.train_accuracy
                                                  : record.result.test_accuracy;
+    record.stopped_early = record.result.checkpoint != nullptr;
     record.result.trainable.clear();
     record.result.trainable.shrink_to_fit();
     return record;
 }
 
 RunOutcome outcome_of(const RunRecord& r) {
-    return {r.d, r.seed, r.score, r.result.diverged(), r.result.checkpoint != nullptr};
+    return {r.d, r.seed, r.score, r.result.diverged(), r.stopped_early};
 }
 
 std::vector<DSummary> summarise(const std::vector<RunRecord>& runs) {

@@ -26,6 +26,7 @@ struct RunRecord {
     // For a run trained on to its last epoch after an early stop (dint's check of the verdict its
     // answer rests on): that stop, e.g. "cannot_reach_target after 5 epochs at 0.8473".
     std::string trained_past;
+    bool stopped_early = false;     // an early stop ended it (result.checkpoint, if kept, says where)
 };
 
 // Checkpoints of runs an early stop ended, by (d, seed): runs found here go on from them.
