@@ -49,6 +49,7 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     if (problem.toy()) plot.y_label = "solved (1) or not (0)";
     ResultsWriter writer(head, o, plot);
     writer.set_plot_lines(s.baseline, threshold, std::nullopt);
+    if (!o.init_path.empty()) std::cout << start_line(o) << '\n';
     Progress progress("sweep", int64_t(list.size()), o.quiet);
     RunContext ctx{problem, o, &sub};
     std::string status = "complete";
