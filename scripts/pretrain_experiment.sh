@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Experiment 1 of the pretraining study (Aghajanyan et al. 2021, "pretraining lowers d_int90"):
+# pretrain a network on digits 0-4 with checkpoints, then find d_int90 of digits 5-9 around each
+# checkpoint (step 0: the random initialisation) with a new output layer. Every search is judged
+# against one threshold: 90% of full training on 5-9 from a random start.
+# Usage: scripts/pretrain_experiment.sh [MODEL] (fc or lenet; default fc). Knobs (environment):
+# EPOCHS (pretraining, 20), EVERY (steps between checkpoints, 315), SEEDS (per d, 3), OUT
+# (results/pretrain-MODEL). Writes OUT/*.json and prints the table of d_int90 per checkpoint.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+idim=${IDIM:-build/release/native/idim}
+[ -x "$idim" ] || ./scripts/build.sh release
+model=${1:-fc}
+epochs=${EPOCHS:-20} every=${EVERY:-315} seeds=${SEEDS:-3}
+out=${OUT:-results/pretrain-$model}
+mkdir -p "$out"
+
+echo "== pretrain $model on digits 0-4 ($epochs epochs, a checkpoint every $every steps)"
+"$idim" train --model "$model" --classes 0-4 --epochs "$epochs" --quiet \
+  --save "$out/pretrained.idim" --save-every "$every" --json "$out/pretrain.json"
+echo "== baseline: full training on digits 5-9 from a random start"
+"$idim" train --model "$model" --classes 5-9 --quiet --json "$out/baseline.json"
+baseline=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['test_accuracy'])" \
+  "$out/baseline.json")
+
+for checkpoint in "$out"/pretrained-step*.idim; do
+  step=$(basename "$checkpoint" .idim); step=${step#pretrained-step}
+  echo "== d_int90 of digits 5-9 from checkpoint $step"
+  start=$SECONDS
+  "$idim" dint --model "$model" --classes 5-9 --init "$checkpoint" --baseline "$baseline" \
+    --seeds "$seeds" --quiet --json "$out/dint-step$step.json" > /dev/null
+  echo $((SECONDS - start)) > "$out/dint-step$step.seconds"
+done
+
+python3 - "$out" <<'PY'
+import glob, json, os, sys
+out = sys.argv[1]
+pre = json.load(open(os.path.join(out, "pretrain.json")))
+print(f"pretraining on 0-4: test accuracy {pre['test_accuracy']:.4f} after {pre['steps']} steps")
+print("| pretraining steps | 0-4 accuracy of the checkpoint | d_int90 on 5-9 | bootstrap 90% | runs | wall |")
+print("|---:|---:|---:|---:|---:|---:|")
+for path in sorted(glob.glob(os.path.join(out, "dint-step*.json"))):
+    step = int(os.path.basename(path)[len("dint-step"):-len(".json")])
+    doc = json.load(open(path))
+    low, high = doc.get("d_int_range") or [None, None]
+    seconds = open(path[:-5] + ".seconds").read().strip()
+    # the checkpoint's own accuracy on 0-4: the pretraining curve at that step's epoch
+    per_epoch = pre["steps"] // max(1, pre["epochs_run"])
+    epoch = step // per_epoch
+    acc = "random" if step == 0 else next(
+        (f"{e['test_accuracy']:.4f}" for e in pre["epochs"] if e["epoch"] == epoch), "-")
+    print(f"| {step} | {acc} | {doc.get('d_int90')} | {low}-{high} | {len(doc['runs'])} | {seconds} s |")
+print(f"threshold {json.load(open(glob.glob(os.path.join(out, 'dint-step*.json'))[0]))['threshold']:.4f}"
+      f" (90% of {json.load(open(os.path.join(out, 'baseline.json')))['test_accuracy']:.4f})")
+PY
