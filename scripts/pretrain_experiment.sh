@@ -4,14 +4,15 @@
 # checkpoint (step 0: the random initialisation) with a new output layer. Every search is judged
 # against one threshold: 90% of full training on 5-9 from a random start.
 # Usage: scripts/pretrain_experiment.sh [MODEL] (fc or lenet; default fc). Knobs (environment):
-# EPOCHS (pretraining, 20), EVERY (steps between checkpoints, 315), SEEDS (per d, 3), OUT
+# EPOCHS (pretraining, 20), EVERY (steps between checkpoints, 325: 5 epochs of the 4,140 training
+# digits 0-4 in batches of 64), SEEDS (per d, 3), OUT
 # (results/pretrain-MODEL). Writes OUT/*.json and prints the table of d_int90 per checkpoint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idim=${IDIM:-build/release/native/idim}
 [ -x "$idim" ] || ./scripts/build.sh release
 model=${1:-fc}
-epochs=${EPOCHS:-20} every=${EVERY:-315} seeds=${SEEDS:-3}
+epochs=${EPOCHS:-20} every=${EVERY:-325} seeds=${SEEDS:-3}
 out=${OUT:-results/pretrain-$model}
 mkdir -p "$out"
 
@@ -25,7 +26,9 @@ baseline=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['test
 
 for checkpoint in "$out"/pretrained-step*.idim; do
   step=$(basename "$checkpoint" .idim); step=${step#pretrained-step}
-  echo "== d_int90 of digits 5-9 from checkpoint $step"
+  echo "== checkpoint $step: its accuracy on 0-4, then d_int90 of digits 5-9 around it"
+  "$idim" train --model "$model" --classes 0-4 --init "$checkpoint" --keep-head --epochs 0 \
+    --quiet --json "$out/checkpoint-step$step.json" > /dev/null
   start=$SECONDS
   "$idim" dint --model "$model" --classes 5-9 --init "$checkpoint" --baseline "$baseline" \
     --seeds "$seeds" --quiet --json "$out/dint-step$step.json" > /dev/null
@@ -44,11 +47,9 @@ for path in sorted(glob.glob(os.path.join(out, "dint-step*.json"))):
     doc = json.load(open(path))
     low, high = doc.get("d_int_range") or [None, None]
     seconds = open(path[:-5] + ".seconds").read().strip()
-    # the checkpoint's own accuracy on 0-4: the pretraining curve at that step's epoch
-    per_epoch = pre["steps"] // max(1, pre["epochs_run"])
-    epoch = step // per_epoch
-    acc = "random" if step == 0 else next(
-        (f"{e['test_accuracy']:.4f}" for e in pre["epochs"] if e["epoch"] == epoch), "-")
+    # the checkpoint's own test accuracy on 0-4 (idim train --init ... --keep-head --epochs 0)
+    check = json.load(open(os.path.join(out, f"checkpoint-step{step:06d}.json")))
+    acc = f"{check['test_accuracy']:.4f}"
     print(f"| {step} | {acc} | {doc.get('d_int90')} | {low}-{high} | {len(doc['runs'])} | {seconds} s |")
 print(f"threshold {json.load(open(glob.glob(os.path.join(out, 'dint-step*.json'))[0]))['threshold']:.4f}"
       f" (90% of {json.load(open(os.path.join(out, 'baseline.json')))['test_accuracy']:.4f})")
