@@ -136,7 +136,9 @@ void apply_data_options(DataSplit& split, const DataOptions& options) {
         text += "; classes";
         for (size_t i = 0; i < options.classes.size(); ++i)
             text += (i ? "," : " ") + std::to_string(options.classes[i]);
-        text += " as 0.." + std::to_string(options.classes.size() - 1);
+        text += " as 0.." + std::to_string(options.classes.size() - 1) + " (" +
+                std::to_string(split.train.size()) + " train / " + std::to_string(split.test.size()) +
+                " test)";
     }
     if (options.train_size > 0) text += "; train subset " + std::to_string(options.train_size);
     if (options.shuffle_labels_fraction > 0)
