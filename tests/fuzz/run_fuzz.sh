@@ -16,7 +16,7 @@ if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { r
 fi
 
 # The parsers and what they link against, built once (under a lock: CTest may run targets at once).
-parts=(dataset_parse dataset_files dataset_transforms rng model_file)
+parts=(dataset_parse dataset_files dataset_transforms dataset_classes rng model_file)
 (
   flock 9
   for p in "${parts[@]}"; do
