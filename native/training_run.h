@@ -46,8 +46,9 @@ struct RunContext {
 // How a run reports while it trains: a detailed bar for a single run, nothing for pooled runs.
 enum class RunDetail { steps, none };
 
-// Trains one run (with --epochs 0 and --init: evaluates the starting point only) (the caller sets the backend's thread count beforehand); a NaN/inf loss ends it as diverged (never an exception). Ctrl-C ends it after
-// the current epoch as cancelled.
+// Trains one run (the caller sets the backend's thread count beforehand); a NaN/inf loss ends it as diverged (never an exception). Ctrl-C ends it after
+// the current epoch as cancelled. With --epochs 0 (allowed only with --init) it evaluates the
+// starting point without a step.
 RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* progress,
                   RunDetail detail);
 
