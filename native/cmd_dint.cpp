@@ -101,6 +101,7 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     require(!s.baseline || (*s.baseline > 0 && *s.baseline <= 1), "--baseline must be in (0, 1]");
     require(s.search.seeds >= 1, "--seeds must be at least 1");
     Problem problem(o);
+    if (!o.init_path.empty()) std::cout << start_line(o) << '\n';
     if (s.search.d_max == 0) s.search.d_max = problem.dim();
     for (uint64_t d : {s.search.d_min, s.search.d_max}) check_subspace_request(sub, problem, d);
     DintProcedure procedure({s.search, s.baseline, s.baseline_seeds});

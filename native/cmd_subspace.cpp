@@ -19,6 +19,7 @@ Command add_subspace_command(CLI::App& root) {
     add_subspace_options(*app, *o, *sub, TrainEval::every_epoch);   // one run: its curves
     app->add_option("--d", *d, "Subspace dimension d")->required();
     add_output_options(*app, *o, true);
+    add_save_options(*app, *o, false);
     return {app, [app, o, sub, d] {
         finalise_options(*app, *o);
         finalise_projection(*app, *o, *sub);

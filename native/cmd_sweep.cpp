@@ -68,6 +68,7 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     std::optional<Journal> journal = Journal::open(s.journal, o.json_path, settings);
     ResultsWriter writer(head, o, plot);
     writer.set_plot_lines(s.baseline, threshold, std::nullopt);
+    if (!o.init_path.empty()) std::cout << start_line(o) << '\n';
     Progress progress("sweep", int64_t(list.size()), o.quiet);
     std::string status = "complete";
     try {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "model_saving.h"
 #include "report.h"
 
 namespace idim::cli {
@@ -36,6 +37,9 @@ int run_single(const std::string& command, const CommonOptions& o, const Subspac
     Progress progress(command, steps, o.quiet);
     backend_by_name(o.backend).set_threads(o.threads);
     RunContext ctx{problem, o, sub};
+    ctx.keep_trainable = !o.save_path.empty();
+    if (!sub) ctx.on_trainer = checkpoint_saver(o, problem, o.train.seed);
+    if (!o.init_path.empty()) std::cout << start_line(o) << '\n';
     RunRecord run = run_one(ctx, d, o.train.seed, &progress, RunDetail::steps);
     progress.finish();
 
@@ -52,6 +56,7 @@ int run_single(const std::string& command, const CommonOptions& o, const Subspac
         if (d) write_runs_csv(o.csv_path, {run});
         else write_epochs_csv(o.csv_path, run.result);
     }
+    if (!o.save_path.empty()) save_run(command, o, sub, problem, run);
     if (d && !o.svg_path.empty()) {
         PlotSpec plot{command + " d = " + std::to_string(d), plot_subtitle(problem), {run}};
         write_file_atomically(o.svg_path, plot_svg(plot));
@@ -64,6 +69,7 @@ Command add_train_command(CLI::App& root) {
     auto o = std::make_shared<CommonOptions>();
     add_common_options(*app, *o, true);
     add_output_options(*app, *o, false);
+    add_save_options(*app, *o, true);
     return {app, [app, o] {
         finalise_options(*app, *o);
         Problem problem(*o);

@@ -83,6 +83,7 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
                    "memory the host cannot read) | cuda (an NVIDIA GPU; builds with IDIM_CUDA)")
         ->capture_default_str();
     app.add_flag("--quiet,-q", o.quiet, "No progress output");
+    add_start_options(app, o, training);
     if (!training) return;
     TrainConfig& t = o.train;
     app.add_option("--epochs", t.epochs, "Training epochs")->capture_default_str();
@@ -158,13 +159,16 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
         if (!given(app, "--schedule")) opt.schedule = toy.optimizer.schedule;
         o.train.evaluate_train = TrainEval::never;   // the toy's train and test loss are the same
     }
-    require(o.train.epochs >= 1, "--epochs must be at least 1, got " + std::to_string(o.train.epochs));
+    require(o.train.epochs >= 1 || (o.train.epochs == 0 && !o.init_path.empty()),
+            "--epochs must be at least 1, got " + std::to_string(o.train.epochs) +
+                " (0 only with --init: the starting point evaluated)");
     require(o.train.batch >= 1, "--batch must be at least 1, got " + std::to_string(o.train.batch));
     validate(o.train.optimizer);
     require(o.train.weight_decay >= 0, "--weight-decay must not be negative");
     o.metric = parse_metric(o.metric_name);
     if (o.metric == Metric::train) o.train.evaluate_train = TrainEval::every_epoch;
     require(o.give_up_from >= 0, "--give-up-from must not be negative (0 turns the rule off)");
+    finalise_start_options(o);
 }
 
 void finalise_projection(const CLI::App& app, const CommonOptions& common, SubspaceOptions& o) {
@@ -202,6 +206,7 @@ Problem::Problem(const CommonOptions& o) : options_(o), toy_(is_toy(o.data)) {
     groups_ = model->param_groups();
     layers_ = model->describe();
     data_description_ = data_.description;
+    if (o.init_file) start_ = starting_point(*o.init_file, architecture(), o.keep_head, o.init_path);
 }
 
 std::unique_ptr<Task> Problem::make_task() const {

@@ -5,11 +5,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "idim/dataset.h"
 #include "idim/model.h"
+#include "idim/model_file.h"
+#include "idim/pretrained.h"
 #include "idim/parametrization.h"
 #include "idim/subspace.h"
 #include "idim/task.h"
@@ -33,6 +36,15 @@ struct CommonOptions {
     std::string metric_name = to_string(Metric::test);   // --metric as given
     Metric metric = Metric::test;
     int give_up_from = TrainHooks{}.give_up_from_epoch;   // see TrainHooks
+    // Starting points and saved models (start_options.cpp): --classes as given (parsed into
+    // data.classes), --init and the file it names (read by finalise_options), --keep-head, and
+    // train's --save and --save-every (subspace: --save).
+    std::optional<std::string> classes_list;
+    std::string init_path, save_path;
+    bool keep_head = false;
+    std::shared_ptr<const ModelFile> init_file;
+    std::string init_crc32;
+    int64_t save_every = 0;
 };
 
 struct SubspaceOptions {
@@ -54,6 +66,16 @@ void add_subspace_options(CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
 // would wrap it round).
 void refuse_negative_unsigned(CLI::App& app);
 
+// --classes everywhere; with `training`, --init and --keep-head (start_options.cpp).
+void add_start_options(CLI::App& app, CommonOptions& o, bool training);
+// --save (and, for full training, --save-every) on train and subspace.
+void add_save_options(CLI::App& app, CommonOptions& o, bool every);
+// Parses --classes and reads the --init file (its checksum checked); refuses what cannot work.
+void finalise_start_options(CommonOptions& o);
+// "starting point: m.idim (crc32 1a2b3c4d; fc 200-200, 10 classes, 500 steps), output layer new
+// (from seed 0)" or "" without --init.
+std::string start_line(const CommonOptions& o);
+
 // After parsing: widths from --width/--depth, the toy task's own defaults for flags the user left
 // alone, and the checks that need no data (names, ranges). Throws idim::Error.
 void finalise_options(const CLI::App& app, CommonOptions& o);
@@ -71,6 +93,9 @@ public:
     const std::string& data_description() const { return data_description_; }
     bool toy() const { return toy_; }
     std::unique_ptr<Task> make_task() const;
+    Architecture architecture() const { return {options_.model, shape_, classes_}; }
+    // θ0 of every run when --init names a model file; null: random θ0 from each run's seed.
+    std::shared_ptr<const StartingPoint> start() const { return start_; }
 
 private:
     CommonOptions options_;
@@ -81,6 +106,7 @@ private:
     size_t dim_ = 0;
     std::vector<ParamGroup> groups_;
     std::string layers_, data_description_;
+    std::shared_ptr<const StartingPoint> start_;
 };
 
 // The core's description of the run at (d, seed) these flags ask for (subspace.h); with no

@@ -40,6 +40,7 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
                                                               : Json(nullptr)},
                  {"shuffle_labels", o.data.shuffle_labels_fraction},
                  {"seed", o.data.seed}};
+    data["classes"] = o.data.classes.empty() ? Json(nullptr) : Json(o.data.classes);
     Json config = {
         {"command", command},
         {"metric", to_string(o.metric)},
@@ -55,6 +56,10 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
           {"step_gamma", opt.step_gamma}, {"step_epochs", opt.step_epochs}}},
         {"threads", o.threads},
         {"backend", o.backend}};
+    config["init"] = o.init_path.empty()
+                         ? Json(nullptr)
+                         : Json{{"path", o.init_path}, {"crc32", o.init_crc32},
+                                {"head", o.keep_head ? "kept" : "new"}};
     if (sub)
         config["projection"] = {{"kind", sub->projection},
                                 {"said_base", sub->said_base},

@@ -42,6 +42,25 @@ std::string epoch_line(const EpochRecord& e, int epochs, bool graded) {
     return buf;
 }
 
+// --epochs 0 (with --init): the starting point's accuracy, as an epoch 0 with no steps.
+TrainResult evaluate_start(Backend& be, Task& task, Parametrization& param, TrainConfig config) {
+    config.epochs = 1;   // the trainer needs a schedule; no step is taken
+    Trainer trainer(be, task, param, config);
+    EpochRecord e;
+    const Metrics test = trainer.evaluate_test();
+    e.test_loss = test.loss;
+    e.test_accuracy = test.accuracy;
+    e.train_accuracy = trainer.evaluate_train().accuracy;
+    e.train_loss = NAN;
+    TrainResult r;
+    r.epochs = {e};
+    r.test_accuracy = e.test_accuracy;
+    r.train_accuracy = e.train_accuracy;
+    r.test_loss = e.test_loss;
+    r.trainable = trainer.trainable();
+    return r;
+}
+
 }  // namespace
 
 void install_interrupt_handler() { std::signal(SIGINT, on_sigint); }
@@ -54,9 +73,17 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     RunRecord record;
     record.d = d;
     record.seed = seed;
-    std::unique_ptr<Parametrization> param =
-        make_parametrization(be, *task, subspace_spec(ctx.subspace, d, seed));
+    SubspaceSpec spec = subspace_spec(ctx.subspace, d, seed);
+    spec.start = ctx.problem.start();
+    std::unique_ptr<Parametrization> param = make_parametrization(be, *task, spec);
     if (ctx.subspace) record.projection = param->name();
+    if (ctx.options.train.epochs == 0) {
+        record.result = evaluate_start(be, *task, *param, ctx.options.train);
+        record.score = ctx.options.metric == Metric::train ? record.result.train_accuracy
+                                                           : record.result.test_accuracy;
+        if (!ctx.keep_trainable) record.result.trainable.clear();
+        return record;
+    }
 
     TrainConfig config = ctx.options.train;
     config.seed = seed;
@@ -64,6 +91,7 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     hooks.target_accuracy = ctx.target_accuracy;
     hooks.metric = ctx.options.metric;
     hooks.give_up_from_epoch = ctx.options.give_up_from;
+    hooks.on_trainer = ctx.on_trainer;
     const bool graded = task->has_accuracy();
     const int epochs = config.epochs;
     double last_accuracy = NAN;
@@ -87,8 +115,10 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     record.score = hooks.metric == Metric::train ? record.result.train_accuracy
                                                  : record.result.test_accuracy;
     record.stopped_early = record.result.checkpoint != nullptr;
-    record.result.trainable.clear();
-    record.result.trainable.shrink_to_fit();
+    if (!ctx.keep_trainable) {
+        record.result.trainable.clear();
+        record.result.trainable.shrink_to_fit();
+    }
     return record;
 }
 

@@ -38,13 +38,18 @@ struct RunContext {
     const SubspaceOptions* subspace = nullptr;   // null: full training
     double target_accuracy = std::numeric_limits<double>::quiet_NaN();
     const Checkpoints* resume = nullptr;
+    // --save: keep the final trainable vector in the record, and see the trainer before the
+    // first step and after each (--save-every's checkpoints).
+    bool keep_trainable = false;
+    std::function<void(const Trainer&)> on_trainer;
 };
 
 // How a run reports while it trains: a detailed bar for a single run, nothing for pooled runs.
 enum class RunDetail { steps, none };
 
 // Trains one run (the caller sets the backend's thread count beforehand); a NaN/inf loss ends it as diverged (never an exception). Ctrl-C ends it after
-// the current epoch as cancelled.
+// the current epoch as cancelled. With --epochs 0 (allowed only with --init) it evaluates the
+// starting point without a step.
 RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* progress,
                   RunDetail detail);
 

@@ -123,11 +123,23 @@ Dataset downsample2x(const Dataset& d) {
 }
 
 void apply_data_options(DataSplit& split, const DataOptions& options) {
+    if (!options.classes.empty()) {
+        keep_classes(split.train, options.classes);
+        keep_classes(split.test, options.classes);
+    }
     if (options.train_size > 0) keep_subset(split.train, options.train_size, options.seed);
     randomise_labels(split.train, options.shuffle_labels_fraction, options.seed);
     if (options.shuffle_pixels_seed) permute_pixels(split.train, split.test, *options.shuffle_pixels_seed);
     normalise(split.train, split.test);
     std::string& text = split.description;
+    if (!options.classes.empty()) {
+        text += "; classes";
+        for (size_t i = 0; i < options.classes.size(); ++i)
+            text += (i ? "," : " ") + std::to_string(options.classes[i]);
+        text += " as 0.." + std::to_string(options.classes.size() - 1) + " (" +
+                std::to_string(split.train.size()) + " train / " + std::to_string(split.test.size()) +
+                " test)";
+    }
     if (options.train_size > 0) text += "; train subset " + std::to_string(options.train_size);
     if (options.shuffle_labels_fraction > 0)
         text += "; label noise " + std::to_string(options.shuffle_labels_fraction);

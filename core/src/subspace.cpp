@@ -52,12 +52,23 @@ ProjectionSpec projection_spec(const SubspaceSpec& spec, size_t dim_full,
     return p;
 }
 
+std::vector<float> initial_params(const Task& task, const SubspaceSpec& spec) {
+    std::vector<float> theta0(task.dim());
+    task.init_params(theta0.data(), spec.seed);
+    if (const StartingPoint* start = spec.start.get()) {
+        require(start->kept <= theta0.size() && start->kept <= start->values.size(),
+                "starting point: keeps ", start->kept, " parameters of ", start->values.size(),
+                " for a network of D = ", theta0.size());
+        std::copy_n(start->values.begin(), start->kept, theta0.begin());
+    }
+    return theta0;
+}
+
 std::unique_ptr<Parametrization> make_parametrization(Backend& be, const Task& task,
                                                       const SubspaceSpec& spec) {
     std::vector<ParamGroup> groups = task.param_groups();
     check_subspace(spec, task.dim(), groups.size());
-    std::vector<float> theta0(task.dim());
-    task.init_params(theta0.data(), spec.seed);
+    const std::vector<float> theta0 = initial_params(task, spec);
     if (spec.method == Method::full) return full_parametrization(be, theta0);
     auto projection = make_projection(be, projection_spec(spec, task.dim(), groups));
     if (spec.method == Method::said)

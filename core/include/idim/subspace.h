@@ -19,6 +19,13 @@ enum class Method { full, subspace, said };
 std::string to_string(Method method);
 Method parse_method(const std::string& name);   // throws idim::Error naming the known ones
 
+// A starting point other than the random θ0 (--init, pretrained.h): θ0's first `kept` numbers are
+// `values`; the rest (a new output layer) are task.init_params(seed)'s, as a random θ0 has them.
+struct StartingPoint {
+    std::vector<float> values;
+    size_t kept = 0;
+};
+
 struct SubspaceSpec {
     Method method = Method::subspace;
     ProjectionKind projection = ProjectionKind::fastfood;   // under SAID, its base
@@ -28,6 +35,7 @@ struct SubspaceSpec {
     uint64_t seed = 0;
     double max_projection_mb = default_max_projection_mb;   // dense: store P up to this size
     bool allow_tiling = true;              // false: refuse a dense P over the cap
+    std::shared_ptr<const StartingPoint> start;   // null: θ0 = task.init_params(seed)
 };
 
 // The checks of a request before any work: d ≥ 1, d ≤ D, SAID's d > m (one scale per parameter
@@ -38,6 +46,9 @@ void check_subspace(const SubspaceSpec& spec, size_t dim_full, size_t n_groups);
 // The P a subspace or SAID request draws (SAID's P has d − m columns), checked as above.
 ProjectionSpec projection_spec(const SubspaceSpec& spec, size_t dim_full,
                                const std::vector<ParamGroup>& groups);
+
+// θ0 of a request: task.init_params(seed), overlaid by the starting point when there is one.
+std::vector<float> initial_params(const Task& task, const SubspaceSpec& spec);
 
 // Checks the request and builds θ = θ0 + P·θ_d (or SAID, or θ itself for full training).
 std::unique_ptr<Parametrization> make_parametrization(Backend& be, const Task& task,

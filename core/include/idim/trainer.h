@@ -144,6 +144,9 @@ struct TrainHooks {
     // The cannot-reach rule applies from this epoch on (0: never give a run up). Memorising
     // shuffled labels starts flat for many epochs and then climbs, so those runs need it off.
     int give_up_from_epoch = 3;
+    // Called with the trainer before the first step and after every step (its steps() tells
+    // which): what saves checkpoints of θ along the way. Null: not called.
+    std::function<void(const Trainer&)> on_trainer;
 };
 
 // Subspace runs (subspace, sweep, dint): Adam at lr 0.05 with a cosine decay over 15 epochs,

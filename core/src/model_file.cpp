@@ -1,0 +1,207 @@
+// Model files (model_file.h): the text header, its JSON, the little-endian payload and its crc32,
+// and the atomic write. Native only (core/CMakeLists.txt): zlib's crc32 and the file system.
+#include "idim/model_file.h"
+
+#include <zlib.h>
+
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "idim/error.h"
+
+namespace idim {
+namespace {
+
+// The payload is the floats' bytes as they lie in memory: little-endian on every host idim builds
+// for (x86-64, AArch64, WebAssembly).
+static_assert(std::endian::native == std::endian::little, "model files are little-endian");
+
+using Json = nlohmann::json;
+constexpr std::string_view kMagic = "idim model file\n";
+constexpr size_t kMaxHeaderBytes = size_t(1) << 20;   // a configuration is a few KiB
+
+// The next line of `bytes` from `at` (without its '\n'); throws when there is none.
+std::string_view next_line(std::string_view bytes, size_t& at, const std::string& what) {
+    const size_t end = bytes.find('\n', at);
+    require(end != std::string_view::npos && end - at <= 64, what,
+            ": truncated or malformed header (line ", at, ")");
+    std::string_view line = bytes.substr(at, end - at);
+    at = end + 1;
+    return line;
+}
+
+// "<key> <unsigned>" → the number; throws naming the line otherwise.
+uint64_t keyed_number(std::string_view line, std::string_view key, const std::string& what) {
+    const bool keyed = line.size() > key.size() + 1 && line.substr(0, key.size()) == key &&
+                       line[key.size()] == ' ';
+    uint64_t value = 0;
+    std::from_chars_result r{};
+    if (keyed) r = std::from_chars(line.data() + key.size() + 1, line.data() + line.size(), value);
+    require(keyed && r.ec == std::errc() && r.ptr == line.data() + line.size(), what,
+            ": expected '", key, " <number>' in the header, found '", std::string(line), "'");
+    return value;
+}
+
+Json header_json(const ModelFile& f) {
+    Json h = {{"kind", f.kind},
+              {"model", {{"name", f.model_name}, {"widths", f.widths}}},
+              {"input", {f.input.height, f.input.width, f.input.channels}},
+              {"classes", f.classes},
+              {"D", f.dim_full},
+              {"count", f.values.size()},
+              {"crc32", crc32_hex(f.values)},
+              {"seed", f.seed},
+              {"steps", f.steps},
+              {"data", f.data},
+              {"config", Json::parse(f.config_json)}};
+    if (f.subspace) {
+        const SubspaceRecord& s = *f.subspace;
+        h["subspace"] = {{"method", s.method}, {"projection", s.projection}, {"d", s.d},
+                         {"start", s.start_crc32 ? Json{{"crc32", *s.start_crc32},
+                                                        {"head", s.head_kept ? "kept" : "new"}}
+                                                 : Json(nullptr)}};
+    }
+    return h;
+}
+
+// Reads the header's fields into `f`; nlohmann's type errors become the file's error.
+void read_header(const Json& h, ModelFile& f) {
+    f.kind = h.at("kind").get<std::string>();
+    require(f.kind == "model" || f.kind == "subspace", "unknown kind '", f.kind, "'");
+    f.model_name = h.at("model").at("name").get<std::string>();
+    f.widths = h.at("model").at("widths").get<std::vector<int>>();
+    const auto input = h.at("input").get<std::vector<int>>();
+    require(input.size() == 3 && input[0] >= 1 && input[1] >= 1 && input[2] >= 1,
+            "'input' must be [height, width, channels]");
+    f.input = {input[0], input[1], input[2]};
+    f.classes = h.at("classes").get<int>();
+    f.dim_full = h.at("D").get<uint64_t>();
+    f.seed = h.at("seed").get<uint64_t>();
+    f.steps = h.at("steps").get<int64_t>();
+    f.data = h.at("data").get<std::string>();
+    require(h.at("config").is_object(), "'config' must be an object");
+    f.config_json = h.at("config").dump();
+    if (f.kind == "subspace") {
+        const Json& s = h.at("subspace");
+        SubspaceRecord r;
+        r.method = s.at("method").get<std::string>();
+        r.projection = s.at("projection").get<std::string>();
+        r.d = s.at("d").get<uint64_t>();
+        if (!s.at("start").is_null()) {
+            r.start_crc32 = s.at("start").at("crc32").get<std::string>();
+            const auto head = s.at("start").at("head").get<std::string>();
+            require(head == "kept" || head == "new", "start.head must be 'kept' or 'new'");
+            r.head_kept = head == "kept";
+        }
+        f.subspace = r;
+    }
+}
+
+}  // namespace
+
+std::string crc32_hex(std::span<const float> values) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    const auto* bytes = reinterpret_cast<const Bytef*>(values.data());
+    size_t left = values.size_bytes();
+    while (left > 0) {   // zlib takes at most a uInt of bytes per call
+        const uInt chunk = uInt(std::min<size_t>(left, std::numeric_limits<uInt>::max()));
+        crc = crc32(crc, bytes, chunk);
+        bytes += chunk;
+        left -= chunk;
+    }
+    char text[9];
+    std::snprintf(text, sizeof text, "%08lx", static_cast<unsigned long>(crc));
+    return text;
+}
+
+std::string format_model_file(const ModelFile& file) {
+    const std::string header = header_json(file).dump(2) + "\n";
+    std::string out(kMagic);
+    out += "format " + std::to_string(kModelFileFormat) + "\n";
+    out += "header-bytes " + std::to_string(header.size()) + "\n";
+    out += header;
+    const auto* payload = reinterpret_cast<const char*>(file.values.data());
+    out.append(payload, file.values.size() * sizeof(float));
+    return out;
+}
+
+ModelFile parse_model_file(std::string_view bytes, const std::string& what) {
+    require(bytes.substr(0, kMagic.size()) == kMagic, what,
+            ": not an idim model file (the first line is not 'idim model file')");
+    size_t at = kMagic.size();
+    const uint64_t format = keyed_number(next_line(bytes, at, what), "format", what);
+    require(format == kModelFileFormat, what, ": format ", format, " is unknown (this idim reads ",
+            kModelFileFormat, ")");
+    const uint64_t header_bytes = keyed_number(next_line(bytes, at, what), "header-bytes", what);
+    require(header_bytes <= kMaxHeaderBytes, what, ": header of ", header_bytes,
+            " bytes is implausibly long");
+    require(header_bytes <= bytes.size() - at, what, ": truncated inside the header");
+    ModelFile f;
+    uint64_t count = 0;
+    std::string crc;
+    try {
+        const Json h = Json::parse(bytes.substr(at, header_bytes));
+        read_header(h, f);
+        count = h.at("count").get<uint64_t>();
+        crc = h.at("crc32").get<std::string>();
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(what + ": malformed header: " + e.what());
+    } catch (const Error& e) {
+        throw Error(what + ": malformed header: " + e.what());
+    }
+    at += header_bytes;
+    const size_t payload = bytes.size() - at;
+    require(count <= payload / sizeof(float), what, ": truncated: the header announces ", count,
+            " values (", count * sizeof(float), " bytes) but ", payload, " bytes follow it");
+    require(count * sizeof(float) == payload, what, ": ", payload - count * sizeof(float),
+            " bytes after the ", count, " values the header announces");
+    const size_t expected = f.kind == "model" ? f.dim_full : f.subspace->d;
+    require(count == expected, what, ": holds ", count, " values but its ",
+            f.kind == "model" ? "D is " : "d is ", expected);
+    f.values.resize(count);
+    if (payload > 0) std::memcpy(f.values.data(), bytes.data() + at, payload);   // d = 0: no data()
+    const std::string actual = crc32_hex(f.values);
+    require(actual == crc, what, ": checksum mismatch (the header says crc32 ", crc,
+            ", the values give ", actual, "): the file is corrupt");
+    return f;
+}
+
+void save_model_file(const std::string& path, const ModelFile& file) {
+    namespace fs = std::filesystem;
+    const std::string bytes = format_model_file(file);
+    const fs::path target(path), tmp(path + ".part");
+    std::error_code ec;
+    if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        require(bool(out), "cannot write '", tmp.string(), "': ", std::strerror(errno));
+        out.write(bytes.data(), std::streamsize(bytes.size()));
+        out.close();
+        require(bool(out), "writing '", tmp.string(), "' failed (disk full?)");
+    }
+    fs::rename(tmp, target, ec);
+    require(!ec, "cannot rename '", tmp.string(), "' to '", path, "': ", ec.message());
+}
+
+ModelFile load_model_file(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    require(fs::is_regular_file(path, ec), path, ": model file not found");
+    std::ifstream in(path, std::ios::binary);
+    require(bool(in), path, ": cannot open: ", std::strerror(errno));
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    require(!in.bad(), path, ": read failed");
+    return parse_model_file(bytes, path);
+}
+
+std::string describe_model_file(const ModelFile& file) {
+    return header_json(file).dump(2) + "\n";
+}
+
+}  // namespace idim

@@ -1,0 +1,85 @@
+# Pretrained starting points end to end: train --save with checkpoints, then --init of the saved
+# model with --keep-head and no training steps gives back its accuracy exactly; a downstream run
+# with a new head names the file by its checksum; damaged files are refused with exit code 2.
+# Called by CTest as `cmake -DIDIM=... -DOUT_DIR=... -P pretrained.cmake`.
+cmake_minimum_required(VERSION 3.22)
+file(REMOVE_RECURSE "${OUT_DIR}")
+file(MAKE_DIRECTORY "${OUT_DIR}")
+set(data --data mnist --train-size 500 --threads 1 -q)
+
+function(idim expect_rc)
+  execute_process(COMMAND "${IDIM}" ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err WORKING_DIRECTORY "${OUT_DIR}")
+  message(STATUS "idim ${ARGN}\n--- exit code ${rc}:\n${out}${err}")
+  if(NOT rc STREQUAL expect_rc)
+    message(FATAL_ERROR "expected exit code ${expect_rc}, got '${rc}'")
+  endif()
+  set(output "${out}${err}" PARENT_SCOPE)
+endfunction()
+
+function(json_get var file)
+  file(READ "${OUT_DIR}/${file}" doc)
+  string(JSON value GET "${doc}" ${ARGN})
+  set(${var} "${value}" PARENT_SCOPE)
+endfunction()
+
+# Pretrain on digits 0-4: 500 samples at batch 64 are 8 steps, so checkpoints at steps 0, 4, 8.
+idim(0 train ${data} --classes 0-4 --epochs 1 --save m.idim --save-every 4 --json a.json)
+foreach(step 000000 000004 000008)
+  if(NOT EXISTS "${OUT_DIR}/m-step${step}.idim")
+    message(FATAL_ERROR "no checkpoint m-step${step}.idim")
+  endif()
+endforeach()
+idim(0 info --model-file m.idim)
+if(NOT output MATCHES "checksum verified.*\"D\": 198205.*\"steps\": 8")
+  message(FATAL_ERROR "info --model-file does not show the header")
+endif()
+
+# The saved model, evaluated from --init with its own head and no step: the same accuracy.
+idim(0 train ${data} --classes 0-4 --init m.idim --keep-head --epochs 0 --json b.json)
+foreach(key test_accuracy train_accuracy test_loss)
+  json_get(a a.json ${key})
+  json_get(b b.json ${key})
+  if(NOT a STREQUAL b)
+    message(FATAL_ERROR "${key}: trained ${a}, from --init ${b}")
+  endif()
+endforeach()
+# The final checkpoint is the saved model itself.
+file(SHA256 "${OUT_DIR}/m.idim" final)
+file(SHA256 "${OUT_DIR}/m-step000008.idim" last_checkpoint)
+if(NOT final STREQUAL last_checkpoint)
+  message(FATAL_ERROR "the step-8 checkpoint differs from the saved model")
+endif()
+
+# Downstream on digits 5-9 with a new head: the JSON names the file by its checksum.
+idim(0 subspace ${data} --classes 5-9 --init m.idim --d 20 --epochs 1 --json c.json)
+if(NOT output MATCHES "starting point: m.idim \\(crc32 [0-9a-f]+; fc 200-200, 5 classes, 8 steps\\), output layer new")
+  message(FATAL_ERROR "the text does not name the starting point")
+endif()
+json_get(head c.json config init head)
+json_get(crc c.json config init crc32)
+file(READ "${OUT_DIR}/m.idim" header LIMIT 2000)
+if(NOT head STREQUAL "new" OR NOT header MATCHES "\"crc32\": \"${crc}\"")
+  message(FATAL_ERROR "config.init: head '${head}', crc32 '${crc}' not the file's")
+endif()
+
+# Damaged and mismatched files: exit code 2 and a message naming the file.
+file(READ "${OUT_DIR}/m.idim" start LIMIT 300)
+file(WRITE "${OUT_DIR}/truncated.idim" "${start}")
+idim(2 train ${data} --init truncated.idim --epochs 0)
+if(NOT output MATCHES "idim: error: truncated.idim: truncated inside the header")
+  message(FATAL_ERROR "a truncated file is not named as truncated")
+endif()
+file(WRITE "${OUT_DIR}/text.idim" "hello\n")
+idim(2 train ${data} --init text.idim)
+if(NOT output MATCHES "idim: error: text.idim: not an idim model file")
+  message(FATAL_ERROR "a file that is no model file is not refused by name")
+endif()
+idim(2 train ${data} --classes 5,6 --init m.idim --keep-head --epochs 0)
+if(NOT output MATCHES "idim: error: m.idim: --keep-head needs the same classes")
+  message(FATAL_ERROR "--keep-head with other classes is not refused")
+endif()
+idim(2 train ${data} --widths 100 --init m.idim --epochs 0)
+if(NOT output MATCHES "idim: error: m.idim: its hidden widths are 200-200 but this run asks for 100")
+  message(FATAL_ERROR "another architecture is not refused by its difference")
+endif()
