@@ -1,6 +1,6 @@
 // idim bound: a compression bound on the test error (bound.h). Trains one subspace run as
 // `idim subspace` does, quantises θ_d with k-means (the number of levels given, or the one of
-// 4 … 256 whose bound is lowest), fine-tunes the codebook with the codes fixed, and bounds the
+// 2 … 256 whose bound is lowest), fine-tunes the codebook with the codes fixed, and bounds the
 // test error of the quantised model by Occam's razor over its description length.
 #include <cmath>
 #include <cstdio>
@@ -17,13 +17,17 @@ namespace {
 
 struct BoundOptions {
     int64_t d = 0;
-    int levels = 0;             // 0: the best of kLevelChoices
+    int levels = 0;             // 0: the one of kLevelChoices with the lowest bound
     int finetune_epochs = 3;
-    double finetune_lr = 1e-3;  // Adam on the codebook; θ_d's entries are O(0.1 … 1)
+    // Adam on the codebook. At d = 500 on mnist 0.01 kept more training accuracy than 1e-3
+    // (0.846 against 0.843 at 8 levels); the subspace runs themselves train at 0.05.
+    double finetune_lr = 0.01;
     double delta = 0.05;
 };
 
-constexpr int kLevelChoices[] = {4, 8, 16, 32, 64, 128, 256};
+// The bound is lowest at a few levels (the codes' length grows with log k, the training error
+// falls with k), so the small counts are tried one by one and the large ones coarsely.
+constexpr int kLevelChoices[] = {2, 3, 4, 5, 6, 8, 10, 12, 16, 24, 32, 64, 128, 256};
 
 struct Candidate {             // one quantised θ_d and how it does
     Quantised q;
@@ -169,7 +173,7 @@ Command add_bound_command(CLI::App& root) {
     auto b = std::make_shared<BoundOptions>();
     add_subspace_options(*app, *o, *sub, TrainEval::last_epoch);
     app->add_option("--d", b->d, "Subspace dimension d (required, except with --projection lora)");
-    app->add_option("--levels", b->levels, "Codebook levels 1 … 256 (0: the best bound of 4, 8, …, 256)")
+    app->add_option("--levels", b->levels, "Codebook levels 1 … 256 (0: the lowest bound of 2 … 256)")
         ->capture_default_str();
     app->add_option("--finetune-epochs", b->finetune_epochs,
                     "Epochs training the codebook with the codes fixed (0: none)")
