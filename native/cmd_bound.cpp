@@ -130,14 +130,14 @@ int run_bound(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, Bound
         print_candidate("fine-tuned codebook", tuned);
     }
     progress.finish();
-    const Candidate& final = tuned.bound.kl <= chosen.bound.kl ? tuned : chosen;
-    const DescriptionLength& bits = final.bits;
+    const Candidate& reported = tuned.bound.kl <= chosen.bound.kl ? tuned : chosen;
+    const DescriptionLength& bits = reported.bits;
     std::printf("description: %.0f bits = %.0f configuration + %.0f counts + %.0f codes + %.0f codebook\n",
                 bits.total(), bits.configuration, bits.counts, bits.codes, bits.codebook);
     std::printf("bound (Occam, δ = %g, n = %zu, train error %.4f): test error ≤ %.4f (kl), ≤ %.4f "
                 "(Hoeffding); measured test error %.4f\n",
-                b.delta, final.bound.n, final.bound.train_error, final.bound.kl,
-                final.bound.hoeffding, 1 - final.test.accuracy);
+                b.delta, reported.bound.n, reported.bound.train_error, reported.bound.kl,
+                reported.bound.hoeffding, 1 - reported.test.accuracy);
 
     if (!o.json_path.empty()) {
         Json jtried = Json::array();
@@ -152,12 +152,12 @@ int run_bound(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, Bound
                                  {"test_accuracy", trained.test_accuracy}}},
                     {"quantised", jtried}, {"chosen", candidate_json(chosen)},
                     {"fine_tuned", b.finetune_epochs > 0 ? candidate_json(tuned) : Json(nullptr)},
-                    {"final", candidate_json(final)},
-                    {"bound", {{"kind", "occam-kl"}, {"delta", b.delta}, {"n", final.bound.n},
-                               {"train_error", final.bound.train_error}, {"bits", bits.total()},
-                               {"test_error_bound", final.bound.kl},
-                               {"test_error_bound_hoeffding", final.bound.hoeffding},
-                               {"test_error_measured", 1 - final.test.accuracy}}}};
+                    {"final", candidate_json(reported)},
+                    {"bound", {{"kind", "occam-kl"}, {"delta", b.delta}, {"n", reported.bound.n},
+                               {"train_error", reported.bound.train_error}, {"bits", bits.total()},
+                               {"test_error_bound", reported.bound.kl},
+                               {"test_error_bound_hoeffding", reported.bound.hoeffding},
+                               {"test_error_measured", 1 - reported.test.accuracy}}}};
         write_json(o.json_path, doc);
     }
     return 0;
