@@ -94,6 +94,7 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     if (mpi_worker) o.quiet = true;
     finalise_options(app, o);
     finalise_projection(app, o, sub);
+    refuse_lora(sub, "dint");
     if (is_toy(o.data)) toy_defaults(app, s);
     // The core checks these too; here they are refused by their flags' names, before any data.
     require(s.search.fraction > 0 && s.search.fraction <= 1, "--fraction must be in (0, 1]");

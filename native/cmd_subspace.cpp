@@ -1,5 +1,5 @@
-// idim subspace: one random-subspace run θ = θ0 + P·θ_d at a given d; the same JSON as train
-// plus d and the projection.
+// idim subspace: one random-subspace run θ = θ0 + P·θ_d at a given d (or LoRA at a given rank,
+// whose d is its trained count); the same JSON as train plus d and the projection.
 #include <memory>
 
 #include "commands.h"
@@ -17,14 +17,22 @@ Command add_subspace_command(CLI::App& root) {
     auto sub = std::make_shared<SubspaceOptions>();
     auto d = std::make_shared<int64_t>(0);
     add_subspace_options(*app, *o, *sub, TrainEval::every_epoch);   // one run: its curves
-    app->add_option("--d", *d, "Subspace dimension d")->required();
+    app->add_option("--d", *d, "Subspace dimension d (required, except with --projection lora)");
     add_output_options(*app, *o, true);
     add_save_options(*app, *o, false);
     return {app, [app, o, sub, d] {
         finalise_options(*app, *o);
         finalise_projection(*app, *o, *sub);
-        require(*d >= 1, "d must be at least 1, got " + std::to_string(*d));
+        const bool has_d = app->get_option("--d")->count() > 0;
+        if (is_lora(*sub)) {
+            require(!has_d, "--d does not apply to --projection lora: --rank sets its size");
+        } else {
+            require(has_d, "--d is required");
+            require(*d >= 1, "d must be at least 1, got " + std::to_string(*d));
+        }
         Problem problem(*o);
+        if (is_lora(*sub))
+            *d = int64_t(lora_trainable_count(problem.param_groups(), problem.dim(), sub->lora_rank));
         check_subspace_request(*sub, problem, uint64_t(*d));
         return run_single("subspace", *o, sub.get(), problem, uint64_t(*d));
     }};

@@ -34,6 +34,7 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     if (mpi_worker) o.quiet = true;
     finalise_options(app, o);
     finalise_projection(app, o, sub);
+    refuse_lora(sub, "sweep");
     require(!s.dims.empty(), "--d needs at least one dimension");
     require(s.seeds >= 1 && s.jobs >= 1, "--seeds and --jobs must be at least 1");
     require(s.fraction > 0 && s.fraction <= 1, "--fraction must be in (0, 1]");

@@ -17,6 +17,7 @@ Command add_train_command(CLI::App& root);
 Command add_subspace_command(CLI::App& root);
 Command add_sweep_command(CLI::App& root);
 Command add_dint_command(CLI::App& root);
+Command add_bound_command(CLI::App& root);   // cmd_bound.cpp
 
 constexpr int kExitInterrupted = 130;   // as a shell reports SIGINT
 

@@ -114,7 +114,10 @@ void add_output_options(CLI::App& app, CommonOptions& o, bool with_plots) {
 }
 
 void add_projection_options(CLI::App& app, SubspaceOptions& o) {
-    app.add_option("--projection", o.projection, "dense | sparse | fastfood | said")
+    app.add_option("--projection", o.projection, "dense | sparse | fastfood | said | lora")
+        ->capture_default_str();
+    app.add_option("--rank", o.lora_rank, "LoRA's rank r (with --projection lora; no --d then)");
+    app.add_option("--lora-alpha", o.lora_alpha, "LoRA's α: the update B·A is scaled by α/r")
         ->capture_default_str();
     app.add_option("--said-base", o.said_base, "Projection under SAID: dense | sparse | fastfood")
         ->capture_default_str();
@@ -181,8 +184,16 @@ void finalise_projection(const CLI::App& app, const CommonOptions& common, Subsp
             return false;
         }
     };
-    require(is_known(o.projection) || o.projection == "said",
-            "unknown projection '" + o.projection + "' (known: dense, sparse, fastfood, said)");
+    require(is_known(o.projection) || o.projection == "said" || is_lora(o),
+            "unknown projection '" + o.projection + "' (known: dense, sparse, fastfood, said, lora)");
+    if (is_lora(o)) {
+        require(given(app, "--rank"), "--projection lora needs --rank R (R ≥ 1)");
+        require(o.lora_rank >= 1, "--rank must be at least 1, got " + std::to_string(o.lora_rank));
+        require(o.lora_alpha > 0, "--lora-alpha must be positive");
+    } else {
+        require(!given(app, "--rank") && !given(app, "--lora-alpha"),
+                "--rank and --lora-alpha apply to --projection lora only");
+    }
     require(is_known(o.said_base),
             "unknown --said-base '" + o.said_base + "' (known: dense, sparse, fastfood)");
     require(o.max_projection_mb > 0, "--max-projection-mb must be positive");
@@ -221,6 +232,12 @@ SubspaceSpec subspace_spec(const SubspaceOptions* sub, uint64_t d, uint64_t seed
         spec.method = Method::full;
         return spec;
     }
+    if (is_lora(*sub)) {
+        spec.method = Method::lora;
+        spec.lora_rank = sub->lora_rank;
+        spec.lora_alpha = sub->lora_alpha;
+        return spec;
+    }
     const bool said = sub->projection == "said";
     spec.method = said ? Method::said : Method::subspace;
     spec.projection = parse_projection(said ? sub->said_base : sub->projection);
@@ -228,6 +245,13 @@ SubspaceSpec subspace_spec(const SubspaceOptions* sub, uint64_t d, uint64_t seed
     spec.max_projection_mb = sub->max_projection_mb;
     spec.allow_tiling = !sub->no_tiling;
     return spec;
+}
+
+bool is_lora(const SubspaceOptions& o) { return o.projection == "lora"; }
+
+void refuse_lora(const SubspaceOptions& o, const std::string& command) {
+    require(!is_lora(o), "--projection lora: " + command + " searches over d, which LoRA does not "
+            "have; run 'idim subspace --projection lora --rank R' for each rank");
 }
 
 void check_subspace_request(const SubspaceOptions& o, const Problem& problem, uint64_t d) {

@@ -52,6 +52,8 @@ struct SubspaceOptions {
     std::string said_base = "fastfood";    // the projection under SAID
     double max_projection_mb = default_max_projection_mb;
     bool no_tiling = false;
+    int lora_rank = 0;                     // --projection lora: the rank r (required there)
+    double lora_alpha = default_lora_alpha;
 };
 
 // Registers the shared flags on a subcommand; `training` adds the optimiser and schedule flags.
@@ -81,6 +83,9 @@ std::string start_line(const CommonOptions& o);
 void finalise_options(const CLI::App& app, CommonOptions& o);
 // Checks the projection flags (the toy task defaults to a dense P).
 void finalise_projection(const CLI::App& app, const CommonOptions& common, SubspaceOptions& o);
+bool is_lora(const SubspaceOptions& o);
+// sweep and dint search over d, which LoRA does not have (its size is set by --rank).
+void refuse_lora(const SubspaceOptions& o, const std::string& command);
 
 bool is_toy(const DataOptions& data);
 

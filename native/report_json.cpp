@@ -65,6 +65,8 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
                                 {"said_base", sub->said_base},
                                 {"max_projection_mb", sub->max_projection_mb},
                                 {"tiling", !sub->no_tiling}};
+    if (sub && sub->projection == "lora")
+        config["projection"].update({{"lora_rank", sub->lora_rank}, {"lora_alpha", sub->lora_alpha}});
     return config;
 }
 

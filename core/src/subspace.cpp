@@ -14,16 +14,22 @@ std::string to_string(Method method) {
         case Method::full: return "full";
         case Method::subspace: return "subspace";
         case Method::said: return "said";
+        case Method::lora: return "lora";
     }
     return "unknown";
 }
 
 Method parse_method(const std::string& name) {
-    return parse_kind(name, std::array{Method::full, Method::subspace, Method::said}, "method");
+    return parse_kind(name, std::array{Method::full, Method::subspace, Method::said, Method::lora}, "method");
 }
 
 void check_subspace(const SubspaceSpec& spec, size_t dim_full, size_t n_groups) {
     if (spec.method == Method::full) return;
+    if (spec.method == Method::lora) {
+        require(spec.lora_rank >= 1, "LoRA: the rank must be at least 1, got ", spec.lora_rank);
+        require(spec.lora_alpha > 0, "LoRA: α must be positive, got ", spec.lora_alpha);
+        return;
+    }
     const std::string at = "d = " + std::to_string(spec.d) + ": ";
     require(spec.d >= 1, at, "d must be at least 1");
     require(spec.d <= dim_full, at, "d cannot exceed the number of parameters D = ", dim_full);
@@ -39,7 +45,7 @@ void check_subspace(const SubspaceSpec& spec, size_t dim_full, size_t n_groups) 
 
 ProjectionSpec projection_spec(const SubspaceSpec& spec, size_t dim_full,
                                const std::vector<ParamGroup>& groups) {
-    require(spec.method != Method::full, "full training has no projection");
+    require(spec.method != Method::full && spec.method != Method::lora, "full training and LoRA have no projection");
     check_subspace(spec, dim_full, groups.size());
     ProjectionSpec p;
     p.kind = spec.projection;
@@ -70,6 +76,8 @@ std::unique_ptr<Parametrization> make_parametrization(Backend& be, const Task& t
     check_subspace(spec, task.dim(), groups.size());
     const std::vector<float> theta0 = initial_params(task, spec);
     if (spec.method == Method::full) return full_parametrization(be, theta0);
+    if (spec.method == Method::lora)
+        return lora_parametrization(be, theta0, groups, spec.lora_rank, spec.lora_alpha, spec.seed);
     auto projection = make_projection(be, projection_spec(spec, task.dim(), groups));
     if (spec.method == Method::said)
         return said_parametrization(be, theta0, std::move(projection), std::move(groups));

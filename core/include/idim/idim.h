@@ -1,6 +1,7 @@
 // Everything an embedding application needs, in one include.
 #pragma once
 #include "idim/backend.h"
+#include "idim/bound.h"
 #include "idim/dataset.h"
 #include "idim/error.h"
 #include "idim/intrinsic_dim.h"

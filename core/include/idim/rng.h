@@ -32,6 +32,7 @@ enum class Stream : uint32_t {
     train_subset = 10,
     toy_targets = 11,
     bootstrap = 12,        // resampling seeds for d_int's range
+    lora = 13,             // LoRA's A matrices
 };
 
 class CounterRng {

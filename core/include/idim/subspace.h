@@ -15,7 +15,7 @@
 
 namespace idim {
 
-enum class Method { full, subspace, said };
+enum class Method { full, subspace, said, lora };
 std::string to_string(Method method);
 Method parse_method(const std::string& name);   // throws idim::Error naming the known ones
 
@@ -36,6 +36,9 @@ struct SubspaceSpec {
     double max_projection_mb = default_max_projection_mb;   // dense: store P up to this size
     bool allow_tiling = true;              // false: refuse a dense P over the cap
     std::shared_ptr<const StartingPoint> start;   // null: θ0 = task.init_params(seed)
+    // LoRA (parametrization.h): the rank of every weight update and α (scale α/rank); d unused.
+    int lora_rank = 0;
+    double lora_alpha = default_lora_alpha;
 };
 
 // The checks of a request before any work: d ≥ 1, d ≤ D, SAID's d > m (one scale per parameter
@@ -50,7 +53,7 @@ ProjectionSpec projection_spec(const SubspaceSpec& spec, size_t dim_full,
 // θ0 of a request: task.init_params(seed), overlaid by the starting point when there is one.
 std::vector<float> initial_params(const Task& task, const SubspaceSpec& spec);
 
-// Checks the request and builds θ = θ0 + P·θ_d (or SAID, or θ itself for full training).
+// Checks the request and builds θ = θ0 + P·θ_d (or SAID, LoRA, or θ itself for full training).
 std::unique_ptr<Parametrization> make_parametrization(Backend& be, const Task& task,
                                                       const SubspaceSpec& spec);
 
