@@ -39,7 +39,12 @@ TEST(Subspace, ChecksEveryRequestInOnePlace) {
     expect_error(check(capped), {"d = 500: ", "a dense P needs 1 MB", "tiling is refused"});
     EXPECT_NO_THROW(check(spec(Method::said, "dense", 11))());
     EXPECT_NO_THROW(check(spec(Method::full, "", 0))());   // full training has no d
-    expect_error([] { parse_method("lora"); }, {"unknown method 'lora'", "full, subspace, said"});
+    expect_error([] { parse_method("ia3"); }, {"unknown method 'ia3'", "full, subspace, said, lora"});
+    SubspaceSpec lora = spec(Method::lora, "", 0);   // LoRA's size is its rank; d is not read
+    expect_error(check(lora), {"LoRA: the rank must be at least 1, got 0"});
+    lora.lora_rank = 2;
+    EXPECT_NO_THROW(check(lora)());
+    EXPECT_EQ(parse_method("lora"), Method::lora);
     EXPECT_EQ(parse_method(to_string(Method::said)), Method::said);
 }
 
