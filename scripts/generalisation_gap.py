@@ -89,6 +89,13 @@ def main(argv):
         gaps = [p[2] for p in points]
         print(f"\n{len(points)} points: Pearson r = {pearson(ds, gaps):.3f}, "
               f"Spearman rho = {pearson(ranks(ds), ranks(gaps)):.3f} (d_int90 against relative gap)")
+        for g in sorted({os.path.dirname(p[0]) for p in points}):
+            sub = [p for p in points if os.path.dirname(p[0]) == g]
+            if len(sub) >= 3:
+                ds = [p[1] for p in sub]
+                gaps = [p[2] for p in sub]
+                print(f"  within {g} ({len(sub)} points): Pearson r = {pearson(ds, gaps):.3f}, "
+                      f"Spearman rho = {pearson(ranks(ds), ranks(gaps)):.3f}")
     if svg_path and points:
         W, H, L, R, T, B = 560, 380, 70, 20, 20, 50
         dx = [p[1] for p in points]
