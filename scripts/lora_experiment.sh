@@ -5,7 +5,7 @@
 # test accuracy reaches 90% of full training on the downstream task from a random start.
 # Usage: scripts/lora_experiment.sh (FC 784-200-200, digits 0-4 -> digits 5-9). Knobs
 # (environment): IDIM (the binary), THREADS (per command, 1), RANKS ("1 2 4 8 16 32 64"),
-# DS ("100 200 400 800 1600 3200", Fastfood and SAID), SEEDS (2: seeds 0..SEEDS-1; every
+# DS ("100 200 400 800 1600 3200 6400 12800", Fastfood and SAID), SEEDS (2: seeds 0..SEEDS-1; every
 # configuration's seed 0 runs first), PRE (the pretrained checkpoint: by default the final one of
 # scripts/pretrain_experiment.sh fc, results/pretrain-fc/pretrained.idim, made here with the same
 # command when missing), BASE (baseline JSON, results/pretrain-fc/baseline.json, likewise), OUT
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 idim=${IDIM:-build/release/native/idim}
 [ -x "$idim" ] || ./scripts/build.sh release
 threads=${THREADS:-1} seeds=${SEEDS:-2}
-ranks=${RANKS:-"1 2 4 8 16 32 64"} ds=${DS:-"100 200 400 800 1600 3200"}
+ranks=${RANKS:-"1 2 4 8 16 32 64"} ds=${DS:-"100 200 400 800 1600 3200 6400 12800"}
 out=${OUT:-results/lora-fc}
 pre=${PRE:-results/pretrain-fc/pretrained.idim} base=${BASE:-results/pretrain-fc/baseline.json}
 pretrain="--data mnist --classes 0-4" downstream="--data mnist --classes 5-9"
