@@ -13,8 +13,8 @@ if [ ! -x "$nvcc" ]; then
 fi
 echo "== cuda backend: build ($nvcc) and its tests"
 export CUDACXX=$nvcc
-cmake --preset cuda -G Ninja > build-cuda.log 2>&1 || { cat build-cuda.log; exit 1; }
-rm -f build-cuda.log
+cmake --preset cuda -G Ninja &> build-cuda.txt || { cat build-cuda.txt; exit 1; }
+rm -f build-cuda.txt
 cmake --build build/cuda -j 2 --target idim test_cuda_bodies test_backend_ops_every \
       test_cuda_training 2>&1 | tail -n 3
 ctest --preset cuda -j 2

@@ -9,6 +9,7 @@
 
 #include "idim/error.h"
 #include "idim/parametrization.h"
+#include "normal_vector.h"
 
 namespace idim {
 namespace {
@@ -19,13 +20,7 @@ std::vector<ParamGroup> groups() {
     return {{"w1", 0, 600, true, 10}, {"w2", 600, 300, true, 10}, {"b", 900, 100, false, 0}};
 }
 
-std::vector<float> random_vector(size_t n, unsigned seed, float mean = 0.0f) {
-    std::mt19937 gen(seed);
-    std::normal_distribution<float> normal(mean, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = normal(gen);
-    return v;
-}
+using testing::random_vector;
 
 struct QuadraticLoss {
     std::vector<float> w = random_vector(kDimFull, 11, 1.0f), c = random_vector(kDimFull, 12);

@@ -12,6 +12,7 @@
 #include "idim/error.h"
 #include "idim/model.h"
 #include "idim/parametrization.h"
+#include "normal_vector.h"
 #include "idim/subspace.h"
 #include "idim/trainer.h"
 #include "synthetic_data.h"
@@ -19,13 +20,7 @@
 namespace idim {
 namespace {
 
-std::vector<float> random_vector(size_t n, unsigned seed, float mean = 0.0f) {
-    std::mt19937 gen(seed);
-    std::normal_distribution<float> normal(mean, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = normal(gen);
-    return v;
-}
+using testing::random_vector;
 
 // Two dense kernels of 10 rows (10×60 and 10×30) and a bias: 1,000 parameters.
 std::vector<ParamGroup> dense_groups() {
