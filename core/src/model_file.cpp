@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "idim/error.h"
+#include "idim/learned_subspace.h"
 
 namespace idim {
 namespace {
@@ -48,6 +49,19 @@ uint64_t keyed_number(std::string_view line, std::string_view key, const std::st
     return value;
 }
 
+Json start_json(const std::optional<std::string>& crc32, bool head_kept) {
+    return crc32 ? Json{{"crc32", *crc32}, {"head", head_kept ? "kept" : "new"}} : Json(nullptr);
+}
+
+// The "start" entry back into (crc32, head_kept); null: a random θ0.
+void read_start(const Json& start, std::optional<std::string>& crc32, bool& head_kept) {
+    if (start.is_null()) return;
+    crc32 = start.at("crc32").get<std::string>();
+    const auto head = start.at("head").get<std::string>();
+    require(head == "kept" || head == "new", "start.head must be 'kept' or 'new'");
+    head_kept = head == "kept";
+}
+
 Json header_json(const ModelFile& f) {
     Json h = {{"kind", f.kind},
               {"model", {{"name", f.model_name}, {"widths", f.widths}}},
@@ -63,9 +77,13 @@ Json header_json(const ModelFile& f) {
     if (f.subspace) {
         const SubspaceRecord& s = *f.subspace;
         h["subspace"] = {{"method", s.method}, {"projection", s.projection}, {"d", s.d},
-                         {"start", s.start_crc32 ? Json{{"crc32", *s.start_crc32},
-                                                        {"head", s.head_kept ? "kept" : "new"}}
-                                                 : Json(nullptr)}};
+                         {"start", start_json(s.start_crc32, s.head_kept)}};
+    }
+    if (f.learned) {
+        const LearnedRecord& l = *f.learned;
+        h["learned"] = {{"decoder", l.decoder}, {"d_I", l.dim_intrinsic}, {"hidden", l.hidden},
+                        {"D'", l.dim_sub}, {"projection", l.projection},
+                        {"start", start_json(l.start_crc32, l.head_kept)}};
     }
     return h;
 }
@@ -73,7 +91,8 @@ Json header_json(const ModelFile& f) {
 // Reads the header's fields into `f`; nlohmann's type errors become the file's error.
 void read_header(const Json& h, ModelFile& f) {
     f.kind = h.at("kind").get<std::string>();
-    require(f.kind == "model" || f.kind == "subspace", "unknown kind '", f.kind, "'");
+    require(f.kind == "model" || f.kind == "subspace" || f.kind == "learned", "unknown kind '",
+            f.kind, "'");
     f.model_name = h.at("model").at("name").get<std::string>();
     f.widths = h.at("model").at("widths").get<std::vector<int>>();
     const auto input = h.at("input").get<std::vector<int>>();
@@ -93,14 +112,30 @@ void read_header(const Json& h, ModelFile& f) {
         r.method = s.at("method").get<std::string>();
         r.projection = s.at("projection").get<std::string>();
         r.d = s.at("d").get<uint64_t>();
-        if (!s.at("start").is_null()) {
-            r.start_crc32 = s.at("start").at("crc32").get<std::string>();
-            const auto head = s.at("start").at("head").get<std::string>();
-            require(head == "kept" || head == "new", "start.head must be 'kept' or 'new'");
-            r.head_kept = head == "kept";
-        }
+        read_start(s.at("start"), r.start_crc32, r.head_kept);
         f.subspace = r;
     }
+    if (f.kind == "learned") {
+        const Json& l = h.at("learned");
+        LearnedRecord r;
+        r.decoder = l.at("decoder").get<std::string>();
+        r.dim_intrinsic = l.at("d_I").get<int>();
+        r.hidden = l.at("hidden").get<int>();
+        r.dim_sub = l.at("D'").get<uint64_t>();
+        r.projection = l.at("projection").get<std::string>();
+        read_start(l.at("start"), r.start_crc32, r.head_kept);
+        require(r.dim_sub <= f.dim_full, "D' = ", r.dim_sub, " exceeds D = ", f.dim_full);
+        f.learned = r;
+    }
+}
+
+// The values a file's header announces by its kind: D, d, or the decoder's weights.
+size_t expected_count(const ModelFile& f) {
+    if (f.kind == "model") return f.dim_full;
+    if (f.kind == "subspace") return f.subspace->d;
+    const LearnedRecord& l = *f.learned;
+    return decoder_weight_count(parse_decoder(l.decoder), l.dim_intrinsic, l.hidden,
+                                int(std::min<uint64_t>(l.dim_sub, uint64_t(std::numeric_limits<int>::max()))));
 }
 
 }  // namespace
@@ -144,12 +179,14 @@ ModelFile parse_model_file(std::string_view bytes, const std::string& what) {
     require(header_bytes <= bytes.size() - at, what, ": truncated inside the header");
     ModelFile f;
     uint64_t count = 0;
+    size_t expected = 0;
     std::string crc;
     try {
         const Json h = Json::parse(bytes.substr(at, header_bytes));
         read_header(h, f);
         count = h.at("count").get<uint64_t>();
         crc = h.at("crc32").get<std::string>();
+        expected = expected_count(f);
     } catch (const nlohmann::json::exception& e) {
         throw Error(what + ": malformed header: " + e.what());
     } catch (const Error& e) {
@@ -161,9 +198,9 @@ ModelFile parse_model_file(std::string_view bytes, const std::string& what) {
             " values (", count * sizeof(float), " bytes) but ", payload, " bytes follow it");
     require(count * sizeof(float) == payload, what, ": ", payload - count * sizeof(float),
             " bytes after the ", count, " values the header announces");
-    const size_t expected = f.kind == "model" ? f.dim_full : f.subspace->d;
     require(count == expected, what, ": holds ", count, " values but its ",
-            f.kind == "model" ? "D is " : "d is ", expected);
+            f.kind == "model" ? "D is " : f.kind == "subspace" ? "d is " : "decoder has ",
+            expected);
     f.values.resize(count);
     if (payload > 0) std::memcpy(f.values.data(), bytes.data() + at, payload);   // d = 0: no data()
     const std::string actual = crc32_hex(f.values);

@@ -24,6 +24,12 @@ Method parse_method(const std::string& name) {
 }
 
 void check_subspace(const SubspaceSpec& spec, size_t dim_full, size_t n_groups) {
+    if (spec.learned) {
+        check_decoder(spec.learned->decoder);
+        require(size_t(spec.learned->decoder.dim_out) <= dim_full, "learned subspace: D' = ",
+                spec.learned->decoder.dim_out, " exceeds the network's D = ", dim_full);
+        return;
+    }
     if (spec.method == Method::full) return;
     if (spec.method == Method::lora) {
         require(spec.lora_rank >= 1, "LoRA: the rank must be at least 1, got ", spec.lora_rank);
@@ -70,10 +76,30 @@ std::vector<float> initial_params(const Task& task, const SubspaceSpec& spec) {
     return theta0;
 }
 
+namespace {
+
+// θ0 and P as `idim subspace --d D'` drew them from the learned subspace's seed.
+std::unique_ptr<Parametrization> make_learned(Backend& be, const Task& task,
+                                              const SubspaceSpec& spec,
+                                              const std::vector<ParamGroup>& groups) {
+    const LearnedSubspace& learned = *spec.learned;
+    SubspaceSpec common;
+    common.projection = learned.projection;
+    common.d = uint64_t(learned.decoder.dim_out);
+    common.seed = learned.seed;
+    common.start = spec.start;
+    auto projection = make_projection(be, projection_spec(common, task.dim(), groups));
+    return learned_parametrization(be, initial_params(task, common), std::move(projection),
+                                   learned.decoder, spec.seed);
+}
+
+}  // namespace
+
 std::unique_ptr<Parametrization> make_parametrization(Backend& be, const Task& task,
                                                       const SubspaceSpec& spec) {
     std::vector<ParamGroup> groups = task.param_groups();
     check_subspace(spec, task.dim(), groups.size());
+    if (spec.learned) return make_learned(be, task, spec, groups);
     const std::vector<float> theta0 = initial_params(task, spec);
     if (spec.method == Method::full) return full_parametrization(be, theta0);
     if (spec.method == Method::lora)

@@ -34,8 +34,21 @@ struct SubspaceRecord {
     bool head_kept = false;
 };
 
+// What a learned subspace file (kind "learned", learned_subspace.h) adds: the decoder's shape and
+// the common P (drawn from the file's seed, with θ0) whose D' columns the decoder writes.
+struct LearnedRecord {
+    std::string decoder = "mlp";         // mlp | linear (DecoderKind, by name)
+    int dim_intrinsic = 0;               // d_I
+    int hidden = 0;                      // h (mlp); 0 for linear
+    uint64_t dim_sub = 0;                // D'
+    std::string projection = "fastfood";
+    std::optional<std::string> start_crc32;   // as SubspaceRecord's
+    bool head_kept = false;
+};
+
 struct ModelFile {
-    std::string kind = "model";          // "model": θ (D values); "subspace": θ_d (d values)
+    // "model": θ (D values); "subspace": θ_d (d values); "learned": a decoder's weights
+    std::string kind = "model";
     std::string model_name;              // fc | lenet (model.h's ModelKind, by name)
     std::vector<int> widths;             // fc hidden widths (empty for lenet)
     Shape input;
@@ -46,6 +59,7 @@ struct ModelFile {
     std::string data;                    // what it was trained on
     std::string config_json = "{}";      // the run's whole configuration, a JSON object
     std::optional<SubspaceRecord> subspace;   // set for kind "subspace"
+    std::optional<LearnedRecord> learned;     // set for kind "learned"
     std::vector<float> values;
 };
 

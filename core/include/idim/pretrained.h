@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "idim/learned_subspace.h"
 #include "idim/model.h"
 #include "idim/model_file.h"
 #include "idim/subspace.h"
@@ -42,5 +43,15 @@ SubspaceSpec subspace_spec_of(const ModelFile& file, std::shared_ptr<const Start
 // θ = θ0 + P·θ_d of a subspace file over `task` (the same network and data it was trained on).
 std::vector<float> rebuild_theta(Backend& be, const Task& task, const ModelFile& file,
                                  std::shared_ptr<const StartingPoint> start);
+
+// A learned subspace file (kind "learned") of `learned` for the network `arch`; start_crc32 and
+// head_kept describe θ0 as SubspaceRecord does.
+ModelFile learned_file_of(const Architecture& arch, const LearnedSubspace& learned,
+                          std::optional<std::string> start_crc32, bool head_kept,
+                          std::string data, std::string config_json);
+
+// The learned subspace a file holds; refuses (idim::Error naming `what`) any other kind, an
+// unknown decoder or projection, and weights that do not fit the decoder's shape.
+LearnedSubspace learned_subspace_of(const ModelFile& file, const std::string& what);
 
 }  // namespace idim

@@ -33,6 +33,7 @@ enum class Stream : uint32_t {
     toy_targets = 11,
     bootstrap = 12,        // resampling seeds for d_int's range
     lora = 13,             // LoRA's A matrices
+    learned = 14,          // learned subspaces: v's start (IST), the MSF auto-encoder's weights, its batches
 };
 
 class CounterRng {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "idim/backend.h"
+#include "idim/learned_subspace.h"
 #include "idim/parametrization.h"
 #include "idim/projection.h"
 #include "idim/task.h"
@@ -39,6 +40,9 @@ struct SubspaceSpec {
     // LoRA (parametrization.h): the rank of every weight update and α (scale α/rank); d unused.
     int lora_rank = 0;
     double lora_alpha = default_lora_alpha;
+    // IST in a learned subspace (learned_subspace.h), whichever the method: θ0 and P come from
+    // its own seed, as its adaptations had them; `seed` draws v's start; d is its d_I.
+    std::shared_ptr<const LearnedSubspace> learned;
 };
 
 // The checks of a request before any work: d ≥ 1, d ≤ D, SAID's d > m (one scale per parameter
