@@ -17,13 +17,23 @@ Command add_subspace_command(CLI::App& root) {
     auto sub = std::make_shared<SubspaceOptions>();
     auto d = std::make_shared<int64_t>(0);
     add_subspace_options(*app, *o, *sub, TrainEval::every_epoch);   // one run: its curves
-    app->add_option("--d", *d, "Subspace dimension d (required, except with --projection lora)");
+    app->add_option("--d", *d, "Subspace dimension d (required, except with --projection lora "
+                    "or --learned)");
+    add_learned_option(*app, *sub);
     add_output_options(*app, *o, true);
     add_save_options(*app, *o, false);
     return {app, [app, o, sub, d] {
         finalise_options(*app, *o);
         finalise_projection(*app, *o, *sub);
         const bool has_d = app->get_option("--d")->count() > 0;
+        if (!sub->learned_path.empty()) {
+            require(!has_d && !is_lora(*sub), "--learned: the file's d_I is the subspace's size, "
+                    "so --d and --projection lora do not apply");
+            Problem problem(*o);
+            finalise_learned(*o, *sub, problem);
+            return run_single("subspace", *o, sub.get(), problem,
+                              uint64_t(sub->learned->decoder.dim_in));
+        }
         if (is_lora(*sub)) {
             require(!has_d, "--d does not apply to --projection lora: --rank sets its size");
         } else {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "idim/buffer.h"
 #include "idim/error.h"
 #include "report.h"
 
@@ -30,6 +31,18 @@ void save_run(const std::string& command, const CommonOptions& o, const Subspace
     if (!sub) {
         file = model_file_of(problem.architecture(), run.result.trainable, run.seed,
                              run.result.steps, problem.data_description(), config);
+    } else if (sub->learned) {
+        // v alone would need the decoder beside it: the file holds θ = θ0 + P·dec(v), a model
+        // file that --init can start from.
+        Backend& be = backend_by_name(o.backend);
+        auto task = problem.make_task();
+        SubspaceSpec spec = subspace_spec(sub, run.d, run.seed);
+        spec.start = problem.start();
+        auto param = make_parametrization(be, *task, spec);
+        Buffer<float> v(be, std::span<const float>(run.result.trainable)), theta(be, problem.dim());
+        param->expand(be, v.data(), theta.data());
+        file = model_file_of(problem.architecture(), theta.download(), run.seed, run.result.steps,
+                             problem.data_description(), config);
     } else {
         std::vector<float> theta_d = run.result.trainable;
         file = model_file_of(problem.architecture(), std::vector<float>(problem.dim()), run.seed,

@@ -238,6 +238,7 @@ SubspaceSpec subspace_spec(const SubspaceOptions* sub, uint64_t d, uint64_t seed
         spec.lora_alpha = sub->lora_alpha;
         return spec;
     }
+    spec.learned = sub->learned;
     const bool said = sub->projection == "said";
     spec.method = said ? Method::said : Method::subspace;
     spec.projection = parse_projection(said ? sub->said_base : sub->projection);

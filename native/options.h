@@ -54,6 +54,9 @@ struct SubspaceOptions {
     bool no_tiling = false;
     int lora_rank = 0;                     // --projection lora: the rank r (required there)
     double lora_alpha = default_lora_alpha;
+    // --learned: IST in this learned subspace file (`idim msf --save`) instead of a random P.
+    std::string learned_path;
+    std::shared_ptr<const LearnedSubspace> learned;   // read from it by finalise_learned
 };
 
 // Registers the shared flags on a subcommand; `training` adds the optimiser and schedule flags.
@@ -88,6 +91,12 @@ bool is_lora(const SubspaceOptions& o);
 void refuse_lora(const SubspaceOptions& o, const std::string& command);
 
 bool is_toy(const DataOptions& data);
+
+// --learned (learned_options.cpp): the file's flag on subspace, and reading it once the data fixes
+// the network: refuses another kind of file, another network, or another starting point.
+void add_learned_option(CLI::App& app, SubspaceOptions& o);
+class Problem;
+void finalise_learned(const CommonOptions& common, SubspaceOptions& o, const Problem& problem);
 
 class Problem {
 public:

@@ -65,6 +65,11 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
                                 {"said_base", sub->said_base},
                                 {"max_projection_mb", sub->max_projection_mb},
                                 {"tiling", !sub->no_tiling}};
+    if (sub && sub->learned)
+        config["learned"] = {{"path", sub->learned_path},
+                             {"decoder", to_string(sub->learned->decoder.kind)},
+                             {"d_I", sub->learned->decoder.dim_in},
+                             {"crc32", crc32_hex(sub->learned->decoder.weights)}};
     if (sub && sub->projection == "lora")
         config["projection"].update({{"lora_rank", sub->lora_rank}, {"lora_alpha", sub->lora_alpha}});
     return config;
