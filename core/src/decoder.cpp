@@ -1,10 +1,8 @@
-// The decoder of a learned subspace (learned_subspace.h) and its chain rule, on the host with
+// The decoder of a learned subspace (learned_subspace.h) and its chain rule (its shape:
+// decoder_shape.cpp), on the host with
 // Eigen: d_I, h and D' are a few thousand at most, far below where a backend kernel would pay.
 #include <Eigen/Dense>
-#include <array>
 
-#include "idim/error.h"
-#include "idim/kind_names.h"
 #include "idim/learned_subspace.h"
 
 namespace idim {
@@ -16,46 +14,14 @@ using ConstMatrixMap = Eigen::Map<const Matrix>;
 using VectorMap = Eigen::Map<Eigen::VectorXf>;
 using ConstVectorMap = Eigen::Map<const Eigen::VectorXf>;
 
-// Offsets of the four blocks in `weights` (linear: W at w2, b at b2; w1 and b1 empty).
-struct Layout {
-    size_t w1, b1, w2, b2, end;
-};
-
-Layout layout(DecoderKind kind, int dim_in, int hidden, int dim_out) {
-    const size_t in = size_t(dim_in), h = size_t(hidden), out = size_t(dim_out);
-    if (kind == DecoderKind::linear) return {0, 0, 0, out * in, out * in + out};
-    const size_t b1 = h * in, w2 = b1 + h, b2 = w2 + out * h;
-    return {0, b1, w2, b2, b2 + out};
+DecoderLayout layout(const Decoder& d) {
+    return decoder_layout(d.kind, d.dim_in, d.hidden, d.dim_out);
 }
-
-Layout layout(const Decoder& d) { return layout(d.kind, d.dim_in, d.hidden, d.dim_out); }
 
 }  // namespace
 
-std::string to_string(DecoderKind kind) { return kind == DecoderKind::mlp ? "mlp" : "linear"; }
-
-DecoderKind parse_decoder(const std::string& name) {
-    return parse_kind(name, std::array{DecoderKind::linear, DecoderKind::mlp}, "decoder");
-}
-
-size_t decoder_weight_count(DecoderKind kind, int dim_in, int hidden, int dim_out) {
-    require(dim_in >= 1 && dim_out >= 1, "decoder: d_I and D' must be at least 1, got d_I = ",
-            dim_in, " and D' = ", dim_out);
-    require(kind == DecoderKind::linear ? hidden == 0 : hidden >= 1, "decoder: ",
-            to_string(kind), " takes ", kind == DecoderKind::linear ? "no hidden width" :
-            "a hidden width of at least 1", ", got ", hidden);
-    return layout(kind, dim_in, hidden, dim_out).end;
-}
-
-void check_decoder(const Decoder& d) {
-    const size_t count = decoder_weight_count(d.kind, d.dim_in, d.hidden, d.dim_out);
-    require(d.weights.size() == count, "decoder: ", to_string(d.kind), " d_I = ", d.dim_in,
-            ", h = ", d.hidden, ", D' = ", d.dim_out, " has ", count, " weights, given ",
-            d.weights.size());
-}
-
 void decode(const Decoder& d, const float* v, float* x) {
-    const Layout at = layout(d);
+    const DecoderLayout at = layout(d);
     const float* w = d.weights.data();
     ConstVectorMap in(v, d.dim_in), b2(w + at.b2, d.dim_out);
     VectorMap out(x, d.dim_out);
@@ -72,7 +38,7 @@ void decode(const Decoder& d, const float* v, float* x) {
 // gu = ga ⊙ (1 − a²), ∂W1 = gu·vᵀ, ∂b1 = gu, gv = W1ᵀ·gu. linear: ∂W = gx·vᵀ, ∂b = gx, gv = Wᵀ·gx.
 void decode_backward(const Decoder& d, const float* v, const float* gx, float* gv,
                      float* gweights) {
-    const Layout at = layout(d);
+    const DecoderLayout at = layout(d);
     const float* w = d.weights.data();
     ConstVectorMap in(v, d.dim_in), g(gx, d.dim_out);
     VectorMap gin(gv, d.dim_in);

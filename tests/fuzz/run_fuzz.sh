@@ -16,7 +16,7 @@ if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { r
 fi
 
 # The parsers and what they link against, built once (under a lock: CTest may run targets at once).
-parts=(dataset_parse dataset_files dataset_transforms dataset_classes rng model_file)
+parts=(dataset_parse dataset_files dataset_transforms dataset_classes rng model_file decoder_shape)
 (
   flock 9
   for p in "${parts[@]}"; do
@@ -62,6 +62,11 @@ case $target in
       printf '\x00\x00\x80\x3f\x00\x00\x00\x40\x00\x00\x00\xbf'; } > "$corpus/model"
     sub='{"kind":"subspace","model":{"name":"lenet","widths":[]},"input":[28,28,1],"classes":10,"D":44426,"count":0,"crc32":"00000000","seed":1,"steps":2,"data":"x","config":{},"subspace":{"method":"said","projection":"dense","d":0,"start":{"crc32":"00000000","head":"new"}}}'
     printf 'idim model file\nformat 1\nheader-bytes %d\n%s' ${#sub} "$sub" > "$corpus/subspace"
+    # a learned subspace whose linear decoder (d_I = 2, D' = 1: W 1×2 and b) is the same 3 values
+    learned='{"kind":"learned","model":{"name":"fc","widths":[2]},"input":[1,1,1],"classes":2,"D":10,"count":3,"crc32":"CRC","seed":0,"steps":0,"data":"x","config":{},"learned":{"decoder":"linear","d_I":2,"hidden":0,"D'"'"'":1,"projection":"fastfood","start":null}}'
+    learned=${learned/CRC/$crc}
+    { printf 'idim model file\nformat 1\nheader-bytes %d\n%s' ${#learned} "$learned";
+      printf '\x00\x00\x80\x3f\x00\x00\x00\x40\x00\x00\x00\xbf'; } > "$corpus/learned"
     ;;
   *) echo "unknown target $target"; exit 2 ;;
 esac

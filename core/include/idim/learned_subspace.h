@@ -36,7 +36,13 @@ struct Decoder {
     std::vector<float> weights;
 };
 
-// The number of weights of a decoder of that shape; throws for an impossible shape.
+// Where the blocks lie in `weights` (linear: W at w2, b at b2; w1 and b1 empty), and the count.
+struct DecoderLayout {
+    size_t w1, b1, w2, b2, end;
+};
+// Throws idim::Error for an impossible shape (d_I or D' below 1; h given to linear, or below 1
+// for mlp).
+DecoderLayout decoder_layout(DecoderKind kind, int dim_in, int hidden, int dim_out);
 size_t decoder_weight_count(DecoderKind kind, int dim_in, int hidden, int dim_out);
 void check_decoder(const Decoder& d);   // shape against weights.size(); throws idim::Error
 // x (D') = dec(v (d_I)), on the host.
