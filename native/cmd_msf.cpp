@@ -3,6 +3,7 @@
 // DIR/A-B.idim` writes it; MSF trains an auto-encoder over them through the tasks' networks (or,
 // with --decoder linear, takes their top principal directions) and the decoder is saved as a
 // learned subspace file for `idim subspace --learned`.
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
