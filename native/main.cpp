@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::vector<Command> commands = {add_info_command(app), add_train_command(app),
                                      add_subspace_command(app), add_sweep_command(app),
-                                     add_dint_command(app), add_bound_command(app)};
+                                     add_dint_command(app), add_bound_command(app),
+                                     add_eval_command(app)};
     refuse_negative_unsigned(app);
     try {
         app.parse(argc, argv);
