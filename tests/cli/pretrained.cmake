@@ -90,6 +90,23 @@ if(NOT output MATCHES "idim: error: s.idim: trained from the model file with crc
   message(FATAL_ERROR "eval from another start is not refused")
 endif()
 
+# bound from the pretrained start: trained around it (not around a random θ0) and 32 bits more
+# for naming it.
+set(bound_args bound ${data} --classes 5-9 --d 20 --epochs 1 --levels 4 --finetune-epochs 0)
+idim(0 ${bound_args} --json br.json)
+idim(0 ${bound_args} --init m.idim --json bp.json)
+json_get(random br.json trained test_accuracy)
+json_get(from_start bp.json trained test_accuracy)
+json_get(subspace_run s.json test_accuracy)
+if(random STREQUAL from_start OR NOT from_start STREQUAL subspace_run)
+  message(FATAL_ERROR "bound --init: trained to ${from_start} (random start ${random}, the same subspace run ${subspace_run})")
+endif()
+json_get(start_bits bp.json final bits start)
+json_get(random_bits br.json final bits start)
+if(NOT start_bits EQUAL 32 OR NOT random_bits EQUAL 0)
+  message(FATAL_ERROR "the starting point costs ${start_bits} bits (random: ${random_bits}), not 32 (0)")
+endif()
+
 # Damaged and mismatched files: exit code 2 and a message naming the file.
 file(READ "${OUT_DIR}/m.idim" start LIMIT 300)
 file(WRITE "${OUT_DIR}/truncated.idim" "${start}")
