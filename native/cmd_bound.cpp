@@ -37,11 +37,11 @@ struct Candidate {             // one quantised θ_d and how it does
 };
 
 Candidate judge(Backend& be, Task& task, Parametrization& inner, Quantised q,
-                const TrainConfig& config, uint64_t seed, double delta) {
+                const TrainConfig& config, uint64_t seed, bool pretrained_start, double delta) {
     auto param = codebook_parametrization(be, inner, q);
     Trainer trainer(be, task, *param, config);
     Candidate c{std::move(q), trainer.evaluate_train(), trainer.evaluate_test(), {}, {}};
-    c.bits = description_length(c.q, seed);
+    c.bits = description_length(c.q, seed, pretrained_start);
     c.bound = occam_bound(1 - c.train.accuracy, task.train_size(), c.bits.total(), delta);
     return c;
 }
@@ -51,7 +51,8 @@ Json candidate_json(const Candidate& c) {
             {"train_accuracy", c.train.accuracy},
             {"test_accuracy", c.test.accuracy},
             {"bits", {{"total", c.bits.total()}, {"configuration", c.bits.configuration},
-                      {"counts", c.bits.counts}, {"codes", c.bits.codes}, {"codebook", c.bits.codebook}}},
+                      {"counts", c.bits.counts}, {"codes", c.bits.codes}, {"codebook", c.bits.codebook},
+                      {"start", c.bits.start}}},
             {"bound", {{"test_error_kl", c.bound.kl}, {"test_error_hoeffding", c.bound.hoeffding},
                        {"complexity_nats_per_example", c.bound.complexity}}}};
 }
@@ -82,7 +83,10 @@ int run_bound(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, Bound
     be.set_threads(o.threads);
     const uint64_t seed = o.train.seed;
     auto task = problem.make_task();
-    auto inner = make_parametrization(be, *task, subspace_spec(&sub, uint64_t(b.d), seed));
+    SubspaceSpec spec = subspace_spec(&sub, uint64_t(b.d), seed);
+    spec.start = problem.start();
+    const bool pretrained = spec.start != nullptr;
+    auto inner = make_parametrization(be, *task, spec);
     TrainConfig config = o.train;
     config.evaluate_train = TrainEval::last_epoch;
     const int64_t steps_per_epoch = int64_t((task->train_size() + config.batch - 1) / config.batch);
@@ -91,6 +95,7 @@ int run_bound(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, Bound
     hooks.on_step = [&](const StepInfo& s) {
         progress.update((s.epoch - 1) * s.steps_per_epoch + s.step, "training θ_d");
     };
+    if (pretrained) std::cout << start_line(o) << '\n';
     TrainResult trained = train(be, *task, *inner, config, hooks);
     require(!trained.diverged(), "the subspace run diverged; no bound");
     std::printf("d = %lld (%s), D = %zu: train acc %.4f  test acc %.4f\n", (long long)b.d,
@@ -104,7 +109,7 @@ int run_bound(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, Bound
     progress.reset("quantise", int64_t(levels_list.size()));
     for (int levels : levels_list) {
         tried.push_back(judge(be, *task, *inner, kmeans_quantise(trained.trainable, levels), config,
-                              seed, b.delta));
+                              seed, pretrained, b.delta));
         progress.advance(1, std::to_string(levels) + " levels");
     }
     size_t best = 0;
@@ -126,14 +131,15 @@ int run_bound(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, Bound
         progress.finish();
         Quantised q = chosen.q;
         q.codebook = r.trainable;
-        tuned = judge(be, *task, *inner, std::move(q), config, seed, b.delta);
+        tuned = judge(be, *task, *inner, std::move(q), config, seed, pretrained, b.delta);
         print_candidate("fine-tuned codebook", tuned);
     }
     progress.finish();
     const Candidate& reported = tuned.bound.kl <= chosen.bound.kl ? tuned : chosen;
     const DescriptionLength& bits = reported.bits;
-    std::printf("description: %.0f bits = %.0f configuration + %.0f counts + %.0f codes + %.0f codebook\n",
-                bits.total(), bits.configuration, bits.counts, bits.codes, bits.codebook);
+    std::printf("description: %.0f bits = %.0f configuration + %.0f counts + %.0f codes + %.0f codebook"
+                " + %.0f starting point\n",
+                bits.total(), bits.configuration, bits.counts, bits.codes, bits.codebook, bits.start);
     std::printf("bound (Occam, δ = %g, n = %zu, train error %.4f): test error ≤ %.4f (kl), ≤ %.4f "
                 "(Hoeffding); measured test error %.4f\n",
                 b.delta, reported.bound.n, reported.bound.train_error, reported.bound.kl,

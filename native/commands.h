@@ -1,6 +1,7 @@
 // The subcommands: each registers its flags on the root app and returns what to run once
 // parsing picked it (one file each: cmd_info.cpp, cmd_train.cpp, cmd_subspace.cpp, cmd_sweep.cpp,
-// cmd_dint.cpp, cmd_msf.cpp). A run returns the process exit code; bad input throws idim::Error.
+// cmd_dint.cpp, cmd_bound.cpp, cmd_eval.cpp, cmd_msf.cpp). A run returns the process exit code;
+// bad input throws idim::Error.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -17,8 +18,9 @@ Command add_train_command(CLI::App& root);
 Command add_subspace_command(CLI::App& root);
 Command add_sweep_command(CLI::App& root);
 Command add_dint_command(CLI::App& root);
-Command add_bound_command(CLI::App& root);   // cmd_bound.cpp
-Command add_msf_command(CLI::App& root);     // cmd_msf.cpp
+Command add_bound_command(CLI::App& root);
+Command add_eval_command(CLI::App& root);
+Command add_msf_command(CLI::App& root);
 
 constexpr int kExitInterrupted = 130;   // as a shell reports SIGINT
 

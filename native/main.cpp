@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
     std::vector<Command> commands = {add_info_command(app), add_train_command(app),
                                      add_subspace_command(app), add_sweep_command(app),
                                      add_dint_command(app), add_bound_command(app),
-                                     add_msf_command(app)};
+                                     add_eval_command(app), add_msf_command(app)};
     refuse_negative_unsigned(app);
     try {
         app.parse(argc, argv);

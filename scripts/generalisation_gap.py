@@ -14,6 +14,9 @@ import math
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import svg_chart  # noqa: E402
+
 
 def ranks(xs):
     order = sorted(range(len(xs)), key=lambda i: xs[i])
@@ -97,36 +100,12 @@ def main(argv):
                 print(f"  within {g} ({len(sub)} points): Pearson r = {pearson(ds, gaps):.3f}, "
                       f"Spearman rho = {pearson(ranks(ds), ranks(gaps)):.3f}")
     if svg_path and points:
-        W, H, L, R, T, B = 560, 380, 70, 20, 20, 50
-        dx = [p[1] for p in points]
-        gy = [p[2] for p in points]
-        x0, x1 = 0, max(dx) * 1.1
-        y0, y1 = 0, max(max(gy) * 1.1, 0.1)
-        X = lambda v: L + (v - x0) / (x1 - x0) * (W - L - R)
-        Y = lambda v: T + (1 - (v - y0) / (y1 - y0)) * (H - T - B)
-        s = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
-             f'<rect width="{W}" height="{H}" fill="white"/>',
-             f'<line x1="{L}" y1="{H-B}" x2="{W-R}" y2="{H-B}" stroke="black"/>',
-             f'<line x1="{L}" y1="{T}" x2="{L}" y2="{H-B}" stroke="black"/>',
-             f'<text x="{(L+W-R)/2}" y="{H-10}" text-anchor="middle">d_int90</text>',
-             f'<text x="16" y="{(T+H-B)/2}" text-anchor="middle" transform="rotate(-90 16 {(T+H-B)/2})">(train - test) / (1 - test) at d_int90</text>']
-        for k in range(5):
-            v = x0 + (x1 - x0) * k / 4
-            s.append(f'<text x="{X(v):.1f}" y="{H-B+18}" text-anchor="middle">{v:.0f}</text>')
-            w = y0 + (y1 - y0) * k / 4
-            s.append(f'<text x="{L-8}" y="{Y(w)+4:.1f}" text-anchor="end">{w:.2f}</text>')
-        colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
         groups = sorted({os.path.dirname(p[0]) for p in points})
-        for path, d, gap in points:
-            c = colours[groups.index(os.path.dirname(path)) % len(colours)]
-            s.append(f'<circle cx="{X(d):.1f}" cy="{Y(gap):.1f}" r="4" fill="{c}"><title>{path}</title></circle>')
-        for i, g in enumerate(groups):
-            s.append(f'<text x="{L+10}" y="{T+14+16*i}" fill="{colours[i % len(colours)]}">{g}</text>')
-        s.append("</svg>")
-        with open(svg_path, "w") as f:
-            f.write("\n".join(s) + "\n")
+        svg_chart.write(svg_path, [{"label": g, "points": [(p[1], p[2]) for p in points
+                                                           if os.path.dirname(p[0]) == g]}
+                                   for g in groups],
+                        "d_int90", "(train - test) / (1 - test) at d_int90", lines=False)
         print(f"plot: {svg_path}")
-
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -7,8 +7,9 @@
 # Usage: scripts/pretrain_experiment.sh [MODEL] (fc or lenet; default fc). Knobs (environment):
 # PRETRAIN and DOWNSTREAM (data flags; "--data mnist --classes 0-4" and "--data mnist --classes
 # 5-9"), EPOCHS (pretraining, 20), EVERY (steps between checkpoints, 325: 5 epochs of the 4,102 training
-# digits 0-4 in batches of 64, 65 steps each), SEEDS (per d, 3), OUT
-# (results/pretrain-MODEL). Writes OUT/*.json and prints the table of d_int90 per checkpoint.
+# digits 0-4 in batches of 64, 65 steps each), STEPS (the checkpoints to measure, e.g. "0 125 500";
+# default: every one), SEEDS (per d, 3), OUT (results/pretrain-MODEL). Writes OUT/*.json and
+# prints the table of d_int90 per checkpoint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idim=${IDIM:-build/release/native/idim}
@@ -31,6 +32,7 @@ baseline=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['test
 
 for checkpoint in "$out"/pretrained-step*.idim; do
   step=$(basename "$checkpoint" .idim); step=${step#pretrained-step}
+  if [ -n "${STEPS:-}" ] && [[ " $STEPS " != *" $((10#$step)) "* ]]; then continue; fi
   echo "== checkpoint $step: its accuracy on $pretrain, then d_int90 of $downstream around it"
   # shellcheck disable=SC2086
   "$idim" train --model "$model" $pretrain --init "$checkpoint" --keep-head --epochs 0 \

@@ -54,6 +54,10 @@ TEST(Bound, DescriptionLengthOfHandMadeVector) {
     // seed 0: γ(1) = 1 bit; d = 6: γ(6) = 5 bits; levels 8 bits; flags 16 bits
     EXPECT_EQ(bits.configuration, 1.0 + 5.0 + 8.0 + kConfigurationFlagBits);
     EXPECT_EQ(bits.total(), 6.0 + 6.0 + 96.0 + 30.0);
+    // a pretrained start is named by its crc32: 32 bits more, nothing else changes
+    DescriptionLength pretrained = description_length(q, 0, true);
+    EXPECT_EQ(pretrained.start, kStartingPointBits);
+    EXPECT_EQ(pretrained.total(), bits.total() + 32.0);
     EXPECT_EQ(elias_gamma_bits(1), 1.0);
     EXPECT_EQ(elias_gamma_bits(7), 5.0);
     EXPECT_EQ(elias_gamma_bits(8), 7.0);

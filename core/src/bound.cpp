@@ -117,7 +117,7 @@ double configuration_bits(uint64_t seed, uint64_t d, int levels) {
     return elias_gamma_bits(seed + 1) + elias_gamma_bits(d) + 8 + kConfigurationFlagBits;
 }
 
-DescriptionLength description_length(const Quantised& q, uint64_t seed) {
+DescriptionLength description_length(const Quantised& q, uint64_t seed, bool pretrained_start) {
     const size_t d = q.codes.size(), levels = q.codebook.size();
     require(d >= 1 && levels >= 1, "description length: an empty quantised vector");
     std::vector<uint64_t> count(levels, 0);
@@ -135,6 +135,7 @@ DescriptionLength description_length(const Quantised& q, uint64_t seed) {
     // ceil, but a sum of lgammas that should be an integer number of bits may sit 1e-9 above it
     bits.codes = std::ceil(log_multinomial / std::log(2.0) - 1e-9);
     bits.codebook = 32.0 * double(levels);
+    bits.start = pretrained_start ? kStartingPointBits : 0.0;
     return bits;
 }
 

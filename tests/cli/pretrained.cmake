@@ -1,6 +1,8 @@
 # Pretrained starting points end to end: train --save with checkpoints, then --init of the saved
 # model with --keep-head and no training steps gives back its accuracy exactly; a downstream run
-# with a new head names the file by its checksum; damaged files are refused with exit code 2.
+# with a new head names the file by its checksum; `idim eval` rebuilds a saved subspace run from
+# its seed and starting point with the run's own accuracy; damaged files are refused with exit
+# code 2.
 # Called by CTest as `cmake -DIDIM=... -DOUT_DIR=... -P pretrained.cmake`.
 cmake_minimum_required(VERSION 3.22)
 file(REMOVE_RECURSE "${OUT_DIR}")
@@ -61,6 +63,48 @@ json_get(crc c.json config init crc32)
 file(READ "${OUT_DIR}/m.idim" header LIMIT 2000)
 if(NOT head STREQUAL "new" OR NOT header MATCHES "\"crc32\": \"${crc}\"")
   message(FATAL_ERROR "config.init: head '${head}', crc32 '${crc}' not the file's")
+endif()
+
+# eval: the saved subspace run, rebuilt from its seed and the same start, scores as it did; the
+# saved model scores as trained; another or a missing start is refused by checksum.
+idim(0 subspace ${data} --classes 5-9 --init m.idim --d 20 --epochs 1 --save s.idim --json s.json)
+idim(0 eval s.idim ${data} --classes 5-9 --init m.idim --json e.json)
+idim(0 eval m.idim ${data} --classes 0-4 --json em.json)
+foreach(key test_accuracy train_accuracy test_loss)
+  foreach(pair "s.json;e.json" "a.json;em.json")
+    list(GET pair 0 trained)
+    list(GET pair 1 evaluated)
+    json_get(a ${trained} ${key})
+    json_get(b ${evaluated} ${key})
+    if(NOT a STREQUAL b)
+      message(FATAL_ERROR "${key}: ${trained} has ${a}, eval ${evaluated} ${b}")
+    endif()
+  endforeach()
+endforeach()
+idim(2 eval s.idim ${data} --classes 5-9)
+if(NOT output MATCHES "idim: error: s.idim: trained from the model file with crc32 [0-9a-f]+; give it with --init")
+  message(FATAL_ERROR "eval without the start is not refused")
+endif()
+idim(2 eval s.idim ${data} --classes 5-9 --init m-step000004.idim)
+if(NOT output MATCHES "idim: error: s.idim: trained from the model file with crc32 [0-9a-f]+ but --init m-step000004.idim has crc32")
+  message(FATAL_ERROR "eval from another start is not refused")
+endif()
+
+# bound from the pretrained start: trained around it (not around a random θ0) and 32 bits more
+# for naming it.
+set(bound_args bound ${data} --classes 5-9 --d 20 --epochs 1 --levels 4 --finetune-epochs 0)
+idim(0 ${bound_args} --json br.json)
+idim(0 ${bound_args} --init m.idim --json bp.json)
+json_get(random br.json trained test_accuracy)
+json_get(from_start bp.json trained test_accuracy)
+json_get(subspace_run s.json test_accuracy)
+if(random STREQUAL from_start OR NOT from_start STREQUAL subspace_run)
+  message(FATAL_ERROR "bound --init: trained to ${from_start} (random start ${random}, the same subspace run ${subspace_run})")
+endif()
+json_get(start_bits bp.json final bits start)
+json_get(random_bits br.json final bits start)
+if(NOT start_bits EQUAL 32 OR NOT random_bits EQUAL 0)
+  message(FATAL_ERROR "the starting point costs ${start_bits} bits (random: ${random_bits}), not 32 (0)")
 endif()
 
 # Damaged and mismatched files: exit code 2 and a message naming the file.

@@ -33,7 +33,8 @@ struct DescriptionLength {
     double counts = 0;          // how many entries take each level: (levels − 1)·⌈log₂(d + 1)⌉
     double codes = 0;           // the levels in order given the counts: ⌈log₂(d! / Π n_j!)⌉
     double codebook = 0;        // 32 bits per level (float32)
-    double total() const { return configuration + counts + codes + codebook; }
+    double start = 0;           // a pretrained θ0: kStartingPointBits; a random one: 0
+    double total() const { return configuration + counts + codes + codebook + start; }
 };
 
 // Elias γ code length of x ≥ 1: 2⌊log₂ x⌋ + 1 bits.
@@ -43,7 +44,11 @@ double elias_gamma_bits(uint64_t x);
 // configuration (model, data, projection, training flags), chosen from at most 2^that many.
 constexpr double kConfigurationFlagBits = 16;
 double configuration_bits(uint64_t seed, uint64_t d, int levels);
-DescriptionLength description_length(const Quantised& q, uint64_t seed);
+// A pretrained starting point is part of the prior only if it was fixed before the bounded data
+// were seen (trained on other data); naming it by its crc32 among at most 2^32 such starts costs
+// 32 bits, which is conservative when the prior holds one start only.
+constexpr double kStartingPointBits = 32;
+DescriptionLength description_length(const Quantised& q, uint64_t seed, bool pretrained_start = false);
 
 // kl(q ‖ p) between Bernoulli distributions, in nats (0·ln 0 = 0; +∞ where p is 0 or 1 and q not).
 double kl_bernoulli(double q, double p);
