@@ -30,6 +30,8 @@ void check_start(const ModelFile& file, const CommonOptions& o, const std::strin
 
 int run_eval(const CLI::App& app, CommonOptions& o, const std::string& path) {
     const ModelFile file = load_model_file(path);
+    require(file.kind != "learned", path, ": a learned subspace holds a decoder, not a network "
+            "to score; tune a task in it with idim subspace --learned");
     const bool subspace = file.kind == "subspace";
     if (subspace) {
         o.keep_head = file.subspace->head_kept;

@@ -78,4 +78,5 @@ expect_refusal("mlp.idim: its adaptations started from a random θ0 but this run
 expect_refusal("ad/2-9.idim: no adaptation of task 2,9" msf ${net} --task 3,8 --task 2,9 --adaptations ad --d-intrinsic 2 --save x.idim)
 expect_refusal("PCA: d_I = 3 needs at least d_I \\+ 1 adaptations" msf ${net} ${family} --d-intrinsic 3 --decoder linear --save x.idim)
 expect_refusal("unknown decoder 'rnn'" msf ${net} ${family} --d-intrinsic 2 --decoder rnn --save x.idim)
+expect_refusal("mlp.idim: a learned subspace holds a decoder" eval ${net} --classes 2,9 mlp.idim)
 expect_refusal("--optimizer does not apply" msf ${net} ${family} --d-intrinsic 2 --optimizer sgd --save x.idim)
