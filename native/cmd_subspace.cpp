@@ -27,8 +27,11 @@ Command add_subspace_command(CLI::App& root) {
         finalise_projection(*app, *o, *sub);
         const bool has_d = app->get_option("--d")->count() > 0;
         if (!sub->learned_path.empty()) {
-            require(!has_d && !is_lora(*sub), "--learned: the file's d_I is the subspace's size, "
-                    "so --d and --projection lora do not apply");
+            require(!has_d, "--learned: the file's d_I is the subspace's size, so --d does not "
+                    "apply");
+            for (const char* flag : {"--projection", "--said-base", "--rank", "--lora-alpha"})
+                require(app->count(flag) == 0, "--learned: the file names its projection, so ",
+                        flag, " does not apply");
             Problem problem(*o);
             finalise_learned(*o, *sub, problem);
             return run_single("subspace", *o, sub.get(), problem,

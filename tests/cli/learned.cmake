@@ -73,6 +73,7 @@ execute_process(COMMAND printf "${escaped}" OUTPUT_FILE "${OUT_DIR}/corrupt.idim
 expect_refusal("corrupt.idim: checksum mismatch" subspace ${net} --classes 2,9 --learned corrupt.idim)
 expect_refusal("ad/3-8.idim: a subspace file is no learned subspace" subspace ${net} --classes 2,9 --learned ad/3-8.idim)
 expect_refusal("--learned: the file's d_I" subspace ${net} --classes 2,9 --learned mlp.idim --d 5)
+expect_refusal("--learned: the file names its projection, so --projection does not apply" subspace ${net} --classes 2,9 --learned mlp.idim --projection said)
 expect_refusal("mlp.idim: its tasks had 2 classes but this run's data has 3" subspace ${net} --classes 2,4,9 --learned mlp.idim)
 expect_refusal("mlp.idim: its adaptations started from a random θ0 but this run starts from the starting point" subspace ${net} --classes 2,9 --learned mlp.idim --init ist.idim)
 expect_refusal("ad/2-9.idim: no adaptation of task 2,9" msf ${net} --task 3,8 --task 2,9 --adaptations ad --d-intrinsic 2 --save x.idim)
