@@ -8,15 +8,7 @@ file(REMOVE_RECURSE "${OUT_DIR}")
 file(MAKE_DIRECTORY "${OUT_DIR}")
 set(net --data mnist --model fc --width 16 --depth 1 --train-size 200 --threads 1 -q)
 
-function(idim expect_rc)
-  execute_process(COMMAND "${IDIM}" ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out
-                  ERROR_VARIABLE err WORKING_DIRECTORY "${OUT_DIR}")
-  message(STATUS "idim ${ARGN}\n--- exit code ${rc}:\n${out}${err}")
-  if(NOT rc STREQUAL expect_rc)
-    message(FATAL_ERROR "expected exit code ${expect_rc}, got '${rc}'")
-  endif()
-  set(output "${out}${err}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/idim_script.cmake)
 
 function(expect_refusal pattern)
   idim(2 ${ARGN})

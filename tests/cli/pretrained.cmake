@@ -9,21 +9,7 @@ file(REMOVE_RECURSE "${OUT_DIR}")
 file(MAKE_DIRECTORY "${OUT_DIR}")
 set(data --data mnist --train-size 500 --threads 1 -q)
 
-function(idim expect_rc)
-  execute_process(COMMAND "${IDIM}" ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out
-                  ERROR_VARIABLE err WORKING_DIRECTORY "${OUT_DIR}")
-  message(STATUS "idim ${ARGN}\n--- exit code ${rc}:\n${out}${err}")
-  if(NOT rc STREQUAL expect_rc)
-    message(FATAL_ERROR "expected exit code ${expect_rc}, got '${rc}'")
-  endif()
-  set(output "${out}${err}" PARENT_SCOPE)
-endfunction()
-
-function(json_get var file)
-  file(READ "${OUT_DIR}/${file}" doc)
-  string(JSON value GET "${doc}" ${ARGN})
-  set(${var} "${value}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/idim_script.cmake)
 
 # Pretrain on digits 0-4: 500 samples at batch 64 are 8 steps, so checkpoints at steps 0, 4, 8.
 idim(0 train ${data} --classes 0-4 --epochs 1 --save m.idim --save-every 4 --json a.json)
