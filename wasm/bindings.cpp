@@ -1,7 +1,7 @@
 // The JavaScript surface of the WebAssembly module (Embind), small and handle-based:
 //   loadMnist(palette, labels, pixels)          the digits, once per module
-//   new Run(config)  .train(onProgress) .step(indices) .batchLoss(indices) .timeSteps(n) .evaluate()
-//                    .getTrainable() .setTrainable(f32) .dimFull() .dimTrainable() .describe()
+//   new Run(config)  .train(onProgress) .step(indices) .steps(n) .stepsPerEpoch() .batchLoss(indices)
+//                    .timeSteps(n) .evaluate({train}) .getTrainable() .setTrainable(f32) .dimFull() .dimTrainable() .describe()
 //   new DintProcedure(config) .next() .report(outcomes) .finished() .baseline() .threshold()
 //                    .result() .baselineRuns() .summary() .range()     (dint_procedure.h)
 //   defaults()                                  the core's training and search defaults
@@ -54,6 +54,7 @@ RunConfig parse_config(const val& c) {
     s.projection = parse_projection(get<std::string>(c, "projection", to_string(s.projection)));
     s.d = whole_number(get<double>(c, "d", 0), "d");
     s.seed = whole_number(get<double>(c, "seed", 0), "seed");
+    s.lora_rank = int(whole_number(get<double>(c, "rank", 0), "rank"));
     s.max_projection_mb = kMaxDenseProjectionMb;
     // Whatever the page leaves out is the core's default, so the page and the CLI share one set.
     const TrainConfig d = default_train_config(r.task, s.method);
@@ -198,16 +199,25 @@ public:
     double step(val indices) {
         return guarded([&] { return run_->step(indices_from_js(indices)); });
     }
+    double steps(int n) {
+        return guarded([&] { return run_->steps(n); });
+    }
+    double stepsPerEpoch() const { return double(run_->steps_per_epoch()); }
     double timeSteps(int n) {
         return guarded([&] { return run_->time_steps(n); });
     }
     double batchLoss(val indices) {
         return guarded([&] { return run_->batch_loss(indices_from_js(indices)); });
     }
-    val evaluate() {
+    // {test: {loss, accuracy}}, and {train: ...} too when options.train is true (the objective
+    // the landscape draws: training loss over all training examples).
+    val evaluate(val options) {
         return guarded([&] {
             val out = val::object();
             out.set("test", metrics_to_js(run_->evaluate_test()));
+            const bool train = options.typeOf().as<std::string>() == "object" && !options.isNull() &&
+                               get<bool>(options, "train", false);
+            if (train) out.set("train", metrics_to_js(run_->evaluate_train()));
             return out;
         });
     }
@@ -269,6 +279,8 @@ EMSCRIPTEN_BINDINGS(idim) {
         .function("train", &JsRun::train)
         .function("step", &JsRun::step)
         .function("batchLoss", &JsRun::batchLoss)
+        .function("steps", &JsRun::steps)
+        .function("stepsPerEpoch", &JsRun::stepsPerEpoch)
         .function("timeSteps", &JsRun::timeSteps)
         .function("evaluate", &JsRun::evaluate)
         .function("getTrainable", &JsRun::getTrainable)

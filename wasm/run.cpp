@@ -76,10 +76,16 @@ TrainResult Run::train(const TrainHooks& hooks) {
 
 double Run::step(std::span<const uint32_t> batch) { return trainer_->step(batch); }
 
+double Run::steps(int n) {
+    require(n >= 1, "steps: the number of steps must be at least 1");
+    double loss = 0;
+    for (int s = 0; s < n; ++s) loss = trainer_->step().loss;
+    return loss;
+}
+
 double Run::time_steps(int n) {
-    require(n >= 1, "timeSteps: the number of steps must be at least 1");
     const auto start = std::chrono::steady_clock::now();
-    for (int s = 0; s < n; ++s) trainer_->step();
+    steps(n);
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 

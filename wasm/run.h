@@ -52,6 +52,10 @@ public:
     // n steps of the trainer's own seeded mini-batches; returns the wall-clock seconds. The
     // browser benchmark and its native twin (tests/wasm_fixture --bench) time exactly this loop.
     double time_steps(int n);
+    // n steps of the trainer's own seeded mini-batches, as train() takes them (the page records
+    // the path of θ_d between calls); returns the last step's loss.
+    double steps(int n);
+    int64_t steps_per_epoch() const { return trainer_->steps_per_epoch(); }
     // Mean loss of the given training examples at the current trainable vector.
     double batch_loss(std::span<const uint32_t> batch) { return trainer_->batch_loss(batch); }
     Metrics evaluate_test() { return trainer_->evaluate_test(); }

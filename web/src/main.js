@@ -3,6 +3,7 @@
 // defaults (the form's presets) and the procedure's bookkeeping; no run starts until Run.
 import './style.css';
 import { accuracyChart, lossChart, updateAccuracyChart, updateLossChart } from './charts.js';
+import { setupLandscape } from './landscape_view.js';
 import { download, evaluateModel, modelFile, parseModelFile } from './model_io.js';
 import { renderDint, renderStatus, renderTable } from './render.js';
 import { parseNativeResults, resultsToCsv, resultsToJson } from './results_io.js';
@@ -42,6 +43,7 @@ function draw() {
 }
 
 const redraw = () => { frame ||= requestAnimationFrame(draw); };
+setupLandscape(() => presets, maxWorkers);
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
