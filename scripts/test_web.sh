@@ -35,6 +35,6 @@ echo "== node tests (module, helpers) and browser tests (chromium)"
 cd web
 IDIM_FIXTURE_JSON="$root/build/web-artifacts/wasm_fixture.json" IDIM_WEB_ARTIFACTS="$root/build/web-artifacts" \
 IDIM_NATIVE_DINT_JSON="$root/build/web-artifacts/native_toy_dint.json" \
-  node --test --test-reporter=spec tests/wasm_module.test.mjs tests/dint_procedure.test.mjs tests/dint.test.mjs \
+  node --test --test-reporter=spec tests/wasm_module.test.mjs tests/dint_procedure.test.mjs tests/dint.test.mjs tests/views.test.mjs \
   tests/e2e.test.mjs
 echo "test_web: screenshots in build/web-artifacts/"

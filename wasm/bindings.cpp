@@ -1,7 +1,8 @@
 // The JavaScript surface of the WebAssembly module (Embind), small and handle-based:
 //   loadMnist(palette, labels, pixels)          the digits, once per module
 //   new Run(config)  .train(onProgress) .step(indices) .steps(n) .stepsPerEpoch() .batchLoss(indices)
-//                    .timeSteps(n) .evaluate({train}) .getTrainable() .setTrainable(f32) .dimFull() .dimTrainable() .describe()
+//                    .timeSteps(n) .evaluate() .evaluateTrain() .getTrainable() .setTrainable(f32)
+//                    .dimFull() .dimTrainable() .describe()
 //   new DintProcedure(config) .next() .report(outcomes) .finished() .baseline() .threshold()
 //                    .result() .baselineRuns() .summary() .range()     (dint_procedure.h)
 //   defaults()                                  the core's training and search defaults
@@ -209,17 +210,16 @@ public:
     double batchLoss(val indices) {
         return guarded([&] { return run_->batch_loss(indices_from_js(indices)); });
     }
-    // {test: {loss, accuracy}}, and {train: ...} too when options.train is true (the objective
-    // the landscape draws: training loss over all training examples).
-    val evaluate(val options) {
+    val evaluate() {
         return guarded([&] {
             val out = val::object();
             out.set("test", metrics_to_js(run_->evaluate_test()));
-            const bool train = options.typeOf().as<std::string>() == "object" && !options.isNull() &&
-                               get<bool>(options, "train", false);
-            if (train) out.set("train", metrics_to_js(run_->evaluate_train()));
             return out;
         });
+    }
+    // The objective over all training examples (what the landscape draws).
+    val evaluateTrain() {
+        return guarded([&] { return metrics_to_js(run_->evaluate_train()); });
     }
     val getTrainable() const { return floats_to_js(run_->trainable()); }
     void setTrainable(val values) {
@@ -283,6 +283,7 @@ EMSCRIPTEN_BINDINGS(idim) {
         .function("stepsPerEpoch", &JsRun::stepsPerEpoch)
         .function("timeSteps", &JsRun::timeSteps)
         .function("evaluate", &JsRun::evaluate)
+        .function("evaluateTrain", &JsRun::evaluateTrain)
         .function("getTrainable", &JsRun::getTrainable)
         .function("setTrainable", &JsRun::setTrainable);
     emscripten::function("defaults", &defaults);

@@ -3,6 +3,7 @@
 import { landscapeChart, updateLandscapeChart } from './landscape_chart.js';
 import { landscapeConfig } from './landscape.js';
 import { LandscapeRun } from './landscape_run.js';
+import { download } from './model_io.js';
 
 const $ = (id) => document.getElementById(id);
 const fmt = (x, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
@@ -30,6 +31,7 @@ export function setupLandscape(getPresets, workers) {
     status.textContent = statusText(run);
     status.dataset.state = run.state;
     status.dataset.pathPoints = String(run.path.length);
+    $('land-export').disabled = run.state !== 'done';
   };
   const redraw = () => { frame ||= requestAnimationFrame(draw); };
 
@@ -44,5 +46,7 @@ export function setupLandscape(getPresets, workers) {
   $('land-run').addEventListener('click', start);
   $('land-next').addEventListener('click', () => { seed++; start(); });
   $('land-task').addEventListener('change', () => { if (run) start(); });
+  $('land-export').addEventListener('click', () => download(`idim-landscape-${run.config.task}-plane${run.config.seed}.json`,
+    JSON.stringify({ config: run.config, D: run.dimFull, path: run.path, grid: run.grid }, null, 1)));
   $('land-show').addEventListener('change', () => run && redraw());
 }

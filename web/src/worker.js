@@ -87,9 +87,8 @@ function grid(id, config, points) {
     const loss = [], accuracy = [];
     for (const p of points) {
       run.setTrainable(p);
-      const m = run.evaluate({ train: true });
-      loss.push(m.train.loss);
-      accuracy.push(m.test.accuracy);
+      loss.push(run.evaluateTrain().loss);
+      accuracy.push(run.evaluate().test.accuracy);
     }
     postMessage({ type: Msg.gridDone, id, loss, accuracy });
   } finally {
