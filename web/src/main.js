@@ -4,6 +4,7 @@
 import './style.css';
 import { accuracyChart, lossChart, updateAccuracyChart, updateLossChart } from './charts.js';
 import { setupLandscape } from './landscape_view.js';
+import { setupPretrain } from './pretrain_view.js';
 import { download, evaluateModel, modelFile, parseModelFile } from './model_io.js';
 import { renderDint, renderStatus, renderTable } from './render.js';
 import { parseNativeResults, resultsToCsv, resultsToJson } from './results_io.js';
@@ -85,6 +86,7 @@ function startSweep(plan, journal = []) {
 
 const redraw = () => { frame ||= requestAnimationFrame(draw); };
 setupLandscape(() => presets, maxWorkers);
+setupPretrain(() => (presets ? { idim, presets } : null), maxWorkers);
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();

@@ -7,6 +7,7 @@
 //   {type: 'evaluate', id, config, trainable}         rebuild a run from θ_d and evaluate it
 //   {type: 'path', id, config, points}                train a d = 2 run, recording θ_d ~points times
 //   {type: 'grid', id, config, points: [[x, y]]}      training loss and test accuracy at each θ_d
+//   {type: 'pretrain', id, config}                    full training; its θ as a model file's bytes
 // worker → page
 //   {type: 'ready', version, backend}
 //   {type: 'progress', id, epoch, step (since the start), loss, stepsPerSecond}  ≤ 10 a second
@@ -16,13 +17,14 @@
 //   {type: 'path-part', id, path: [[x, y, loss]]}     the path so far, as it is trained
 //   {type: 'path-done', id, path, dimFull}
 //   {type: 'grid-done', id, loss: [..], accuracy: [..]}   in the order of the points
+//   {type: 'pretrained', id, modelFile (Uint8Array), testAccuracy, dimFull}
 //   {type: 'error', id, message}                      any C++ or JS error, as text
 // Stopping a search terminates its workers: runs that finished keep their results.
 
 export const Msg = Object.freeze({
-  init: 'init', run: 'run', evaluate: 'evaluate', path: 'path', grid: 'grid',
+  init: 'init', run: 'run', evaluate: 'evaluate', path: 'path', grid: 'grid', pretrain: 'pretrain',
   ready: 'ready', progress: 'progress', epoch: 'epoch', done: 'done', evaluated: 'evaluated', error: 'error',
-  pathPart: 'path-part', pathDone: 'path-done', gridDone: 'grid-done',
+  pathPart: 'path-part', pathDone: 'path-done', gridDone: 'grid-done', pretrained: 'pretrained',
 });
 
 export const initMessage = (moduleUrl, mnistUrl) => ({ type: Msg.init, moduleUrl, mnistUrl });

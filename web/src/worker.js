@@ -96,6 +96,19 @@ function grid(id, config, points) {
   }
 }
 
+function pretrain(id, config) {
+  const run = new idim.Run(config);
+  try {
+    const result = run.train(null);
+    if (result.diverged) throw new Error('pretraining diverged');
+    const modelFile = run.modelFile();
+    postMessage({ type: Msg.pretrained, id, modelFile, testAccuracy: result.testAccuracy, dimFull: run.dimFull() },
+                [modelFile.buffer]);
+  } finally {
+    run.delete();
+  }
+}
+
 // One message at a time: the next waits until the current one is done.
 let queue = Promise.resolve();
 self.onmessage = (event) => {
@@ -106,6 +119,7 @@ self.onmessage = (event) => {
       else if (m.type === Msg.run) { await ensureData(m.config); train(m.id, m.config); }
       else if (m.type === Msg.evaluate) { await ensureData(m.config); evaluate(m.id, m.config, m.trainable); }
       else if (m.type === Msg.path) { await ensureData(m.config); path(m.id, m.config, m.points); }
+      else if (m.type === Msg.pretrain) { await ensureData(m.config); pretrain(m.id, m.config); }
       else if (m.type === Msg.grid) { await ensureData(m.config); grid(m.id, m.config, m.points); }
       else throw new Error(`worker: unknown message type '${m.type}'`);
     } catch (e) {

@@ -1,0 +1,105 @@
+// The pretraining section: pretrain in a worker (or take a model file written by `idim train
+// --save`), then the two searches on the downstream digits one after the other (the random
+// start's first: its baseline is the threshold of both), drawn on one chart.
+import { PRETRAIN, downstreamPlans, networkOfFile, pretrainConfig, ratioInWords, withBaseline } from './pretrain.js';
+import { pretrainChart, updatePretrainChart } from './pretrain_chart.js';
+import { Msg, initMessage } from './protocol.js';
+import { Sweep, assetUrls, newWorker } from './sweep.js';
+
+const $ = (id) => document.getElementById(id);
+const digits = (list) => `${list[0]}–${list.at(-1)}`;
+
+// The pretraining run in a worker of its own → {modelFile, testAccuracy, dimFull}.
+function pretrainInWorker(config) {
+  return new Promise((resolve, reject) => {
+    const { moduleUrl, mnistUrl } = assetUrls();
+    const worker = newWorker();
+    const end = (f, v) => { worker.terminate(); f(v); };
+    worker.onmessage = ({ data: m }) => {
+      if (m.type === Msg.pretrained) end(resolve, m);
+      else if (m.type === Msg.error) end(reject, new Error(`pretraining: ${m.message}`));
+    };
+    worker.onerror = (e) => end(reject, new Error(`pretraining: a worker failed: ${e.message ?? 'unknown error'}`));
+    worker.postMessage(initMessage(moduleUrl, mnistUrl));
+    worker.postMessage({ type: Msg.pretrain, id: 0, config });
+  });
+}
+
+// getContext(): {idim, presets} once the module has loaded (null before); workers: pool size.
+export function setupPretrain(getContext, workers) {
+  const chart = pretrainChart($('pre-chart'));
+  const status = $('pre-status'), result = $('pre-result');
+  let current = null;   // {sweeps, threshold, cancelled}
+
+  const say = (state, text) => { status.dataset.state = state; status.textContent = text; };
+  const draw = () => updatePretrainChart(chart, current.sweeps, current.threshold);
+
+  // One search to its end (or failure) → the Sweep.
+  const search = (idim, plan, key, job) => new Promise((resolve, reject) => {
+    const sweep = new Sweep(idim, plan, (s) => {
+      draw();
+      if (s.state === 'running') return;
+      if (s.state === 'done') resolve(s); else reject(new Error(s.error ?? `the ${key} search stopped`));
+    });
+    job.sweeps[key] = sweep;
+    sweep.start();
+  });
+
+  async function compare(network, startFrom, origin) {
+    const ctx = getContext();
+    if (!ctx) return;
+    for (const s of Object.values(current?.sweeps ?? {})) s?.stop();
+    const job = current = { sweeps: { random: null, pretrained: null }, threshold: null };
+    result.textContent = '';
+    delete result.dataset.random;
+    delete result.dataset.pretrained;
+    const started = performance.now();
+    try {
+      const start = await startFrom(ctx);
+      if (job !== current) return;
+      const plans = downstreamPlans(ctx.presets, network, start.modelFile, workers);
+      say('running', `${origin(start)} Searching d_int90 of digits ${digits(PRETRAIN.downstreamClasses)} from a random start…`);
+      const random = await search(ctx.idim, plans.random, 'random', job);
+      job.threshold = random.threshold;
+      say('running', `Random start: d_int90 = ${random.dint ?? 'not reached'}. Now from the pretrained start…`);
+      const pretrained = await search(ctx.idim, withBaseline(plans.pretrained, random.baseline), 'pretrained', job);
+      if (job !== current) return;
+      draw();
+      const seconds = (performance.now() - started) / 1000;
+      say('done', `Done in ${seconds.toFixed(0)} s. Full training on ${digits(PRETRAIN.downstreamClasses)} from a random start: ` +
+        `${random.baseline.toFixed(4)}; threshold ${random.threshold.toFixed(4)}.`);
+      result.dataset.random = String(random.dint ?? '');
+      result.dataset.pretrained = String(pretrained.dint ?? '');
+      result.textContent = `${ratioInWords(random.dint, pretrained.dint)}.`;
+    } catch (e) {
+      if (job === current) say('failed', `Stopped: ${e.message}`);
+    }
+  }
+
+  $('pre-run').addEventListener('click', () => {
+    const network = { task: PRETRAIN.task, model: 'fc', widths: PRETRAIN.widths };
+    say('running', `Pretraining FC ${[196, ...PRETRAIN.widths, PRETRAIN.pretrainClasses.length].join('-')} on digits ` +
+      `${digits(PRETRAIN.pretrainClasses)}…`);
+    compare(network, async (ctx) => pretrainInWorker(pretrainConfig(ctx.presets, network)),
+            (p) => `Pretrained: test accuracy ${p.testAccuracy.toFixed(4)} on digits ${digits(PRETRAIN.pretrainClasses)}.`);
+  });
+
+  $('pre-open').addEventListener('change', async (event) => {
+    const file = event.target.files[0];
+    event.target.value = '';
+    const ctx = getContext();
+    if (!file || !ctx) return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let network, header;
+    try {
+      header = ctx.idim.inspectModelFile(bytes, file.name);
+      network = networkOfFile(header, file.name);
+    } catch (e) {
+      say('failed', e.message);
+      return;
+    }
+    compare(network, async () => ({ modelFile: bytes }),
+            () => `Starting point: ${file.name} (${header.model}${network.widths.length ? ` ${network.widths.join('-')}` : ''}, ` +
+              `D = ${header.D.toLocaleString('en')}, trained on ${header.data.split('\n')[0]}).`);
+  });
+}
