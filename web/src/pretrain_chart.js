@@ -3,6 +3,7 @@
 // they share.
 import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, ScatterController } from 'chart.js';
 
+import { logTick } from './charts.js';
 import { summarise } from './dint.js';
 
 Chart.register(Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, ScatterController);
@@ -24,7 +25,8 @@ export function pretrainChart(canvas) {
     options: {
       animation: false, responsive: true, maintainAspectRatio: false,
       scales: {
-        x: { type: 'logarithmic', title: { display: true, text: 'subspace dimension d (log scale)' } },
+        x: { type: 'logarithmic', title: { display: true, text: 'subspace dimension d (log scale)' },
+             ticks: { autoSkip: true, maxRotation: 0, callback: logTick } },
         y: { min: 0, max: 1, title: { display: true, text: 'test accuracy on the downstream digits' } },
       },
       plugins: { legend: { labels: { boxWidth: 12 } } },

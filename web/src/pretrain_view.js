@@ -3,6 +3,7 @@
 // start's first: its baseline is the threshold of both), drawn on one chart.
 import { PRETRAIN, downstreamPlans, networkOfFile, pretrainConfig, ratioInWords, withBaseline } from './pretrain.js';
 import { pretrainChart, updatePretrainChart } from './pretrain_chart.js';
+import { evaluateModel } from './model_io.js';
 import { Msg, initMessage } from './protocol.js';
 import { Sweep, assetUrls, newWorker } from './sweep.js';
 
@@ -29,15 +30,22 @@ function pretrainInWorker(config) {
 export function setupPretrain(getContext, workers) {
   const chart = pretrainChart($('pre-chart'));
   const status = $('pre-status'), result = $('pre-result');
-  let current = null;   // {sweeps, threshold, cancelled}
+  let current = null;   // the comparison shown: {sweeps: {random, pretrained}, threshold}
 
+  // A new comparison (or a file refused) ends the one in progress; its searches' failures are
+  // then not reported (job !== current).
+  const cancel = () => {
+    const job = current;
+    current = null;
+    for (const sweep of Object.values(job?.sweeps ?? {})) sweep?.stop();
+  };
   const say = (state, text) => { status.dataset.state = state; status.textContent = text; };
-  const draw = () => updatePretrainChart(chart, current.sweeps, current.threshold);
+  const draw = (job) => updatePretrainChart(chart, job.sweeps, job.threshold);
 
   // One search to its end (or failure) → the Sweep.
   const search = (idim, plan, key, job) => new Promise((resolve, reject) => {
     const sweep = new Sweep(idim, plan, (s) => {
-      draw();
+      if (job === current) draw(job);
       if (s.state === 'running') return;
       if (s.state === 'done') resolve(s); else reject(new Error(s.error ?? `the ${key} search stopped`));
     });
@@ -48,7 +56,7 @@ export function setupPretrain(getContext, workers) {
   async function compare(network, startFrom, origin) {
     const ctx = getContext();
     if (!ctx) return;
-    for (const s of Object.values(current?.sweeps ?? {})) s?.stop();
+    cancel();
     const job = current = { sweeps: { random: null, pretrained: null }, threshold: null };
     result.textContent = '';
     delete result.dataset.random;
@@ -64,7 +72,7 @@ export function setupPretrain(getContext, workers) {
       say('running', `Random start: d_int90 = ${random.dint ?? 'not reached'}. Now from the pretrained start…`);
       const pretrained = await search(ctx.idim, withBaseline(plans.pretrained, random.baseline), 'pretrained', job);
       if (job !== current) return;
-      draw();
+      draw(job);
       const seconds = (performance.now() - started) / 1000;
       say('done', `Done in ${seconds.toFixed(0)} s. Full training on ${digits(PRETRAIN.downstreamClasses)} from a random start: ` +
         `${random.baseline.toFixed(4)}; threshold ${random.threshold.toFixed(4)}.`);
@@ -89,6 +97,7 @@ export function setupPretrain(getContext, workers) {
     event.target.value = '';
     const ctx = getContext();
     if (!file || !ctx) return;
+    cancel();
     const bytes = new Uint8Array(await file.arrayBuffer());
     let network, header;
     try {
@@ -98,7 +107,14 @@ export function setupPretrain(getContext, workers) {
       say('failed', e.message);
       return;
     }
-    compare(network, async () => ({ modelFile: bytes }),
+    // One run from the file in a worker first: a network that does not fit is refused, named,
+    // before any search starts (the random start's would not notice).
+    const check = async (c) => {
+      const { config } = downstreamPlans(c.presets, network, bytes, workers).pretrained;
+      await evaluateModel({ config: { ...config, d: 1, seed: 0 }, theta_d: [0] });
+      return { modelFile: bytes };
+    };
+    compare(network, check,
             () => `Starting point: ${file.name} (${header.model}${network.widths.length ? ` ${network.widths.join('-')}` : ''}, ` +
               `D = ${header.D.toLocaleString('en')}, trained on ${header.data.split('\n')[0]}).`);
   });

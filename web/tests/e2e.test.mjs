@@ -3,7 +3,7 @@
 // finds d_int90 and it agrees with the per-run results on the page; exports; a model survives export and import; native results open;
 // errors reach the page; a phone-width layout. Any console error fails the run.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -269,6 +269,42 @@ test('a shared link rebuilds the search\'s chart without training, and a broken 
     assert.match(await cut.textContent('#status'), /Nothing running yet/);
     await cut.close();
   }
+});
+
+test('one click pretrains on digits 0-4 and shows d_int90 of 5-9 from both starts with their ratio', async () => {
+  const start = Date.now();
+  await page.click('#pre-run');
+  await page.waitForFunction(() => document.querySelector('#pre-status').dataset.state !== 'running', null, { timeout: 180_000 });
+  const status = await page.textContent('#pre-status');
+  console.log(`# pretraining: ${((Date.now() - start) / 1000).toFixed(0)} s; ${status} ${await page.textContent('#pre-result')}`);
+  assert.equal(await page.getAttribute('#pre-status', 'data-state'), 'done', status);
+  const random = Number(await page.getAttribute('#pre-result', 'data-random'));
+  const pretrained = Number(await page.getAttribute('#pre-result', 'data-pretrained'));
+  assert.ok(random >= 1 && pretrained >= 1, `d_int90 ${random} and ${pretrained}`);
+  assert.match(await page.textContent('#pre-result'),
+               new RegExp(`d_int90 is ${pretrained} against ${random} .*${(pretrained / random).toFixed(2)}×`));
+  await page.locator('#pretraining').screenshot({ path: join(artifacts, 'page-pretraining.png') });
+});
+
+test('a model file of idim train --save starts the comparison; a corrupt one is refused by name', async () => {
+  const native = process.env.IDIM_NATIVE_MODEL;
+  assert.ok(native, 'IDIM_NATIVE_MODEL is not set (scripts/test_web.sh writes the file)');
+  await page.setInputFiles('#pre-open', native);
+  // the file's network (FC 784-64, 28×28) is checked in a worker before the searches start
+  await page.waitForFunction(() => /Starting point: .*fc 64.*Searching d_int90/.test(document.querySelector('#pre-status').textContent),
+                             null, { timeout: 60_000 });
+  const corrupt = join(artifacts, 'corrupt.idim');
+  const bytes = readFileSync(native);
+  bytes[bytes.length - 1] ^= 0xff;   // one value's last byte
+  writeFileSync(corrupt, bytes);
+  await page.setInputFiles('#pre-open', corrupt);
+  await page.waitForFunction(() => document.querySelector('#pre-status').dataset.state === 'failed');
+  assert.match(await page.textContent('#pre-status'), /corrupt\.idim: checksum mismatch .*the file is corrupt/);
+  await page.waitForTimeout(1000);   // the cancelled searches say nothing more
+  assert.equal(await page.getAttribute('#pre-status', 'data-state'), 'failed');
+  writeFileSync(corrupt, 'not a model');
+  await page.setInputFiles('#pre-open', corrupt);
+  await page.waitForFunction(() => /corrupt\.idim: not an idim model file/.test(document.querySelector('#pre-status').textContent));
 });
 
 test('no errors in the browser console', () => {
