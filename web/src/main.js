@@ -4,6 +4,7 @@
 import './style.css';
 import { accuracyChart, lossChart, updateAccuracyChart, updateLossChart } from './charts.js';
 import { setupLandscape } from './landscape_view.js';
+import { setupLora } from './lora_view.js';
 import { setupPretrain } from './pretrain_view.js';
 import { download, evaluateModel, modelFile, parseModelFile } from './model_io.js';
 import { renderDint, renderStatus, renderTable } from './render.js';
@@ -87,6 +88,7 @@ function startSweep(plan, journal = []) {
 const redraw = () => { frame ||= requestAnimationFrame(draw); };
 setupLandscape(() => presets, maxWorkers);
 setupPretrain(() => (presets ? { idim, presets } : null), maxWorkers);
+setupLora(() => presets, maxWorkers);
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();

@@ -307,6 +307,26 @@ test('a model file of idim train --save starts the comparison; a corrupt one is 
   await page.waitForFunction(() => /corrupt\.idim: not an idim model file/.test(document.querySelector('#pre-status').textContent));
 });
 
+test('LoRA at each rank and the subspace methods are drawn by trained parameters on one chart', async () => {
+  await page.click('#lora-run');
+  await page.waitForFunction(() => document.querySelector('#lora-status').dataset.state !== 'running', null, { timeout: 120_000 });
+  const status = await page.textContent('#lora-status');
+  console.log(`# LoRA: ${status}`);
+  assert.equal(await page.getAttribute('#lora-status', 'data-state'), 'done', status);
+  const means = JSON.parse(await page.getAttribute('#lora-status', 'data-means'));
+  assert.equal(means.lora.length, 4);   // ranks 1, 2, 4, 8
+  assert.equal(means.subspace.length, 8);
+  assert.equal(means.said.length, 8);
+  // a higher rank trains proportionally more numbers; accuracy grows with them for each method
+  for (let k = 1; k < 4; k++) assert.equal(means.lora[k].x, 2 * means.lora[k - 1].x);
+  for (const [method, curve] of Object.entries(means)) {
+    for (const p of curve) assert.ok(p.y > 0.1 && p.y <= 1, `${method}: accuracy ${p.y} at ${p.x}`);
+    // d from 10 spans chance to near full training; LoRA's rank 1 already trains hundreds
+    assert.ok(curve.at(-1).y > curve[0].y + (method === 'lora' ? 0 : 0.2), `${method}: more trained numbers did not help`);
+  }
+  await page.locator('#lora').screenshot({ path: join(artifacts, 'page-lora.png') });
+});
+
 test('no errors in the browser console', () => {
   assert.deepEqual(browser.consoleErrors, []);
 });
