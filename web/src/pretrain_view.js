@@ -85,8 +85,9 @@ export function setupPretrain(getContext, workers) {
   }
 
   $('pre-run').addEventListener('click', () => {
-    const network = { task: PRETRAIN.task, model: 'fc', widths: PRETRAIN.widths };
-    say('running', `Pretraining FC ${[196, ...PRETRAIN.widths, PRETRAIN.pretrainClasses.length].join('-')} on digits ` +
+    const widths = $('pre-net').value === 'wide' ? PRETRAIN.wideWidths : PRETRAIN.widths;
+    const network = { task: PRETRAIN.task, model: 'fc', widths };
+    say('running', `Pretraining FC ${[196, ...widths, PRETRAIN.pretrainClasses.length].join('-')} on digits ` +
       `${digits(PRETRAIN.pretrainClasses)}…`);
     compare(network, async (ctx) => pretrainInWorker(pretrainConfig(ctx.presets, network)),
             (p) => `Pretrained: test accuracy ${p.testAccuracy.toFixed(4)} on digits ${digits(PRETRAIN.pretrainClasses)}.`);

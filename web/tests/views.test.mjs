@@ -70,3 +70,18 @@ test('a broken shared link is refused with what is wrong', async () => {
   await assert.rejects(readShareLink(await encode({ ...good, runs: [{ key: 'd2/seed0/stops', result: [0.5, false, true], d: 2, theta: [1] }] })),
                        /run 1: θ_d does not hold d = 2 numbers/);
 });
+
+test('the pretraining view sizes its search by the network and refuses files it cannot start from', async () => {
+  const { fcParameters, networkOfFile, ratioInWords } = await import('../src/pretrain.js');
+  assert.equal(fcParameters(196, [64], 5), 12933);   // the module's D of FC 196-64-5
+  assert.equal(fcParameters(784, [200, 200], 10), 199210);   // FC 784-200-200-10
+  const header = { kind: 'model', model: 'fc', widths: [64], input: [28, 28, 1], classes: 5, D: 50565 };
+  assert.deepEqual(networkOfFile(header, 'a.idim'), { task: 'mnist28', model: 'fc', widths: [64] });
+  assert.deepEqual(networkOfFile({ ...header, input: [14, 14, 1] }, 'a.idim').task, 'mnist14');
+  assert.throws(() => networkOfFile({ ...header, kind: 'subspace' }, 'a.idim'), /a\.idim: a subspace file .* cannot be a starting point/);
+  assert.throws(() => networkOfFile({ ...header, input: [32, 32, 3] }, 'c.idim'), /c\.idim: its network takes 32×32×3 inputs/);
+  assert.throws(() => networkOfFile({ ...header, model: 'lenet', input: [14, 14, 1] }, 'l.idim'), /LeNet needs 28×28/);
+  assert.match(ratioInWords(200, 160), /160 against 200 .*0\.80× \(lower\)/);
+  assert.match(ratioInWords(140, 146), /1\.04× \(about the same\)/);
+  assert.match(ratioInWords(null, 146), /did not reach the threshold/);
+});
