@@ -1,5 +1,6 @@
 // The landscape section: its buttons, its status line and its chart. One landscape at a time; a
-// new one (another plane, another task) stops the one in progress.
+// new one (another plane, another task) stops the one in progress. A landscape is shared as a link
+// of its task and plane (#landscape=TASK/SEED): it is recomputed from them, the same bit for bit.
 import { landscapeChart, updateLandscapeChart } from './landscape_chart.js';
 import { landscapeConfig } from './landscape.js';
 import { LandscapeRun } from './landscape_run.js';
@@ -31,10 +32,11 @@ export function setupLandscape(getPresets, workers) {
     status.textContent = statusText(run);
     status.dataset.state = run.state;
     status.dataset.pathPoints = String(run.path.length);
-    $('land-export').disabled = run.state !== 'done';
+    $('land-export').disabled = $('land-share').disabled = run.state !== 'done';
   };
   const redraw = () => { frame ||= requestAnimationFrame(draw); };
 
+  const tasks = [...$('land-task').options].map((o) => o.value);
   const start = () => {
     const presets = getPresets();
     if (!presets) return;
@@ -49,4 +51,29 @@ export function setupLandscape(getPresets, workers) {
   $('land-export').addEventListener('click', () => download(`idim-landscape-${run.config.task}-plane${run.config.seed}.json`,
     JSON.stringify({ config: run.config, D: run.dimFull, path: run.path, grid: run.grid }, null, 1)));
   $('land-show').addEventListener('change', () => run && redraw());
+  $('land-share').addEventListener('click', () => {
+    const url = new URL(location.href);
+    url.hash = `landscape=${run.config.task}/${run.config.seed}`;
+    $('land-link').value = url.href;
+    $('land-link-box').hidden = false;
+    $('land-link').select();
+  });
+
+  // The fragment's "TASK/SEED" → that landscape drawn; a broken one is said, not guessed at.
+  return function openLink(value) {
+    const [task, plane, extra] = value.split('/');
+    const n = Number(plane);
+    let why = null;
+    if (!tasks.includes(task)) why = `unknown task "${task}" (known: ${tasks.join(', ')})`;
+    else if (extra !== undefined || plane === '' || !Number.isInteger(n) || n < 0) why = `the plane "${value.slice(task.length + 1)}" is not a whole number ≥ 0`;
+    if (why) {
+      status.dataset.state = 'failed';
+      status.textContent = `This landscape link is broken: ${why}.`;
+      return;
+    }
+    $('land-task').value = task;
+    seed = n;
+    start();
+    $('landscape').scrollIntoView();
+  };
 }

@@ -86,7 +86,7 @@ function startSweep(plan, journal = []) {
 }
 
 const redraw = () => { frame ||= requestAnimationFrame(draw); };
-setupLandscape(() => presets, maxWorkers);
+const openLandscapeLink = setupLandscape(() => presets, maxWorkers);
 setupPretrain(() => (presets ? { idim, presets } : null), maxWorkers);
 setupLora(() => presets, maxWorkers);
 
@@ -180,10 +180,12 @@ import(/* @vite-ignore */ assetUrls().moduleUrl)
   .then(() => { form.dataset.ready = 'true'; })
   .catch((e) => showError(`cannot load the WebAssembly module: ${e.message}`));
 
-// On opening: a shared link rebuilds its search; otherwise the search kept in this browser is
-// shown again if it finished, or offered to be continued if it did not.
+// On opening: a shared link rebuilds its search (or draws its landscape); otherwise the search
+// kept in this browser is shown again if it finished, or offered to be continued if it did not.
 async function restore() {
-  const fragment = new URLSearchParams(location.hash.slice(1)).get(SHARE_KEY);
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.has('landscape')) openLandscapeLink(params.get('landscape'));
+  const fragment = params.get(SHARE_KEY);
   if (fragment != null) {
     try {
       const { plan, journal } = await readShareLink(fragment);

@@ -210,6 +210,21 @@ test('the landscape of the digits is drawn with its training path, and another p
   assert.ok(lossAt(first.path.at(-1)) < lossAt([0, 0]), `loss ${lossAt(first.path.at(-1))} at the end, ${lossAt([0, 0])} at θ0`);
   await page.locator('#landscape').screenshot({ path: join(artifacts, 'page-landscape.png') });
 
+  // its link draws the very same landscape in another tab; a broken link says what is wrong
+  await page.click('#land-share');
+  const link = await page.inputValue('#land-link');
+  const other = await browser.newPage();
+  await other.goto(link);
+  await other.waitForFunction(() => document.querySelector('#land-status').dataset.state === 'done', null, { timeout: 90_000 });
+  const [dl] = await Promise.all([other.waitForEvent('download'), other.click('#land-export')]);
+  assert.deepEqual(JSON.parse(readFileSync(await dl.path(), 'utf8')).grid, first.grid);
+  await other.close();
+  const broken = await browser.newPage();
+  await broken.goto(`${server.url}#landscape=mnist14/x`);
+  await broken.waitForFunction(() => document.querySelector('#land-status').dataset.state === 'failed');
+  assert.match(await broken.textContent('#land-status'), /landscape link is broken: the plane "x" is not a whole number/);
+  await broken.close();
+
   await page.click('#land-next');
   await page.waitForFunction(() => document.querySelector('#land-status').dataset.state !== 'running', null, { timeout: 90_000 });
   const second = JSON.parse((await download('#land-export')).text);
