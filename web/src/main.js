@@ -55,7 +55,7 @@ function draw() {
 // The search's journal into IndexedDB whenever a run finishes or its state changes (in order).
 let saving = Promise.resolve(), saved = '';
 function persist(sweep) {
-  const mark = `${sweep.journal.length}/${sweep.state}`;
+  const mark = `${sweep.started}/${sweep.journal.length}/${sweep.state}`;
   if (mark === saved) return;
   saved = mark;
   const record = { plan: sweep.plan, journal: sweep.journal, state: sweep.state };
