@@ -67,6 +67,6 @@ export function ratioInWords(random, pretrained) {
   if (random == null || pretrained == null) return 'one of the searches did not reach the threshold, so there is no ratio';
   const r = pretrained / random;
   const how = r < 0.95 ? 'lower' : r > 1.05 ? 'higher' : 'about the same';
-  return `from the pretrained start d_int90 is ${pretrained} against ${random} from a random one: ` +
+  return `From the pretrained start d_int90 is ${pretrained} against ${random} from a random one: ` +
     `${r.toFixed(2)}× (${how})`;
 }
