@@ -18,7 +18,7 @@ const views = [
     over: () => document.querySelector('#land-status').dataset.state !== 'running' },
   { name: 'landscape, toy task', select: ['#land-task', 'toy'], status: '#land-status',
     over: () => document.querySelector('#land-status').dataset.state !== 'running' },
-  { name: 'pretraining: pretrain on 0–4, two searches on 5–9', click: '#pre-run', status: '#pre-status',
+  { name: 'pretraining: FC 196-100-100 pretrained on 0–9, two searches on 5–9', click: '#pre-run', status: '#pre-status',
     over: () => document.querySelector('#pre-status').dataset.state !== 'running' },
   { name: 'LoRA beside subspaces (41 runs)', click: '#lora-run', status: '#lora-status',
     over: () => document.querySelector('#lora-status').dataset.state !== 'running' },

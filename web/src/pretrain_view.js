@@ -85,12 +85,13 @@ export function setupPretrain(getContext, workers) {
   }
 
   $('pre-run').addEventListener('click', () => {
-    const widths = $('pre-net').value === 'wide' ? PRETRAIN.wideWidths : PRETRAIN.widths;
+    const widths = PRETRAIN.networks[$('pre-net').value];
+    const classes = PRETRAIN.pretrainings[$('pre-task').value];
     const network = { task: PRETRAIN.task, model: 'fc', widths };
-    say('running', `Pretraining FC ${[196, ...widths, PRETRAIN.pretrainClasses.length].join('-')} on digits ` +
-      `${digits(PRETRAIN.pretrainClasses)}…`);
-    compare(network, async (ctx) => pretrainInWorker(pretrainConfig(ctx.presets, network)),
-            (p) => `Pretrained: test accuracy ${p.testAccuracy.toFixed(4)} on digits ${digits(PRETRAIN.pretrainClasses)}.`);
+    const on = `digits ${digits(classes)}`;
+    say('running', `Pretraining FC ${[196, ...widths, classes.length].join('-')} on ${on}…`);
+    compare(network, async (ctx) => pretrainInWorker(pretrainConfig(ctx.presets, network, classes)),
+            (p) => `Pretrained: test accuracy ${p.testAccuracy.toFixed(4)} on ${on}.`);
   });
 
   $('pre-open').addEventListener('change', async (event) => {
