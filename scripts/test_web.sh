@@ -28,6 +28,10 @@ echo "== native d_int of the toy task (the page's procedure must reach the same)
 nice cmake --build build/release --target idim -j 2 2>&1 | tail -n 1
 build/release/native/idim dint --data toy --seeds 2 --json build/web-artifacts/native_toy_dint.json -q > /dev/null
 
+echo "== a native model file for the page to start from (FC 784-64-5 on digits 0-4, one epoch)"
+build/release/native/idim train --data mnist --classes 0-4 --widths 64 --epochs 1 -q \
+  --save build/web-artifacts/native_fc64_digits0-4.idim > /dev/null
+
 echo "== site"
 (cd web && npm run --silent build 2>&1 | tail -n 3)
 
@@ -35,6 +39,7 @@ echo "== node tests (module, helpers) and browser tests (chromium)"
 cd web
 IDIM_FIXTURE_JSON="$root/build/web-artifacts/wasm_fixture.json" IDIM_WEB_ARTIFACTS="$root/build/web-artifacts" \
 IDIM_NATIVE_DINT_JSON="$root/build/web-artifacts/native_toy_dint.json" \
-  node --test --test-reporter=spec tests/wasm_module.test.mjs tests/dint_procedure.test.mjs tests/dint.test.mjs \
+IDIM_NATIVE_MODEL="$root/build/web-artifacts/native_fc64_digits0-4.idim" \
+  node --test --test-reporter=spec tests/wasm_module.test.mjs tests/dint_procedure.test.mjs tests/dint.test.mjs tests/views.test.mjs \
   tests/e2e.test.mjs
 echo "test_web: screenshots in build/web-artifacts/"

@@ -1,7 +1,9 @@
 // The JavaScript surface of the WebAssembly module (Embind), small and handle-based:
 //   loadMnist(palette, labels, pixels)          the digits, once per module
-//   new Run(config)  .train(onProgress) .step(indices) .batchLoss(indices) .timeSteps(n) .evaluate()
-//                    .getTrainable() .setTrainable(f32) .dimFull() .dimTrainable() .describe()
+//   new Run(config)  .train(onProgress) .step(indices) .steps(n) .stepsPerEpoch() .batchLoss(indices)
+//                    .timeSteps(n) .evaluate() .evaluateTrain() .getTrainable() .setTrainable(f32)
+//                    .dimFull() .dimTrainable() .describe() .modelFile()
+//   inspectModelFile(bytes)                     a model file's header (pretrained.h checks the rest)
 //   new DintProcedure(config) .next() .report(outcomes) .finished() .baseline() .threshold()
 //                    .result() .baselineRuns() .summary() .range()     (dint_procedure.h)
 //   defaults()                                  the core's training and search defaults
@@ -54,6 +56,7 @@ RunConfig parse_config(const val& c) {
     s.projection = parse_projection(get<std::string>(c, "projection", to_string(s.projection)));
     s.d = whole_number(get<double>(c, "d", 0), "d");
     s.seed = whole_number(get<double>(c, "seed", 0), "seed");
+    s.lora_rank = int(whole_number(get<double>(c, "rank", 0), "rank"));
     s.max_projection_mb = kMaxDenseProjectionMb;
     // Whatever the page leaves out is the core's default, so the page and the CLI share one set.
     const TrainConfig d = default_train_config(r.task, s.method);
@@ -70,6 +73,13 @@ RunConfig parse_config(const val& c) {
     r.train.optimizer.schedule =
         parse_schedule(get<std::string>(c, "schedule", to_string(d.optimizer.schedule)));
     r.target_accuracy = get<double>(c, "targetAccuracy", r.target_accuracy);
+    r.classes = get_ints(c, "classes", r.classes);
+    const val init = c["initFile"];   // a Uint8Array of a model file's bytes
+    if (!init.isUndefined() && !init.isNull()) {
+        const std::vector<uint8_t> bytes = emscripten::convertJSArrayToNumberVector<uint8_t>(init);
+        r.init_file.assign(bytes.begin(), bytes.end());
+    }
+    r.keep_head = get<bool>(c, "keepHead", false);
     return r;
 }
 
@@ -198,6 +208,10 @@ public:
     double step(val indices) {
         return guarded([&] { return run_->step(indices_from_js(indices)); });
     }
+    double steps(int n) {
+        return guarded([&] { return run_->steps(n); });
+    }
+    double stepsPerEpoch() const { return double(run_->steps_per_epoch()); }
     double timeSteps(int n) {
         return guarded([&] { return run_->time_steps(n); });
     }
@@ -209,6 +223,17 @@ public:
             val out = val::object();
             out.set("test", metrics_to_js(run_->evaluate_test()));
             return out;
+        });
+    }
+    // The objective over all training examples (what the landscape draws).
+    val evaluateTrain() {
+        return guarded([&] { return metrics_to_js(run_->evaluate_train()); });
+    }
+    val modelFile() const {
+        return guarded([&] {
+            const std::string bytes = run_->model_file();
+            return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(),
+                                                   reinterpret_cast<const uint8_t*>(bytes.data())));
         });
     }
     val getTrainable() const { return floats_to_js(run_->trainable()); }
@@ -253,6 +278,25 @@ val fingerprint(std::string kind, double seed, int side, val widths, double d) {
     });
 }
 
+// The header of a model file's bytes ({kind, model, widths, input: [h, w, c], classes, D, data}),
+// so the page can pick the network and refuse a subspace file before any run; throws, naming
+// what is wrong, for anything parse_model_file refuses.
+val inspect_model_file(val bytes, std::string name) {
+    return guarded([&] {
+        const std::vector<uint8_t> b = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
+        const ModelFile f = parse_model_file(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), name);
+        val out = val::object();
+        out.set("kind", f.kind);
+        out.set("model", f.model_name);
+        out.set("widths", val::array(f.widths));
+        out.set("input", val::array(std::vector<int>{f.input.height, f.input.width, f.input.channels}));
+        out.set("classes", f.classes);
+        out.set("D", double(f.dim_full));
+        out.set("data", f.data);
+        return out;
+    });
+}
+
 std::string version() { return IDIM_VERSION; }
 std::string backend() { return default_backend().name(); }
 
@@ -269,13 +313,18 @@ EMSCRIPTEN_BINDINGS(idim) {
         .function("train", &JsRun::train)
         .function("step", &JsRun::step)
         .function("batchLoss", &JsRun::batchLoss)
+        .function("steps", &JsRun::steps)
+        .function("stepsPerEpoch", &JsRun::stepsPerEpoch)
         .function("timeSteps", &JsRun::timeSteps)
         .function("evaluate", &JsRun::evaluate)
+        .function("evaluateTrain", &JsRun::evaluateTrain)
+        .function("modelFile", &JsRun::modelFile)
         .function("getTrainable", &JsRun::getTrainable)
         .function("setTrainable", &JsRun::setTrainable);
     emscripten::function("defaults", &defaults);
     emscripten::function("loadMnist", &load_mnist);
     emscripten::function("projectionFingerprint", &fingerprint);
+    emscripten::function("inspectModelFile", &inspect_model_file);
     emscripten::function("version", &version);
     emscripten::function("backend", &backend);
 }

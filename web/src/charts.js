@@ -16,7 +16,7 @@ const colors = { runs: '#5b8def', mean: '#1f3f99', band: 'rgba(91,141,239,0.18)'
 const lossPalette = ['#5b8def', '#d97706', '#2a9d58', '#9b5de5', '#d62828', '#00a6a6', '#8a6d3b', '#e76f51'];
 
 // Log-axis labels only at 1, 2 and 5 × 10^k, so they never crowd.
-function logTick(value) {
+export function logTick(value) {
   const mantissa = value / 10 ** Math.floor(Math.log10(value) + 1e-9);
   return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6) ? value.toLocaleString('en') : '';
 }

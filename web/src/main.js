@@ -3,10 +3,15 @@
 // defaults (the form's presets) and the procedure's bookkeeping; no run starts until Run.
 import './style.css';
 import { accuracyChart, lossChart, updateAccuracyChart, updateLossChart } from './charts.js';
+import { setupLandscape } from './landscape_view.js';
+import { setupLora } from './lora_view.js';
+import { setupPretrain } from './pretrain_view.js';
 import { download, evaluateModel, modelFile, parseModelFile } from './model_io.js';
 import { renderDint, renderStatus, renderTable } from './render.js';
 import { parseNativeResults, resultsToCsv, resultsToJson } from './results_io.js';
 import { applyTaskDefaults, readPlan, taskPresets } from './settings.js';
+import { SHARE_KEY, readShareLink, shareLink } from './share.js';
+import { clearSearch, loadSearch, saveSearch } from './store.js';
 import { Sweep, assetUrls } from './sweep.js';
 
 const $ = (id) => document.getElementById(id);
@@ -38,23 +43,73 @@ function draw() {
   $('run').disabled = running;
   $('stop').disabled = !running;
   $('export-json').disabled = $('export-csv').disabled = view.runs.length + view.baselineRuns.length === 0;
+  $('share').disabled = !(view instanceof Sweep && view.state === 'done');
   if (view.state === 'failed') showError(view.error);
+  if (view instanceof Sweep) {
+    persist(view);
+    if (view.state === 'stopped' || view.state === 'failed')
+      offerResume({ plan: view.plan, journal: view.journal }, `${view.journal.length} finished runs are kept.`);
+  }
 }
 
-const redraw = () => { frame ||= requestAnimationFrame(draw); };
+// The search's journal into IndexedDB whenever a run finishes or its state changes (in order).
+let saving = Promise.resolve(), saved = '';
+function persist(sweep) {
+  const mark = `${sweep.started}/${sweep.journal.length}/${sweep.state}`;
+  if (mark === saved) return;
+  saved = mark;
+  const record = { plan: sweep.plan, journal: sweep.journal, state: sweep.state };
+  saving = saving.then(() => saveSearch(record))
+    .catch((e) => { $('resume-text').textContent = `(This browser cannot keep finished runs: ${e.message}.)`; });
+}
 
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
+let resumable = null;   // {plan, journal} offered by the resume box
+function offerResume(record, text) {
+  resumable = record;
+  $('resume-text').textContent = text;
+  $('resume-box').hidden = false;
+}
+
+// A sweep continued from a journal: the runs it holds are restored, the rest are trained.
+function startSweep(plan, journal = []) {
   showError('');
-  if (!presets) return;   // the module is still loading (the Run button is disabled until then)
+  $('resume-box').hidden = true;
+  $('share-box').hidden = true;
   let next;
   try {
-    next = new Sweep(idim, readPlan(form, presets, maxWorkers), redraw);   // the procedure refuses impossible settings
+    next = new Sweep(idim, { ...plan, workers: maxWorkers }, redraw, journal);   // the procedure refuses impossible settings
   } catch (e) { showError(e.message); return; }
   if (view?.state === 'running') view.stop();
   view = next;
   view.start();
   redraw();
+}
+
+const redraw = () => { frame ||= requestAnimationFrame(draw); };
+const openLandscapeLink = setupLandscape(() => presets, maxWorkers);
+setupPretrain(() => (presets ? { idim, presets } : null), maxWorkers);
+setupLora(() => presets, maxWorkers);
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  showError('');
+  if (!presets) return;   // the module is still loading (the Run button is disabled until then)
+  let plan;
+  try { plan = readPlan(form, presets, maxWorkers); } catch (e) { showError(e.message); return; }
+  startSweep(plan);
+});
+
+$('resume').addEventListener('click', () => resumable && startSweep(resumable.plan, resumable.journal));
+$('discard').addEventListener('click', () => {
+  resumable = null;
+  $('resume-box').hidden = true;
+  saved = '';
+  saving = saving.then(clearSearch).catch(() => {});
+});
+$('share').addEventListener('click', async () => {
+  $('share-link').value = await shareLink(view, location.href);
+  $('share-box').hidden = false;
+  $('share-link').select();
 });
 
 $('stop').addEventListener('click', () => view?.stop());
@@ -81,6 +136,7 @@ $('open-native').addEventListener('change', async (event) => {
   showError('');
   try {
     const r = parseNativeResults(await file.text());
+    $('share-box').hidden = true;
     if (view?.state === 'running') view.stop();
     view = { ...r, running: new Map(), state: 'imported', source: file.name,
              config: { source: file.name, command: r.command } };
@@ -119,6 +175,27 @@ import(/* @vite-ignore */ assetUrls().moduleUrl)
     presets = taskPresets(idim.defaults());
     showPreset(form.elements.task.value);
     $('run').disabled = view?.state === 'running';
-    form.dataset.ready = 'true';
+    return restore();
   })
+  .then(() => { form.dataset.ready = 'true'; })
   .catch((e) => showError(`cannot load the WebAssembly module: ${e.message}`));
+
+// On opening: a shared link rebuilds its search (or draws its landscape); otherwise the search
+// kept in this browser is shown again if it finished, or offered to be continued if it did not.
+async function restore() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.has('landscape')) openLandscapeLink(params.get('landscape'));
+  const fragment = params.get(SHARE_KEY);
+  if (fragment != null) {
+    try {
+      const { plan, journal } = await readShareLink(fragment);
+      startSweep(plan, journal);
+    } catch (e) { showError(e.message); }
+    return;
+  }
+  let record;
+  try { record = await loadSearch(); } catch { return; }   // no storage here: nothing was kept
+  if (!record?.journal?.length) return;
+  if (record.state === 'done') startSweep(record.plan, record.journal);
+  else offerResume(record, `A search was interrupted after ${record.journal.length} finished runs (${record.plan.config.task}).`);
+}

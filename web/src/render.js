@@ -15,7 +15,13 @@ export function renderStatus(el, view) {
     failed: `Stopped by an error after ${done} runs (see above).`,
     imported: `Opened ${view.source}: ${view.runs.length} runs.`,
   }[view.state];
-  el.textContent = text;
+  // a continued or shared search says how many runs it took from the journal rather than trained
+  const restored = view.restored ? ` Of the ${view.restored + view.trained} runs made, ${view.restored} were restored ` +
+    `and ${view.trained} trained here.` : '';
+  el.textContent = text + restored;
+  el.dataset.restored = String(view.restored ?? 0);
+  el.dataset.trained = String(view.trained ?? 0);
+  el.dataset.journal = String(view.journal?.length ?? 0);
 }
 
 // name: the element naming the result (d_int90, or d_int100 for a fraction of 1).

@@ -4,6 +4,11 @@
 // defaults: it only does bookkeeping (microseconds per batch), so a worker of its own would add a
 // message hop and gain nothing. Finished runs are kept; stop() terminates the workers (and so the
 // runs in flight) but keeps what finished.
+//
+// The journal: every finished run's outcome under its job key (baseline or d, seed, and whether
+// early stops were on), in finishing order. A sweep given the journal of an interrupted one (a
+// reload, a crash, a shared link) replays the procedure through it: a request the journal answers
+// is recorded at once, and only the others are trained, so no finished run is repeated.
 import { Msg, initMessage, runMessage } from './protocol.js';
 
 export function newWorker() {
@@ -26,10 +31,12 @@ export function runConfig(plan, request, threshold) {
   return config;
 }
 
+export const jobKey = (job) => `${job.kind === 'baseline' ? 'baseline' : `d${job.d}`}/seed${job.seed}/${job.earlyStops ? 'stops' : 'full'}`;
+
 export class Sweep {
-  // idim: the module (main thread); plan: {config, baselineConfig, search, workers} (settings.js).
-  // Throws for settings the procedure refuses.
-  constructor(idim, plan, onChange) {
+  // idim: the module (main thread); plan: {config, baselineConfig, search, workers} (settings.js);
+  // journal: a previous sweep's (same plan) to continue from. Throws for settings the procedure refuses.
+  constructor(idim, plan, onChange, journal = []) {
     this.plan = plan;
     this.procedure = new idim.DintProcedure(plan.search);
     this.config = { ...plan.config, search: plan.search };
@@ -48,23 +55,30 @@ export class Sweep {
     this.workers = [];
     this.dint = null;
     this.range = null;          // {low, high}: d_int over resampled seeds, once finished
+    this.journal = [];          // [{key, outcome}]: see above
+    this.known = new Map(journal.map((e) => [e.key, e.outcome]));
+    this.restored = 0;          // runs taken from the given journal
+    this.trained = 0;           // runs trained by this sweep's workers
     this.readProcedure();
     this.enqueue();
   }
 
-  // The procedure's next batch into the queue.
+  // The procedure's next batch: answered from the journal where it can, into the queue otherwise.
   enqueue() {
     const threshold = this.procedure.threshold();
-    this.batchSize = 0;
-    for (const request of this.procedure.next()) {
-      this.queue.push({ id: this.nextId++, kind: request.baseline ? 'baseline' : 'subspace',
-                        d: request.baseline ? null : request.d, seed: request.seed, earlyStops: request.earlyStops,
-                        config: runConfig(this.plan, request, threshold) });
-      this.batchSize++;
+    const jobs = [...this.procedure.next()].map((request) => ({
+      id: this.nextId++, kind: request.baseline ? 'baseline' : 'subspace', d: request.baseline ? null : request.d,
+      seed: request.seed, earlyStops: request.earlyStops, config: runConfig(this.plan, request, threshold) }));
+    this.batchSize = jobs.length;
+    for (const job of jobs) {
+      const outcome = this.known.get(jobKey(job));
+      if (outcome) { this.restored++; this.record(job, outcome); }
+      else this.queue.push(job);
     }
   }
 
   start() {
+    if (this.state !== 'running') return;   // a journal that answered every request
     const { moduleUrl, mnistUrl } = assetUrls();
     // A batch is one d's seeds (or the baseline's): more workers than that would sit idle.
     const widest = Math.max(this.plan.search.seeds, this.plan.search.baselineSeeds ?? 1);
@@ -109,6 +123,7 @@ export class Sweep {
       slot.job = null;
       this.running.delete(m.id);
       this.recent = [live, ...this.recent].slice(0, 4);
+      this.trained++;
       this.record(live.job, m);
       this.dispatch();
     } else if (m.type === Msg.error) {
@@ -117,7 +132,10 @@ export class Sweep {
     }
   }
 
+  // m: a worker's done message, or the same fields from the journal.
   record(job, m) {
+    this.journal.push({ key: jobKey(job), outcome: { result: m.result, dimFull: m.dimFull, dimTrainable: m.dimTrainable,
+                                                     trainable: m.trainable } });
     const r = m.result;
     const run = { id: job.id, d: job.d, seed: job.seed, accuracy: r.diverged ? NaN : r.testAccuracy,
                   diverged: r.diverged, stoppedEarly: r.stoppedEarly, steps: r.steps, seconds: r.seconds, stop: r.stop,

@@ -57,6 +57,58 @@ function evaluate(id, config, trainable) {
   }
 }
 
+// Trains a d = 2 run with the trainer's own mini-batches, as train() would (without its early
+// stops: a landscape path shows the whole training), recording θ_d along the way.
+function path(id, config, points) {
+  const run = new idim.Run(config);
+  try {
+    const total = config.epochs * run.stepsPerEpoch();
+    const every = Math.max(1, Math.floor(total / points));
+    const trail = [[0, 0, NaN]];
+    let lastPost = performance.now();
+    for (let done = 0; done < total;) {
+      const n = Math.min(every, total - done);
+      const loss = run.steps(n);
+      done += n;
+      const [x, y] = run.getTrainable();
+      if (!Number.isFinite(loss)) break;   // diverged: the path ends where it was
+      trail.push([x, y, loss]);
+      if (performance.now() - lastPost > 100) { postMessage({ type: Msg.pathPart, id, path: trail }); lastPost = performance.now(); }
+    }
+    postMessage({ type: Msg.pathDone, id, path: trail, dimFull: run.dimFull() });
+  } finally {
+    run.delete();
+  }
+}
+
+function grid(id, config, points) {
+  const run = new idim.Run(config);
+  try {
+    const loss = [], accuracy = [];
+    for (const p of points) {
+      run.setTrainable(p);
+      loss.push(run.evaluateTrain().loss);
+      accuracy.push(run.evaluate().test.accuracy);
+    }
+    postMessage({ type: Msg.gridDone, id, loss, accuracy });
+  } finally {
+    run.delete();
+  }
+}
+
+function pretrain(id, config) {
+  const run = new idim.Run(config);
+  try {
+    const result = run.train(null);
+    if (result.diverged) throw new Error('pretraining diverged');
+    const modelFile = run.modelFile();
+    postMessage({ type: Msg.pretrained, id, modelFile, testAccuracy: result.testAccuracy, dimFull: run.dimFull() },
+                [modelFile.buffer]);
+  } finally {
+    run.delete();
+  }
+}
+
 // One message at a time: the next waits until the current one is done.
 let queue = Promise.resolve();
 self.onmessage = (event) => {
@@ -66,6 +118,9 @@ self.onmessage = (event) => {
       if (m.type === Msg.init) await init(m);
       else if (m.type === Msg.run) { await ensureData(m.config); train(m.id, m.config); }
       else if (m.type === Msg.evaluate) { await ensureData(m.config); evaluate(m.id, m.config, m.trainable); }
+      else if (m.type === Msg.path) { await ensureData(m.config); path(m.id, m.config, m.points); }
+      else if (m.type === Msg.pretrain) { await ensureData(m.config); pretrain(m.id, m.config); }
+      else if (m.type === Msg.grid) { await ensureData(m.config); grid(m.id, m.config, m.points); }
       else throw new Error(`worker: unknown message type '${m.type}'`);
     } catch (e) {
       postMessage(errorMessage(m.id ?? null, e));

@@ -1,6 +1,7 @@
 // Node tests of the WebAssembly module (node --test): training really trains, P is bit-identical to
-// the native one, a model rebuilds from (configuration, θ_d), and bad calls throw readable errors
-// that leave the module usable.
+// the native one, a model rebuilds from (configuration, θ_d), a trained network is a starting point
+// (the module's model files and the CLI's), and bad calls throw readable errors that leave the
+// module usable.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,4 +107,33 @@ test('bad calls throw readable errors and leave the module usable', () => {
   assert.throws(() => new idim.Run({ task: 'mnist28', widths: [20000, 20000], d: 10 }), /out of memory/);
   const ok = withRun({ ...small, d: 50, epochs: 2, lr: 0.03 }, (run) => run.train(null));
   assert.ok(ok.testAccuracy > 0.2, `accuracy ${ok.testAccuracy}`);   // chance is 0.1; we saw 0.28
+});
+
+test('a trained network saved as a model file is the next run\'s θ0, head kept or new', () => {
+  const pre = { ...small, trainSize: 0, method: 'full', classes: [0, 1, 2, 3, 4], epochs: 1 };
+  const { file, accuracy } = withRun(pre, (run) => ({ accuracy: run.train(null).testAccuracy, file: run.modelFile() }));
+  const header = idim.inspectModelFile(file, 'pretrained');
+  assert.deepEqual({ kind: header.kind, model: header.model, widths: header.widths, input: header.input, classes: header.classes },
+                   { kind: 'model', model: 'fc', widths: [32], input: [14, 14, 1], classes: 5 });
+  // with its head the starting point is the trained network itself: the same test accuracy, untrained
+  const kept = withRun({ ...pre, initFile: file, keepHead: true }, (run) => run.evaluate().test.accuracy);
+  assert.equal(kept, accuracy);
+  assert.ok(accuracy > 0.8, `pretraining reached ${accuracy}`);
+  // on digits 5-9 with a new head (subspace at θ_d = 0): near chance, as a new head must be
+  const downstream = { ...small, trainSize: 0, classes: [5, 6, 7, 8, 9], method: 'subspace', d: 10 };
+  const fresh = withRun({ ...downstream, initFile: file }, (run) => run.evaluate().test.accuracy);
+  assert.ok(fresh < 0.5, `a new head gives ${fresh}`);
+  assert.throws(() => withRun({ ...downstream, widths: [16], initFile: file }, () => {}), /the starting point: .*width/i);
+  const corrupt = file.slice();
+  corrupt[corrupt.length - 1] ^= 0xff;
+  assert.throws(() => idim.inspectModelFile(corrupt, 'x.idim'), /x\.idim: checksum mismatch/);
+  assert.throws(() => withRun({ ...pre, method: 'subspace', d: 10 }, (run) => run.modelFile()), /only a full-training run/);
+});
+
+test('a model file of idim train --save reads in the module (the same format and checksum)', { skip: !process.env.IDIM_NATIVE_MODEL }, () => {
+  const header = idim.inspectModelFile(readFileSync(process.env.IDIM_NATIVE_MODEL), 'native');
+  assert.equal(header.kind, 'model');
+  assert.deepEqual(header.widths, [64]);
+  assert.deepEqual(header.input, [28, 28, 1]);
+  assert.equal(header.D, 50565);   // FC 784-64-5: 785·64 + 65·5
 });

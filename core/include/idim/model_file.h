@@ -8,7 +8,8 @@
 //   { ...N bytes of JSON: kind, model, input, classes, D, count, crc32, seed, steps, ... }
 //   count float32 values, little-endian
 //
-// crc32 (zlib's) covers the values' bytes. Native only: the browser never reads files.
+// crc32 (zlib's) covers the values' bytes. The browser parses and writes the bytes too (the page's
+// starting points); reading and writing files is native only (model_file_io.cpp).
 #pragma once
 #include <cstdint>
 #include <optional>
