@@ -7,8 +7,10 @@ COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#1
 
 
 def _ticks(lo, hi, log):
-    if log:
-        return [10 ** e for e in range(math.ceil(lo), math.floor(hi) + 1)]
+    if log:   # decades, and 2 and 5 times them where the axis spans fewer than three decades
+        steps = (1,) if hi - lo >= 3 else (1, 2, 5)
+        return [m * 10 ** e for e in range(math.floor(lo), math.ceil(hi) + 1) for m in steps
+                if lo <= math.log10(m * 10 ** e) <= hi]
     step = 10 ** math.floor(math.log10((hi - lo) / 4 or 1))
     for m in (1, 2, 5, 10):
         if (hi - lo) / (step * m) <= 6:

@@ -53,9 +53,10 @@ for config in configs:
     cells = []
     for start, doc in runs.items():
         d, (lo, hi) = doc.get("d_int90"), doc.get("d_int_range") or [None, None]
-        cells.append(f"{d} ({lo}-{hi})")
+        # a bootstrap end is null where some resample passed at no d the search tried
+        cells.append(f"{d} ({'?' if lo is None else lo}-{'?' if hi is None else hi})")
         if d is not None:
-            series[(start, config.split("x")[1])].append((D, d, lo, hi))
+            series[(start, config.split("x")[1])].append((D, d) if None in (lo, hi) else (D, d, lo, hi))
     dr, dp = runs["random"].get("d_int90"), runs["pretrained"].get("d_int90")
     ratio = f"{dp / dr:.2f}" if dr and dp else "-"
     print(f"| fc {config} | {D:,} | {load('pretrain')['test_accuracy']:.4f} | "
