@@ -101,7 +101,7 @@ def main(argv):
                       f"Spearman rho = {pearson(ranks(ds), ranks(gaps)):.3f}")
     if svg_path and points:
         groups = sorted({os.path.dirname(p[0]) for p in points})
-        svg_chart.write(svg_path, [{"label": g, "points": [(p[1], p[2]) for p in points
+        svg_chart.write(svg_path, [{"label": os.path.basename(g), "points": [(p[1], p[2]) for p in points
                                                            if os.path.dirname(p[0]) == g]}
                                    for g in groups],
                         "d_int90", "(train - test) / (1 - test) at d_int90", lines=False)
