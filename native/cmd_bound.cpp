@@ -81,13 +81,14 @@ int run_bound(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, Bound
 
     Backend& be = backend_by_name(o.backend);
     be.set_threads(o.threads);
-    const uint64_t seed = o.train.seed;
+    const uint64_t seed = o.seed;
     auto task = problem.make_task();
-    SubspaceSpec spec = subspace_spec(&sub, uint64_t(b.d), seed);
+    RunSpec run = run_spec(subspace_spec(&sub, uint64_t(b.d)), o.train, seed);
+    SubspaceSpec& spec = run.subspace;
     spec.start = problem.start();
     const bool pretrained = spec.start != nullptr;
     auto inner = make_parametrization(be, *task, spec);
-    TrainConfig config = o.train;
+    TrainConfig& config = run.train;
     config.evaluate_train = TrainEval::last_epoch;
     const int64_t steps_per_epoch = int64_t((task->train_size() + config.batch - 1) / config.batch);
     Progress progress("bound", config.epochs * steps_per_epoch, o.quiet);

@@ -43,11 +43,10 @@ void toy_defaults(const CLI::App& app, DintOptions& s) {
 
 // The baseline: full training of the same model and data with `idim train`'s defaults (the
 // settings that converge full training; the subspace runs have their own, see
-// subspace_train_config), the same seeds and weight decay.
+// subspace_train_config), the same weight decay.
 CommonOptions baseline_options(const CommonOptions& subspace_options) {
     CommonOptions o = subspace_options;
     o.train = TrainConfig{};
-    o.train.seed = subspace_options.train.seed;
     o.train.weight_decay = subspace_options.train.weight_decay;
     o.train.evaluate_train = subspace_options.train.evaluate_train;
     return o;
@@ -105,6 +104,7 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     if (!o.init_path.empty()) std::cout << start_line(o) << '\n';
     if (s.search.d_max == 0) s.search.d_max = problem.dim();
     for (uint64_t d : {s.search.d_min, s.search.d_max}) check_subspace_request(sub, problem, d);
+    s.search.first_seed = o.seed;
     DintProcedure procedure({s.search, s.baseline, s.baseline_seeds});
     const CommonOptions full_options = baseline_options(o);
     if (mpi_worker) {
@@ -131,19 +131,17 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     Json baseline_runs = Json::array(), extra;
     Checkpoints stopped;   // where the runs an early stop ended stood, to train them on
     Progress progress("runs", 0, o.quiet);
-    // The procedure's seeds count from 0, the runs' from --seed.
     auto to_outcomes = [&](const std::vector<RunRecord>& records) {
         std::vector<RunOutcome> outcomes;
-        for (RunRecord r : records) {
+        for (const RunRecord& r : records) {
             if (r.result.checkpoint) stopped[{r.d, r.seed}] = r.result.checkpoint;
-            r.seed -= o.train.seed;
             outcomes.push_back(outcome_of(r));
         }
         return outcomes;
     };
     auto run_baseline = [&](const std::vector<RunRequest>& asked) {
         RunList list;
-        for (const RunRequest& j : asked) list.push_back({0, o.train.seed + j.seed});
+        for (const RunRequest& j : asked) list.push_back({0, j.seed});
         Progress bar("baseline", int64_t(list.size()), o.quiet);
         bar.note("training the baseline (all D parameters, " + std::to_string(list.size()) + " run" +
                  (list.size() > 1 ? "s" : "") + ")");
@@ -157,7 +155,7 @@ int run_dint(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, DintOp
     auto run_batch = [&](const std::vector<RunRequest>& asked) {
         RunList early, full;
         for (const RunRequest& j : asked)
-            (j.early_stops ? early : full).push_back({j.d, o.train.seed + j.seed});
+            (j.early_stops ? early : full).push_back({j.d, j.seed});
         std::vector<RunOutcome> outcomes;
         const std::string d = "d = " + std::to_string(asked.front().d);
         if (!early.empty()) {

@@ -99,7 +99,7 @@ int run_msf(const CommonOptions& o, MsfOptions& m) {
     m.config.epochs = o.train.epochs;
     m.config.batch = o.train.batch;
     m.config.lr = o.train.optimizer.lr;
-    m.config.seed = o.train.seed;
+    m.config.seed = o.seed;
     std::vector<FamilyTask> family = load_family(o, m);
     const ModelFile& first = family.front().file;
     Backend& be = backend_by_name(o.backend);

@@ -51,7 +51,7 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
 
     RunList list;
     for (int64_t d : s.dims)
-        for (int k = 0; k < s.seeds; ++k) list.push_back({uint64_t(d), o.train.seed + k});
+        for (int k = 0; k < s.seeds; ++k) list.push_back({uint64_t(d), o.seed + k});
     std::optional<double> threshold;
     if (s.baseline) threshold = s.fraction * *s.baseline;
     Json head = {{"version", IDIM_VERSION}, {"config", config_json("sweep", o, &sub)},
@@ -89,7 +89,7 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     if (threshold) {
         std::vector<RunOutcome> outcomes;
         for (const RunRecord& r : runs)
-            outcomes.push_back({r.d, r.seed, r.score, r.result.diverged()});
+            outcomes.push_back(outcome_of(r));
         std::optional<uint64_t> d_int = first_passing_d(outcomes, *threshold);
         extra.update({{d_int_name(s.fraction), d_int ? Json(*d_int) : Json(nullptr)},
                       {"threshold", *threshold}, {"baseline_accuracy", *s.baseline},

@@ -38,9 +38,9 @@ int run_single(const std::string& command, const CommonOptions& o, const Subspac
     backend_by_name(o.backend).set_threads(o.threads);
     RunContext ctx{problem, o, sub};
     ctx.keep_trainable = !o.save_path.empty();
-    if (!sub) ctx.on_trainer = checkpoint_saver(o, problem, o.train.seed);
+    if (!sub) ctx.on_trainer = checkpoint_saver(o, problem, o.seed);
     if (!o.init_path.empty()) std::cout << start_line(o) << '\n';
-    RunRecord run = run_one(ctx, d, o.train.seed, &progress, RunDetail::steps);
+    RunRecord run = run_one(ctx, d, o.seed, &progress, RunDetail::steps);
     progress.finish();
 
     std::cout << (d ? "d = " + std::to_string(d) + " (" + run.projection + "): " : "")

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "idim/error.h"
-#include "options.h"
+#include "problem.h"
 
 namespace idim::cli {
 

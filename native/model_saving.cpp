@@ -36,7 +36,7 @@ void save_run(const std::string& command, const CommonOptions& o, const Subspace
         // file that --init can start from.
         Backend& be = backend_by_name(o.backend);
         auto task = problem.make_task();
-        SubspaceSpec spec = subspace_spec(sub, run.d, run.seed);
+        SubspaceSpec spec = run_spec(subspace_spec(sub, run.d), {}, run.seed).subspace;
         spec.start = problem.start();
         auto param = make_parametrization(be, *task, spec);
         Buffer<float> v(be, std::span<const float>(run.result.trainable)), theta(be, problem.dim());

@@ -73,7 +73,7 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool training) {
                    "Permute pixels with this seed (the same permutation for train and test)");
     app.add_option("--shuffle-labels", o.data.shuffle_labels_fraction,
                    "Fraction of training labels replaced by random ones");
-    app.add_option("--seed", o.train.seed, "Seed of θ0, P and the batch order (runs: seed + k)")
+    app.add_option("--seed", o.seed, "Seed of θ0, P and the batch order (runs: seed + k)")
         ->capture_default_str();
     app.add_option("--threads", o.threads,
                    "Threads for matrix products (0: every core; at most 4 per hardware thread)")
@@ -148,7 +148,7 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
     backend_by_name(o.backend);   // throws for an unknown name
     require(o.data.shuffle_labels_fraction >= 0 && o.data.shuffle_labels_fraction <= 1,
             "--shuffle-labels must be a fraction in [0, 1]");
-    o.data.seed = o.train.seed;
+    o.data.seed = o.seed;
     if (given(app, "--optimizer")) o.train.optimizer.kind = parse_optimizer(o.optimizer);
     if (given(app, "--schedule")) o.train.optimizer.schedule = parse_schedule(o.schedule);
     if (is_toy(o.data)) {
@@ -199,64 +199,11 @@ void finalise_projection(const CLI::App& app, const CommonOptions& common, Subsp
     require(o.max_projection_mb > 0, "--max-projection-mb must be positive");
 }
 
-Problem::Problem(const CommonOptions& o) : options_(o), toy_(is_toy(o.data)) {
-    if (toy_) {
-        auto task = toy_task();
-        dim_ = task->dim();
-        groups_ = task->param_groups();
-        layers_ = "toy: 10 groups of 100 parameters; each group's sum must reach its target 1..10\n";
-        data_description_ = "toy (Li et al. 2018, introduction): intrinsic dimension exactly 10";
-        return;
-    }
-    data_ = load_data(o.data);
-    const Dataset& train = data_.train;
-    shape_ = {train.height, train.width, train.channels};
-    classes_ = std::max(train.classes, data_.test.classes);
-    auto model = make_model(o.model, shape_, classes_);
-    dim_ = model->dim();
-    groups_ = model->param_groups();
-    layers_ = model->describe();
-    data_description_ = data_.description;
-    if (o.init_file) start_ = starting_point(*o.init_file, architecture(), o.keep_head, o.init_path);
-}
-
-std::unique_ptr<Task> Problem::make_task() const {
-    if (toy_) return toy_task();
-    return classification_task(make_model(options_.model, shape_, classes_), data_);
-}
-
-SubspaceSpec subspace_spec(const SubspaceOptions* sub, uint64_t d, uint64_t seed) {
-    SubspaceSpec spec;
-    spec.seed = seed;
-    if (!sub) {
-        spec.method = Method::full;
-        return spec;
-    }
-    if (is_lora(*sub)) {
-        spec.method = Method::lora;
-        spec.lora_rank = sub->lora_rank;
-        spec.lora_alpha = sub->lora_alpha;
-        return spec;
-    }
-    spec.learned = sub->learned;
-    const bool said = sub->projection == "said";
-    spec.method = said ? Method::said : Method::subspace;
-    spec.projection = parse_projection(said ? sub->said_base : sub->projection);
-    spec.d = d;
-    spec.max_projection_mb = sub->max_projection_mb;
-    spec.allow_tiling = !sub->no_tiling;
-    return spec;
-}
-
 bool is_lora(const SubspaceOptions& o) { return o.projection == "lora"; }
 
 void refuse_lora(const SubspaceOptions& o, const std::string& command) {
     require(!is_lora(o), "--projection lora: " + command + " searches over d, which LoRA does not "
             "have; run 'idim subspace --projection lora --rank R' for each rank");
-}
-
-void check_subspace_request(const SubspaceOptions& o, const Problem& problem, uint64_t d) {
-    check_subspace(subspace_spec(&o, d, 0), problem.dim(), problem.param_groups().size());
 }
 
 }  // namespace idim::cli

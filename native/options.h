@@ -1,6 +1,5 @@
 // The options every subcommand shares (model, data, training, output) and the checks that refuse
-// an impossible request before any work starts. Problem holds the data, read once; each run gets
-// its own Task from it, since models keep scratch buffers and runs may go concurrently.
+// an impossible request before any work starts (the data they name: problem.h).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -26,6 +25,9 @@ struct CommonOptions {
     int width = 0, depth = 0;          // shorthand for model.widths (0: not given)
     DataOptions data;
     TrainConfig train;                 // the core's defaults, unless a flag says otherwise
+    // --seed: the first run's seed (run k: seed + k; run_spec.h draws θ0, P and the batch order
+    // from a run's seed) and the data's transforms', which every run of a command shares.
+    uint64_t seed = 0;
     std::string optimizer, schedule;   // --optimizer and --schedule as given, parsed into train
     int threads = 0;                   // 0: every core
     std::string backend = "cpu";
@@ -97,36 +99,5 @@ bool is_toy(const DataOptions& data);
 void add_learned_option(CLI::App& app, SubspaceOptions& o);
 class Problem;
 void finalise_learned(const CommonOptions& common, SubspaceOptions& o, const Problem& problem);
-
-class Problem {
-public:
-    explicit Problem(const CommonOptions& o);
-    size_t dim() const { return dim_; }
-    const std::vector<ParamGroup>& param_groups() const { return groups_; }
-    const std::string& layers() const { return layers_; }     // one line per layer
-    const std::string& data_description() const { return data_description_; }
-    bool toy() const { return toy_; }
-    std::unique_ptr<Task> make_task() const;
-    Architecture architecture() const { return {options_.model, shape_, classes_}; }
-    // θ0 of every run when --init names a model file; null: random θ0 from each run's seed.
-    std::shared_ptr<const StartingPoint> start() const { return start_; }
-
-private:
-    CommonOptions options_;
-    bool toy_ = false;
-    DataSplit data_;
-    Shape shape_;
-    int classes_ = 0;
-    size_t dim_ = 0;
-    std::vector<ParamGroup> groups_;
-    std::string layers_, data_description_;
-    std::shared_ptr<const StartingPoint> start_;
-};
-
-// The core's description of the run at (d, seed) these flags ask for (subspace.h); with no
-// flags (sub null), full training from θ0 drawn from `seed`.
-SubspaceSpec subspace_spec(const SubspaceOptions* sub, uint64_t d, uint64_t seed);
-// Refuses d < 1, d > D, SAID with d ≤ m, a dense P over the cap with tiling off (idim::Error).
-void check_subspace_request(const SubspaceOptions& o, const Problem& problem, uint64_t d);
 
 }  // namespace idim::cli

@@ -48,7 +48,7 @@ Json config_json(const std::string& command, const CommonOptions& o, const Subsp
         {"model", {{"name", is_toy(o.data) ? "toy" : to_string(o.model.kind)}, {"widths", o.model.widths}}},
         {"data", data},
         {"train",
-         {{"epochs", t.epochs}, {"batch", t.batch}, {"seed", t.seed},
+         {{"epochs", t.epochs}, {"batch", t.batch}, {"seed", o.seed},
           {"weight_decay", t.weight_decay}, {"evaluate_train", to_string(t.evaluate_train)}}},
         {"optimizer",
          {{"kind", to_string(opt.kind)}, {"lr", opt.lr}, {"momentum", opt.momentum}, {"beta1", opt.beta1},

@@ -73,20 +73,19 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
     RunRecord record;
     record.d = d;
     record.seed = seed;
-    SubspaceSpec spec = subspace_spec(ctx.subspace, d, seed);
-    spec.start = ctx.problem.start();
-    std::unique_ptr<Parametrization> param = make_parametrization(be, *task, spec);
+    RunSpec run = run_spec(subspace_spec(ctx.subspace, d), ctx.options.train, seed);
+    run.subspace.start = ctx.problem.start();
+    std::unique_ptr<Parametrization> param = make_parametrization(be, *task, run.subspace);
     if (ctx.subspace) record.projection = param->name();
     if (ctx.options.train.epochs == 0) {
-        record.result = evaluate_start(be, *task, *param, ctx.options.train);
+        record.result = evaluate_start(be, *task, *param, run.train);
         record.score = ctx.options.metric == Metric::train ? record.result.train_accuracy
                                                            : record.result.test_accuracy;
         if (!ctx.keep_trainable) record.result.trainable.clear();
         return record;
     }
 
-    TrainConfig config = ctx.options.train;
-    config.seed = seed;
+    const TrainConfig& config = run.train;
     TrainHooks hooks;
     hooks.target_accuracy = ctx.target_accuracy;
     hooks.metric = ctx.options.metric;

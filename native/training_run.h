@@ -11,8 +11,9 @@
 #include <vector>
 
 #include "idim/dint_procedure.h"
+#include "idim/run_spec.h"
 #include "idim/trainer.h"
-#include "options.h"
+#include "problem.h"
 #include "progress.h"
 
 namespace idim::cli {

@@ -63,6 +63,20 @@ TEST(DintProcedure, GivesWhatTheSearchGivesStraightThrough) {
     EXPECT_DOUBLE_EQ(*p.threshold(), threshold);
 }
 
+TEST(DintProcedure, EveryRunSeedCountsFromTheFirstSeed) {
+    DintProcedureConfig c = config(std::nullopt, 2);
+    c.search.first_seed = 40;
+    DintProcedure p(c);
+    ASSERT_EQ(p.next().size(), 2u);
+    EXPECT_EQ(p.next()[0].seed, 40u);   // the baseline's seeds
+    EXPECT_EQ(p.next()[1].seed, 41u);
+    std::vector<RunOutcome> baseline;
+    for (const RunRequest& r : p.next()) baseline.push_back({r.d, r.seed, 0.97});
+    p.report(baseline);
+    ASSERT_EQ(p.next().size(), 3u);
+    for (size_t k = 0; k < 3; ++k) EXPECT_EQ(p.next()[k].seed, 40u + k);
+}
+
 TEST(DintProcedure, TrainsTheBaselineFirstAndTakesTheThresholdFromIt) {
     DintProcedure p(config(std::nullopt, 2));
     EXPECT_FALSE(p.baseline());

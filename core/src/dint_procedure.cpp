@@ -71,7 +71,7 @@ void DintProcedure::advance() {
     pending_.clear();
     if (!baseline_) {
         for (int s = 0; s < config_.baseline_seeds; ++s)
-            pending_.push_back({baseline_d, uint64_t(s), false});
+            pending_.push_back({baseline_d, config_.search.first_seed + uint64_t(s), false});
         return;
     }
     size_t replayed = 0;

@@ -39,7 +39,7 @@ struct Search {
 
     bool passes(uint64_t d) {
         std::vector<RunRequest> jobs;
-        for (int s = 0; s < config.seeds; ++s) jobs.push_back({d, uint64_t(s)});
+        for (int s = 0; s < config.seeds; ++s) jobs.push_back({d, config.first_seed + uint64_t(s)});
         std::vector<RunOutcome> runs = run_batch(jobs);
         result.runs.insert(result.runs.end(), runs.begin(), runs.end());
         return mean_accuracy(runs_at(d)) >= threshold;

@@ -19,7 +19,7 @@ constexpr uint64_t baseline_d = 0;
 struct DintProcedureConfig {
     DintConfig search;
     std::optional<double> baseline;   // a fixed baseline accuracy in (0, 1]; none: train one
-    int baseline_seeds = 1;           // baseline runs averaged (seeds 0 … n − 1)
+    int baseline_seeds = 1;           // baseline runs averaged (seeds search.first_seed + 0 … n − 1)
 };
 
 class DintProcedure {

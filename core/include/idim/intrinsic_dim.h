@@ -30,6 +30,7 @@ struct RunOutcome {
 struct DintConfig {
     uint64_t d_min = 10, d_max = 0;     // d_max: at most D
     int seeds = 3;
+    uint64_t first_seed = 0;            // a d's runs have seeds first_seed … first_seed + seeds − 1
     double fraction = 0.9;              // 0.9 → d_int90, 1.0 → d_int100
     double growth = 2.0;                // coarse sweep ratio between successive d
     double relative_precision = 0.05;   // bisect until hi/lo − 1 ≤ this (or hi − lo ≤ 1)

@@ -31,8 +31,8 @@ struct SubspaceSpec {
     Method method = Method::subspace;
     ProjectionKind projection = ProjectionKind::fastfood;   // under SAID, its base
     uint64_t d = 0;                        // trainable numbers (SAID: the m scales included)
-    // θ0 is task.init_params(seed) and P is drawn from the same seed (the batch order takes
-    // TrainConfig::seed, which the front ends set to this seed too).
+    // θ0 is task.init_params(seed) and P is drawn from the same seed (run_spec.h sets it with
+    // the batch order's, from the run's one seed).
     uint64_t seed = 0;
     double max_projection_mb = default_max_projection_mb;   // dense: store P up to this size
     bool allow_tiling = true;              // false: refuse a dense P over the cap

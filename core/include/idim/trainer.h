@@ -30,7 +30,7 @@ std::string to_string(TrainEval when);
 struct TrainConfig {
     int epochs = 20;
     int batch = 64;
-    uint64_t seed = 0;              // batch order (θ0 and P take their own seeds)
+    uint64_t seed = 0;              // batch order (run_spec.h: the run's seed)
     double weight_decay = 0.0;      // L2 on the full θ (as the original), added to ∇θ
     OptimizerConfig optimizer;
     TrainEval evaluate_train = TrainEval::every_epoch;
