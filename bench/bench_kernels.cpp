@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "bench_common.h"
-#include "idim/aligned_floats.h"
+#include "aligned_floats.h"
 #include "idim/backend.h"
 
 namespace {

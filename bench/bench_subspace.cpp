@@ -3,7 +3,6 @@
 // d ∈ {100, 750, 5000}; how the cost grows with d (10 … 10^5) and with the FC width (50 … 1600);
 // and dense P regenerated in tiles at D = 199,210, d = 20,000 (16 GB if it were stored).
 // kind: dense (stored), dense-tiled, sparse, fastfood, full (ordinary training, for reference).
-#include <omp.h>
 
 #include <algorithm>
 
@@ -48,8 +47,7 @@ void BM_SubspaceStep(benchmark::State& state, const std::string& kind) {
     Backend& be = default_backend();
     const size_t d = size_t(state.range(0));
     const int threads = int(state.range(1)), width = int(state.range(2));
-    be.set_threads(threads);
-    omp_set_num_threads(threads);  // the projections' own parallel loops
+    be.set_threads(threads);   // the kernels' and the projections' parallel loops
     Workload& w = workload(kind, d, width);
     if (kind != "dense-tiled" || d < 5000) w.training.step();  // warm (a tiled step at 20,000 takes minutes)
     for (auto _ : state) benchmark::DoNotOptimize(w.training.step());
@@ -60,7 +58,6 @@ void BM_SubspaceStep(benchmark::State& state, const std::string& kind) {
     state.counters["P_MB"] = double(w.projection_bytes) / 1e6;
     state.counters["peak_rss_MB"] = peak_rss_mb();
     be.set_threads(1);
-    omp_set_num_threads(omp_get_num_procs());
 }
 
 // Fastfood d = 750 against the full step on 2 threads, in turns of kTurn steps each, so both
@@ -71,7 +68,6 @@ void BM_FastfoodAgainstFullSideBySide(benchmark::State& state) {
     constexpr int kTurn = 20;
     Backend& be = default_backend();
     be.set_threads(2);
-    omp_set_num_threads(2);
     static Workload full, fastfood;
     if (!full.training.trainer) build(full, "full", 0, 200);
     if (!fastfood.training.trainer) build(fastfood, "fastfood", 750, 200);
@@ -89,7 +85,6 @@ void BM_FastfoodAgainstFullSideBySide(benchmark::State& state) {
     state.counters["fastfood_ms"] = median(fastfood_ms);
     state.counters["ratio"] = median(fastfood_ms) / median(full_ms);
     be.set_threads(1);
-    omp_set_num_threads(omp_get_num_procs());
 }
 BENCHMARK(BM_FastfoodAgainstFullSideBySide)->Iterations(50)->Repetitions(1)->UseRealTime()
     ->Unit(benchmark::kMillisecond);

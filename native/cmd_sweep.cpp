@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "idim/error.h"
-#include "idim/intrinsic_dim.h"
+#include "idim/dint_search.h"
 #include "journal.h"
 #include "mpi_runs.h"
 #include "results_writer.h"

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "backend_ops_helpers.h"
-#include "cpu/kernels_cpu.h"
-#include "idim/aligned_floats.h"
+#include "backends/cpu/kernels_cpu.h"
+#include "aligned_floats.h"
 #include "idim/error.h"
 
 using namespace idim;

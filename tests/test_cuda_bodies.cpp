@@ -1,4 +1,4 @@
-// The cuda backend's kernel bodies (core/src/cuda/*_body.h, built for the GPU and here for the
+// The cuda backend's kernel bodies (core/src/backends/cuda/*_body.h, built for the GPU and here for the
 // host from the same source) run over every index on the host, against the reference backend.
 // Where the seam promises bits the bodies must give them here, or the GPU cannot; what only a
 // GPU can show (launch shapes, races, device math) is test_backend_cuda's.
@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "backend_ops_helpers.h"
-#include "cuda/conv_body.h"
-#include "cuda/elementwise_body.h"
-#include "cuda/ordered_sum_body.h"
-#include "cuda/projection_body.h"
-#include "cuda/softmax_body.h"
-#include "cuda/walsh_hadamard_body.h"
+#include "backends/cuda/conv_body.h"
+#include "backends/cuda/elementwise_body.h"
+#include "backends/cuda/ordered_sum_body.h"
+#include "backends/cuda/projection_body.h"
+#include "backends/cuda/softmax_body.h"
+#include "backends/cuda/walsh_hadamard_body.h"
 #include "idim/projection.h"
 
 using namespace idim;

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "backend_ops_helpers.h"
-#include "idim/intrinsic_dim.h"
+#include "idim/dint_search.h"
 #include "idim/subspace.h"
 #include "idim/trainer.h"
 #include "synthetic_data.h"

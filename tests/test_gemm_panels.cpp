@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "backend_ops_helpers.h"
-#include "cpu/kernels_cpu.h"
+#include "backends/cpu/kernels_cpu.h"
 
 namespace idim::testing {
 namespace {

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "idim/error.h"
-#include "idim/intrinsic_dim.h"
+#include "idim/dint_search.h"
 
 using namespace idim;
 

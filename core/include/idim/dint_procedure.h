@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "idim/intrinsic_dim.h"
+#include "idim/dint_search.h"
 
 namespace idim {
 

@@ -5,7 +5,7 @@
 #include "idim/dataset.h"
 #include "idim/error.h"
 #include "idim/dint_procedure.h"
-#include "idim/intrinsic_dim.h"
+#include "idim/dint_search.h"
 #include "idim/model.h"
 #include "idim/optimizer.h"
 #include "idim/parametrization.h"

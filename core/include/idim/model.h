@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "idim/aligned_floats.h"
 #include "idim/backend.h"
 #include "idim/buffer.h"
 
