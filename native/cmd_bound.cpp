@@ -59,10 +59,7 @@ int run_bound(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub, Bound
     finalise_projection(app, o, sub);
     const BoundSearchConfig& s = b.search;
     require(!is_toy(o.data), "bound needs a classification data set (the toy task has no error rate)");
-    require(s.levels == 0 || (s.levels >= 1 && s.levels <= 256), "--levels must be in 1 … 256 (0: choose)");
-    require(s.finetune_epochs >= 0, "--finetune-epochs must not be negative");
-    require(s.finetune_lr > 0, "--finetune-lr must be positive");
-    require(s.delta > 0 && s.delta < 1, "--delta must be in (0, 1)");
+    validate(s);   // before the data are read
     const bool has_d = app.get_option("--d")->count() > 0;
     require(is_lora(sub) ? !has_d : has_d && b.d >= 1,
             is_lora(sub) ? "--d does not apply to --projection lora: --rank sets its size"

@@ -106,16 +106,16 @@ TEST(BoundSearch, RefusesImpossibleSettings) {
     Problem p;
     BoundSearchConfig bad;
     bad.levels = 257;
-    expect_error([&] { p.search(bad); }, {"levels", "257"});
+    expect_error([&] { p.search(bad); }, {"levels must be in 1 … 256", "got 257"});
     bad = {};
     bad.delta = 1;
-    expect_error([&] { p.search(bad); }, {"δ"});
+    expect_error([&] { p.search(bad); }, {"delta must be in (0, 1), got 1"});
     bad = {};
     bad.finetune_lr = 0;
-    expect_error([&] { p.search(bad); }, {"fine-tuning rate"});
+    expect_error([&] { p.search(bad); }, {"finetune-lr must be positive, got 0"});
     bad = {};
     bad.finetune_epochs = -1;
-    expect_error([&] { p.search(bad); }, {"fine-tuning epochs"});
+    expect_error([&] { p.search(bad); }, {"finetune-epochs must not be negative, got -1"});
 }
 
 }  // namespace

@@ -25,21 +25,21 @@ int64_t steps_per_epoch(const Task& task, const TrainConfig& config) {
 
 }  // namespace
 
-void check(const BoundSearchConfig& config) {
+// The settings are named as the idim bound flags name them (as intrinsic_dim.cpp's validate does).
+void validate(const BoundSearchConfig& config) {
     require(config.levels >= 0 && config.levels <= 256,
-            "bound: the levels must be in 1 … 256 (0: choose), got ", config.levels);
-    require(config.finetune_epochs >= 0, "bound: the fine-tuning epochs must not be negative, got ",
+            "levels must be in 1 … 256 (0: choose), got ", config.levels);
+    require(config.finetune_epochs >= 0, "finetune-epochs must not be negative, got ",
             config.finetune_epochs);
-    require(config.finetune_lr > 0, "bound: the fine-tuning rate must be positive, got ",
-            config.finetune_lr);
-    require(config.delta > 0 && config.delta < 1, "bound: δ must be in (0, 1), got ", config.delta);
+    require(config.finetune_lr > 0, "finetune-lr must be positive, got ", config.finetune_lr);
+    require(config.delta > 0 && config.delta < 1, "delta must be in (0, 1), got ", config.delta);
 }
 
 BoundSearchResult bound_search(Backend& be, Task& task, Parametrization& inner,
                                const TrainConfig& train_config, uint64_t seed,
                                bool pretrained_start, const BoundSearchConfig& config,
                                const BoundSearchHooks& hooks) {
-    check(config);
+    validate(config);
     auto stage = [&](BoundStage s, int64_t length) {
         if (hooks.on_stage) hooks.on_stage(s, length);
     };

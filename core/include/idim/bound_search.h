@@ -26,7 +26,7 @@ struct BoundSearchConfig {
     double finetune_lr = 0.01;
     double delta = 0.05;        // the bound fails with probability at most δ
 };
-void check(const BoundSearchConfig& config);   // throws idim::Error naming the bad setting
+void validate(const BoundSearchConfig& config);   // throws idim::Error naming the bad setting
 
 // One quantised θ_d and how it does.
 struct BoundCandidate {
