@@ -59,11 +59,10 @@ int run_eval(const CLI::App& app, CommonOptions& o, const std::string& path) {
                                .c_str()
                          : "");
     if (!o.json_path.empty()) {
-        Json doc = {{"version", IDIM_VERSION}, {"config", config_json("eval", o, nullptr)},
-                    {"model_file", {{"path", path}, {"kind", file.kind}, {"crc32", crc32_hex(file.values)}}},
-                    {"data", problem.data_description()}, {"D", problem.dim()},
+        Json doc = results_head(config_json("eval", o, nullptr), &problem);
+        doc.update({{"model_file", {{"path", path}, {"kind", file.kind}, {"crc32", crc32_hex(file.values)}}},
                     {"test_accuracy", test.accuracy}, {"train_accuracy", train.accuracy},
-                    {"test_loss", test.loss}, {"train_loss", train.loss}};
+                    {"test_loss", test.loss}, {"train_loss", train.loss}});
         if (subspace) doc.update({{"d", file.subspace->d}, {"seed", file.seed}});
         write_json(o.json_path, doc);
     }

@@ -35,12 +35,8 @@ Command add_info_command(CLI::App& root) {
             Json groups = Json::array();
             for (const ParamGroup& g : problem.param_groups())
                 groups.push_back({{"name", g.name}, {"offset", g.offset}, {"size", g.size}});
-            Json doc = {{"version", IDIM_VERSION},
-                        {"config", config_json("info", *o, nullptr)},
-                        {"data", problem.data_description()},
-                        {"layers", problem.layers()},
-                        {"param_groups", groups},
-                        {"D", problem.dim()}};
+            Json doc = results_head(config_json("info", *o, nullptr), &problem);
+            doc.update({{"layers", problem.layers()}, {"param_groups", groups}});
             write_json(o->json_path, doc);
         }
         return 0;

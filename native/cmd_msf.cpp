@@ -141,9 +141,11 @@ int run_msf(const CommonOptions& o, MsfOptions& m) {
     std::cout << "saved " << o.save_path << " (" << m.decoder << " decoder, d_I = "
               << m.dim_intrinsic << ", D' = " << learned.decoder.dim_out << ", crc32 "
               << crc32_hex(out.values) << ")\n";
-    if (!o.json_path.empty())
-        write_json(o.json_path, {{"version", IDIM_VERSION}, {"config", config},
-                                 {"D'", learned.decoder.dim_out}, {"epochs", epochs_json(epochs)}});
+    if (!o.json_path.empty()) {
+        Json doc = results_head(config, nullptr);   // a family of problems: no one data set or D
+        doc.update({{"D'", learned.decoder.dim_out}, {"epochs", epochs_json(epochs)}});
+        write_json(o.json_path, doc);
+    }
     return 0;
 }
 

@@ -46,8 +46,7 @@ int run_single(const std::string& command, const CommonOptions& o, const Subspac
     std::cout << (d ? "d = " + std::to_string(d) + " (" + run.projection + "): " : "")
               << result_line(run.result, !problem.toy()) << "  D = " << problem.dim() << '\n';
     if (!o.json_path.empty()) {
-        Json doc = {{"version", IDIM_VERSION}, {"config", config_json(command, o, sub)},
-                    {"data", problem.data_description()}, {"D", problem.dim()}};
+        Json doc = results_head(config_json(command, o, sub), &problem);
         if (d) doc.update({{"d", d}, {"projection", run.projection}, {"seed", run.seed}});
         doc.update(result_json(run.result));
         write_json(o.json_path, doc);

@@ -17,6 +17,9 @@ using Json = nlohmann::json;
 
 // --- JSON ---
 Json config_json(const std::string& command, const CommonOptions& o, const SubspaceOptions* sub);
+// The head every results document starts with: the project version, the configuration (as
+// config_json gives it, plus what the command adds) and, where a problem is given, its data and D.
+Json results_head(Json config, const Problem* problem);
 // test_accuracy, train_accuracy, test_loss (null when diverged), stop, diverged, seconds, steps,
 // epochs run, and the per-epoch curves (thinned evenly to at most 500 entries, last kept).
 Json result_json(const TrainResult& r);

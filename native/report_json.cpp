@@ -86,6 +86,12 @@ bool curve_keeps(const TrainResult& r, size_t i) {
     return size_t(r.epochs[i].epoch - 1) % stride == 0 || i + 1 == r.epochs.size();
 }
 
+Json results_head(Json config, const Problem* problem) {
+    Json head = {{"version", IDIM_VERSION}, {"config", std::move(config)}};
+    if (problem) head.update({{"data", problem->data_description()}, {"D", problem->dim()}});
+    return head;
+}
+
 Json result_json(const TrainResult& r) {
     Json curve = Json::array();
     for (size_t i = 0; i < r.epochs.size(); ++i)

@@ -1,7 +1,7 @@
 // LoRA (parametrization_lora.cpp): θ from A and B against the product written out on the host, the
 // gradient of A and B against central finite differences of a smooth loss of θ, the trained
-// count Σ r·(rows + cols), the start at θ0, refused setups, and a short training run. Arrays live
-// in the default backend's memory, so the remote.* variants check that LoRA keeps to backend ops.
+// count Σ r·(rows + cols), the start at θ0, refused setups and ranks, and a short training run.
+// Arrays live in the default backend's memory, so the remote.* variants check that LoRA keeps to backend ops.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,11 +15,13 @@
 #include "normal_vector.h"
 #include "idim/subspace.h"
 #include "idim/trainer.h"
+#include "expect_error.h"
 #include "synthetic_data.h"
 
 namespace idim {
 namespace {
 
+using testing::expect_error;
 using testing::random_vector;
 
 // Two dense kernels of 10 rows (10×60 and 10×30) and a bias: 1,000 parameters.
@@ -145,7 +147,7 @@ void check_gradient(size_t dim, const std::vector<ParamGroup>& groups, int rank,
 }
 
 TEST(LoraParametrization, GradientMatchesFiniteDifferencesOnDenseKernels) {
-    for (int rank : {1, 3, 12}) check_gradient(1000, dense_groups(), rank, "rank " + std::to_string(rank));
+    for (int rank : {1, 3, 10}) check_gradient(1000, dense_groups(), rank, "rank " + std::to_string(rank));
 }
 
 TEST(LoraParametrization, GradientMatchesFiniteDifferencesOnConvolutionKernels) {
@@ -161,6 +163,21 @@ TEST(LoraParametrization, RefusesBadSetups) {
     EXPECT_THROW(lora_parametrization(be, theta0, dense_groups(), 2, 0.0, 5), Error);
     EXPECT_THROW(lora_parametrization(be, theta0, {{"b", 0, 1000, false, 0}}, 2, 1.0, 5), Error);
     EXPECT_THROW(lora_parametrization(be, theta0, {{"w", 0, 1000, true, 7}}, 2, 1.0, 5), Error);
+}
+
+TEST(LoraParametrization, RankIsBoundedByTheWidestMatrix) {
+    // dense_groups: 10×60 and 10×30, so no update has rank above 10
+    EXPECT_EQ(lora_trainable_count(dense_groups(), 1000, 10), 10u * (70 + 40));
+    expect_error([] { lora_trainable_count(dense_groups(), 1000, 11); },
+                 {"LoRA: the rank must be at most 10, got 11"});
+    expect_error([] { lora_trainable_count(dense_groups(), 1000, 100000); }, {"at most 10, got 100000"});
+    // LeNet's kernels: min(in, out) = 6, 16, 16, 84, 3; a rank above the smallest limits still
+    // gives the wider matrices room, so only ranks above 84 are refused
+    size_t dim = 0;
+    auto groups = lenet_groups(&dim);
+    EXPECT_EQ(lora_trainable_count(groups, dim, 84),
+              84u * ((25 + 6) + (150 + 16) + (16 + 120) + (120 + 84) + (84 + 3)));
+    expect_error([&] { lora_trainable_count(groups, dim, 85); }, {"at most 84, got 85"});
 }
 
 TEST(LoraParametrization, TrainsThroughTheFactory) {

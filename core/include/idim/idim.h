@@ -2,7 +2,9 @@
 #pragma once
 #include "idim/backend.h"
 #include "idim/bound.h"
+#include "idim/bound_search.h"
 #include "idim/dataset.h"
+#include "idim/dint_procedure.h"
 #include "idim/error.h"
 #include "idim/dint_procedure.h"
 #include "idim/dint_search.h"

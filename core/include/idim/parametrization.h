@@ -48,11 +48,12 @@ std::unique_ptr<Parametrization> said_parametrization(Backend& be, std::span<con
 // (α/rank)·(B·A)ᵀ with A (rank, fan_in) Gaussian from the seed and B zero; biases are frozen.
 // The trainable vector holds, per kernel in θ order, A then B: Σ rank·(rows + cols) numbers.
 // Hu et al. set α to the first rank they try and keep it; idim keeps one α for every rank.
+// The rank is at most the largest min(in, out) of the kernels: no update gains rank above it.
 constexpr double default_lora_alpha = 1.0;
 std::unique_ptr<Parametrization> lora_parametrization(Backend& be, std::span<const float> theta0,
                                                       const std::vector<ParamGroup>& groups,
                                                       int rank, double alpha, uint64_t seed);
-// The trainable count of that LoRA (throws idim::Error for rank < 1 or no kernel).
+// The trainable count of that LoRA (throws idim::Error for a rank out of range or no kernel).
 size_t lora_trainable_count(const std::vector<ParamGroup>& groups, size_t dim_full, int rank);
 
 }  // namespace idim

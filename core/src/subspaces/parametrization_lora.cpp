@@ -3,6 +3,7 @@
 // ΔW = (B·A)ᵀ of rank r; A (r, in) is Gaussian and B (out, r) zero, so training starts at θ0.
 // Only A and B train; biases stay at θ0, as Hu et al. adapt weights only. Every product is a
 // backend gemm, so LoRA runs on every backend.
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -38,6 +39,18 @@ std::vector<Adapted> adapted_matrices(size_t dim_full, const std::vector<ParamGr
         next += size_t(rank) * (size_t(in) + size_t(cols));
     }
     require(!out.empty(), "LoRA: the network has no weight matrix to adapt");
+    // A matrix's update B·A has rank at most min(in, out), so a rank above a matrix's min(in, out)
+    // adds numbers but no update that matrix could not already take; above the largest such
+    // limit no matrix gains anything, and the trainable vector only grows (rank 100,000 on FC
+    // would be 160 million numbers). Ranks between the smallest and the largest limit still give
+    // the larger matrices more room, so they stay allowed.
+    const Adapted* widest = &out.front();
+    for (const Adapted& m : out)
+        if (std::min(m.in, m.out) > std::min(widest->in, widest->out)) widest = &m;
+    const int limit = std::min(widest->in, widest->out);
+    require(rank <= limit, "LoRA: the rank must be at most ", limit, ", got ", rank, ": a matrix's "
+            "update has rank at most min(in, out), and ", limit, " is the largest of the adapted "
+            "matrices' (", widest->in, " × ", widest->out, "), so a larger rank adds only parameters");
     return out;
 }
 
