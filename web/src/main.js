@@ -48,7 +48,7 @@ function draw() {
   if (view instanceof Sweep) {
     persist(view);
     if (view.state === 'stopped' || view.state === 'failed')
-      offerResume({ plan: view.plan, journal: view.journal }, `${view.journal.length} finished runs are kept.`);
+      offerResume({ plan: view.plan, journal: view.journal }, `The search ${view.state === 'failed' ? 'failed' : 'was stopped'}`);
   }
 }
 
@@ -64,9 +64,14 @@ function persist(sweep) {
 }
 
 let resumable = null;   // {plan, journal} offered by the resume box
-function offerResume(record, text) {
+// Offered only for a search that stopped short (stopped, failed, or interrupted by a reload): a
+// finished one has nothing to continue. `how`: how it stopped, the sentence's start.
+function offerResume(record, how) {
   resumable = record;
-  $('resume-text').textContent = text;
+  const n = record.journal.length;
+  $('resume-text').textContent = `${how} after ${n} finished run${n === 1 ? '' : 's'} (${record.plan.config.task}); ` +
+    'they are saved in this browser. Continuing replays them without training and trains only the runs the search ' +
+    'still needs; discarding forgets them.';
   $('resume-box').hidden = false;
 }
 
@@ -197,5 +202,5 @@ async function restore() {
   try { record = await loadSearch(); } catch { return; }   // no storage here: nothing was kept
   if (!record?.journal?.length) return;
   if (record.state === 'done') startSweep(record.plan, record.journal);
-  else offerResume(record, `A search was interrupted after ${record.journal.length} finished runs (${record.plan.config.task}).`);
+  else offerResume(record, 'A search was interrupted');
 }
