@@ -43,6 +43,10 @@ struct RunConfig {
 void set_mnist_digits(Dataset all);
 bool has_mnist_digits();
 
+// D of the configuration's network, from the configuration alone (no digits needed): what a Run
+// of it would report as dim_full(). Throws for an unknown task.
+size_t dim_of(const RunConfig& config);
+
 class Run {
 public:
     explicit Run(const RunConfig& config);
