@@ -3,6 +3,7 @@
 // defaults (the form's presets) and the procedure's bookkeeping; no run starts until Run.
 import './style.css';
 import { accuracyChart, lossChart, updateAccuracyChart, updateLossChart } from './charts.js';
+import { useCore } from './dint.js';
 import { setupLandscape } from './landscape_view.js';
 import { setupLora } from './lora_view.js';
 import { setupPretrain } from './pretrain_view.js';
@@ -12,7 +13,8 @@ import { parseNativeResults, resultsToCsv, resultsToJson } from './results_io.js
 import { applyTaskDefaults, readPlan, taskPresets } from './settings.js';
 import { SHARE_KEY, readShareLink, shareLink } from './share.js';
 import { clearSearch, loadSearch, saveSearch } from './store.js';
-import { Sweep, assetUrls } from './sweep.js';
+import { assetUrls } from './pool.js';
+import { Sweep } from './sweep.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
@@ -23,7 +25,7 @@ const charts = { accuracy: accuracyChart($('accuracy-chart')), loss: lossChart($
 let view = null;          // the search shown: a live Sweep or results opened from a file
 let frame = 0;
 let idim = null;          // the module on this thread (the workers have their own)
-let presets = null;       // taskPresets(idim.defaults())
+let presets = null;       // taskPresets(idim)
 
 function showError(message) {
   const box = $('error');
@@ -177,7 +179,8 @@ import(/* @vite-ignore */ assetUrls().moduleUrl)
   .then(({ default: createIdim }) => createIdim())
   .then((module) => {
     idim = module;
-    presets = taskPresets(idim.defaults());
+    useCore(idim);
+    presets = taskPresets(idim);
     showPreset(form.elements.task.value);
     $('run').disabled = view?.state === 'running';
     return restore();
