@@ -170,6 +170,9 @@ test('errors reach the page as readable messages and the page stays usable', asy
   assert.equal((await rows()).length, kept, 'runs kept coming after Stop');
   assert.equal((await rows()).length, kept, 'runs kept coming after Stop');
   assert.equal(await page.isEnabled('#run'), true);
+  // a search stopped short is offered to be continued, saying what was kept
+  assert.equal(await page.isVisible('#resume-box'), true);
+  assert.match(await page.textContent('#resume-text'), /^The search was stopped after \d+ finished runs \(spirals\); they are saved in this browser/);
 });
 
 test('the toy task shows d_int100 = 10, its known intrinsic dimension', async () => {
