@@ -19,5 +19,7 @@ export const summarise = (runs) => module().summarise(runs);
 export const firstPassingD = (runs, threshold) => module().firstPassingD(runs, threshold);
 // What a run adds to its d's mean: its accuracy, or 0 if it failed.
 export const countedAccuracy = (run) => module().countedAccuracy(run);
+// The search's fraction of the baseline unless told otherwise (DintConfig's: 0.9, d_int90).
+export const defaultFraction = () => module().defaults().dint.fraction;
 // "d_int90", "d_int100": as the CLI names it.
-export const dintName = (fraction) => module().dIntName(fraction ?? 0.9);
+export const dintName = (fraction) => module().dIntName(fraction ?? defaultFraction());

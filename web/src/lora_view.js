@@ -3,7 +3,7 @@
 import { Chart, Legend, LineController, LineElement, LogarithmicScale, LinearScale, PointElement, ScatterController } from 'chart.js';
 
 import { logTick } from './charts.js';
-import { countedAccuracy } from './dint.js';
+import { countedAccuracy, defaultFraction } from './dint.js';
 import { LORA, METHODS, loraJobs, meansByMethod } from './lora.js';
 import { WorkerPool } from './pool.js';
 import { Msg, runMessage } from './protocol.js';
@@ -43,7 +43,8 @@ function draw(chart, state) {
   const xs = state.runs.map((r) => r.trained);
   const lo = xs.length ? Math.min(...xs) / 1.3 : 5, hi = xs.length ? Math.max(...xs) * 1.3 : 1000;
   Object.assign(chart.options.scales.x, { min: lo, max: hi });
-  ds.at(-1).data = state.baseline == null ? [] : [{ x: lo, y: 0.9 * state.baseline }, { x: hi, y: 0.9 * state.baseline }];
+  const line = defaultFraction() * state.baseline;
+  ds.at(-1).data = state.baseline == null ? [] : [{ x: lo, y: line }, { x: hi, y: line }];
   chart.update('none');
 }
 
