@@ -27,28 +27,20 @@ struct DintOptions {
     JournalOptions journal;
 };
 
-// "d_int90", "d_int100", "d_int95"
-std::string d_int_name(double fraction) {
-    return "d_int" + std::to_string(int(std::lround(fraction * 100)));
-}
-
 namespace {
 
-// The toy task has no accuracy to take 90% of: solved or not, so d_int100 with baseline 1.
+// The core's toy search (toy_dint_config) for the flags the user left alone.
 void toy_defaults(const CLI::App& app, DintOptions& s) {
-    if (!app.count("--baseline")) s.baseline = 1.0;
-    if (!app.count("--fraction")) s.search.fraction = 1.0;
-    if (!app.count("--d-min")) s.search.d_min = 1;
+    const DintProcedureConfig toy = toy_dint_config();
+    if (!app.count("--baseline")) s.baseline = toy.baseline;
+    if (!app.count("--fraction")) s.search.fraction = toy.search.fraction;
+    if (!app.count("--d-min")) s.search.d_min = toy.search.d_min;
 }
 
-// The baseline: full training of the same model and data with `idim train`'s defaults (the
-// settings that converge full training; the subspace runs have their own, see
-// subspace_train_config), the same weight decay.
+// The baseline: full training of the same model and data (the core's baseline_train_config).
 CommonOptions baseline_options(const CommonOptions& subspace_options) {
     CommonOptions o = subspace_options;
-    o.train = TrainConfig{};
-    o.train.weight_decay = subspace_options.train.weight_decay;
-    o.train.evaluate_train = subspace_options.train.evaluate_train;
+    o.train = baseline_train_config(subspace_options.train);
     return o;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "idim/dint_procedure.h"
 #include "idim/error.h"
 #include "idim/dint_search.h"
 #include "journal.h"
@@ -22,8 +23,6 @@ struct SweepOptions {
     double fraction = 0.9;
     JournalOptions journal;
 };
-
-std::string d_int_name(double fraction);   // cmd_dint.cpp
 
 namespace {
 

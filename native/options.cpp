@@ -17,10 +17,6 @@
 namespace idim::cli {
 namespace {
 
-// A dense P is the generic random subspace the toy's d_int = 10 argument is about; Fastfood's and
-// the sparse P's structure leaves some seeds' 10×10 systems singular (toy_train_config says why
-// the toy needs its own optimiser).
-
 bool given(const CLI::App& app, const std::string& flag) {
     const CLI::Option* option = app.get_option_no_throw(flag);
     return option && option->count() > 0;
@@ -160,7 +156,7 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
         if (!given(app, "--lr")) opt.lr = toy.optimizer.lr;
         if (!given(app, "--momentum")) opt.momentum = toy.optimizer.momentum;
         if (!given(app, "--schedule")) opt.schedule = toy.optimizer.schedule;
-        o.train.evaluate_train = TrainEval::never;   // the toy's train and test loss are the same
+        o.train.evaluate_train = toy.evaluate_train;   // the toy's train and test loss are the same
     }
     require(o.train.epochs >= 1 || (o.train.epochs == 0 && !o.init_path.empty()),
             "--epochs must be at least 1, got " + std::to_string(o.train.epochs) +
@@ -175,7 +171,7 @@ void finalise_options(const CLI::App& app, CommonOptions& o) {
 }
 
 void finalise_projection(const CLI::App& app, const CommonOptions& common, SubspaceOptions& o) {
-    if (is_toy(common.data) && !given(app, "--projection")) o.projection = "dense";
+    if (is_toy(common.data) && !given(app, "--projection")) o.projection = to_string(toy_projection);
     auto is_known = [](const std::string& name) {
         try {
             parse_projection(name);

@@ -144,6 +144,30 @@ TEST(DintProcedure, SummariesCountADivergedRunAsZero) {
     EXPECT_EQ(s[1].mean, 0.8);
 }
 
+// The name every front end writes (JSON key, plot label, the page's heading).
+TEST(DintProcedure, NamesTheResultAfterItsFraction) {
+    EXPECT_EQ(d_int_name(0.9), "d_int90");
+    EXPECT_EQ(d_int_name(1.0), "d_int100");
+    EXPECT_EQ(d_int_name(0.95), "d_int95");
+}
+
+// The toy task is solved or not: d_int100 of a fixed baseline 1, from d = 1 (its d_int is 10);
+// the rest is the usual search, and the procedure then asks for no baseline run.
+TEST(DintProcedure, TheToySearchIsDint100OfAFixedBaselineFromOne) {
+    const DintProcedureConfig toy = toy_dint_config();
+    EXPECT_EQ(toy.search.fraction, 1.0);
+    EXPECT_EQ(toy.search.d_min, 1u);
+    ASSERT_TRUE(toy.baseline.has_value());
+    EXPECT_EQ(*toy.baseline, 1.0);
+    EXPECT_EQ(toy.search.seeds, DintConfig{}.seeds);
+    DintProcedureConfig c = toy;
+    c.search.d_max = 1000;
+    DintProcedure p(c);
+    EXPECT_EQ(*p.threshold(), 1.0);
+    ASSERT_FALSE(p.next().empty());
+    EXPECT_EQ(p.next().front().d, 1u);
+}
+
 TEST(DintProcedure, BootstrapRangeFollowsTheSeedsSpread) {
     // Identical seeds: every resample gives the same d_int.
     std::vector<RunOutcome> same;

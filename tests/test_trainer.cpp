@@ -250,3 +250,27 @@ TEST(Trainer, FullTrainingOnThetaItselfIsTheRunWithCopies) {
         EXPECT_EQ(a.epochs[e].train_loss, b.epochs[e].train_loss);
     }
 }
+
+// A d_int search's baseline trains with full training's settings, not the subspace runs', but
+// with their seed, weight decay and training-accuracy measurement.
+TEST(Trainer, TheBaselineTakesFullTrainingSettingsAndTheRunsSeed) {
+    TrainConfig sub = subspace_train_config();
+    sub.seed = 7;
+    sub.weight_decay = 1e-4;
+    sub.evaluate_train = TrainEval::every_epoch;
+    const TrainConfig b = baseline_train_config(sub), full;
+    EXPECT_EQ(b.seed, 7u);
+    EXPECT_EQ(b.weight_decay, 1e-4);
+    EXPECT_EQ(b.evaluate_train, TrainEval::every_epoch);
+    EXPECT_EQ(b.epochs, full.epochs);
+    EXPECT_EQ(b.batch, full.batch);
+    EXPECT_EQ(b.optimizer.kind, full.optimizer.kind);
+    EXPECT_EQ(b.optimizer.lr, full.optimizer.lr);
+    EXPECT_EQ(b.optimizer.schedule, full.optimizer.schedule);
+    EXPECT_NE(b.optimizer.lr, sub.optimizer.lr);
+    // a run's defaults: the toy's own whatever the method, else full training's or the subspace runs'
+    EXPECT_EQ(default_train_config(true, false).epochs, toy_train_config().epochs);
+    EXPECT_EQ(default_train_config(true, true).optimizer.lr, toy_train_config().optimizer.lr);
+    EXPECT_EQ(default_train_config(false, true).optimizer.lr, full.optimizer.lr);
+    EXPECT_EQ(default_train_config(false, false).optimizer.lr, subspace_train_config().optimizer.lr);
+}

@@ -7,6 +7,7 @@
 //   new DintProcedure(config) .next() .report(outcomes) .finished() .baseline() .threshold()
 //                    .result() .baselineRuns() .summary() .range()     (dint_procedure.h)
 //   defaults()                                  the core's training and search defaults
+//   dimOf(config)                               D of a run configuration's network
 //   projectionFingerprint(kind, seed, side, widths, d), version(), backend()
 // (DintProcedure is bound in dint_bindings.cpp.) Every C++ error (idim::Error, std::bad_alloc,
 // ...) comes back as a JS Error with its message (js_values.h).
@@ -34,13 +35,6 @@ constexpr double kProgressIntervalMs = 100;   // at most ~10 progress messages a
 // A dense P is regenerated in tiles above this size: a worker's memory is capped (CMakeLists.txt).
 constexpr double kMaxDenseProjectionMb = 128;
 
-// The core's training defaults for a run: the CLI picks them the same way (native/options.cpp):
-// the toy task's own, full training's, or the subspace runs'.
-TrainConfig default_train_config(const std::string& task, Method method) {
-    if (task == "toy") return toy_train_config();
-    return method == Method::full ? TrainConfig{} : subspace_train_config();
-}
-
 RunConfig parse_config(const val& c) {
     require(c.typeOf().as<std::string>() == "object", "Run: the configuration must be an object");
     RunConfig r;
@@ -55,14 +49,12 @@ RunConfig parse_config(const val& c) {
     s.method = parse_method(get<std::string>(c, "method", to_string(s.method)));
     s.projection = parse_projection(get<std::string>(c, "projection", to_string(s.projection)));
     s.d = whole_number(get<double>(c, "d", 0), "d");
-    s.seed = whole_number(get<double>(c, "seed", 0), "seed");
     s.lora_rank = int(whole_number(get<double>(c, "rank", 0), "rank"));
     s.max_projection_mb = kMaxDenseProjectionMb;
     // Whatever the page leaves out is the core's default, so the page and the CLI share one set.
-    const TrainConfig d = default_train_config(r.task, s.method);
+    const TrainConfig d = default_train_config(r.task == "toy", s.method == Method::full);
     r.train.epochs = get<int>(c, "epochs", d.epochs);
     r.train.batch = get<int>(c, "batch", d.batch);
-    r.train.seed = s.seed;
     r.train.weight_decay = get<double>(c, "weightDecay", d.weight_decay);
     r.train.evaluate_train = get<bool>(c, "evaluateTrain", false) ? TrainEval::every_epoch : TrainEval::never;
     r.train.optimizer = d.optimizer;
@@ -72,6 +64,7 @@ RunConfig parse_config(const val& c) {
     r.train.optimizer.momentum = get<double>(c, "momentum", d.optimizer.momentum);
     r.train.optimizer.schedule =
         parse_schedule(get<std::string>(c, "schedule", to_string(d.optimizer.schedule)));
+    static_cast<RunSpec&>(r) = run_spec(r.subspace, r.train, whole_number(get<double>(c, "seed", 0), "seed"));
     r.target_accuracy = get<double>(c, "targetAccuracy", r.target_accuracy);
     r.classes = get_ints(c, "classes", r.classes);
     const val init = c["initFile"];   // a Uint8Array of a model file's bytes
@@ -97,7 +90,9 @@ val train_config_to_js(const TrainConfig& t) {
 }
 
 // {full, subspace, toy: run settings; dint: the search's, in DintProcedure's keys (dMax 0: D);
-// giveUpFrom: the epoch from which a run that cannot reach its target stops}.
+// toyDint: where the toy task's search differs from it (toy_dint_config); projection, toyProjection:
+// P of the subspace runs and of the toy task's; giveUpFrom: the epoch from which a run that cannot
+// reach its target stops}.
 val defaults() {
     val out = val::object();
     out.set("full", train_config_to_js(TrainConfig{}));
@@ -113,8 +108,21 @@ val defaults() {
     dint.set("precision", p.search.relative_precision);
     dint.set("baselineSeeds", p.baseline_seeds);
     out.set("dint", dint);
+    const DintProcedureConfig toy = toy_dint_config();
+    val toy_dint = val::object();
+    toy_dint.set("dMin", double(toy.search.d_min));
+    toy_dint.set("fraction", toy.search.fraction);
+    toy_dint.set("baseline", toy.baseline ? val(*toy.baseline) : val::null());
+    out.set("toyDint", toy_dint);
+    out.set("projection", to_string(SubspaceSpec{}.projection));
+    out.set("toyProjection", to_string(toy_projection));
     out.set("giveUpFrom", TrainHooks{}.give_up_from_epoch);
     return out;
+}
+
+// D of a run configuration's network (the keys of parse_config; no digits needed).
+double dim_of_config(val config) {
+    return guarded([&] { return double(dim_of(parse_config(config))); });
 }
 
 val metrics_to_js(const Metrics& m) {
@@ -322,6 +330,7 @@ EMSCRIPTEN_BINDINGS(idim) {
         .function("getTrainable", &JsRun::getTrainable)
         .function("setTrainable", &JsRun::setTrainable);
     emscripten::function("defaults", &defaults);
+    emscripten::function("dimOf", &dim_of_config);
     emscripten::function("loadMnist", &load_mnist);
     emscripten::function("projectionFingerprint", &fingerprint);
     emscripten::function("inspectModelFile", &inspect_model_file);

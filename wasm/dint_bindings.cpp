@@ -1,6 +1,8 @@
 // The JavaScript surface of the core's d_int procedure (dint_procedure.h), for the page's
 // asynchronous worker pool: new DintProcedure(config) .next() .report(outcomes) .finished()
-// .baseline() .threshold() .result() .baselineRuns() .summary() .range().
+// .baseline() .threshold() .result() .baselineRuns() .summary() .range(); and the rules the page
+// applies to runs outside a procedure (a chart, an opened file, the LoRA view): summarise(runs),
+// firstPassingD(runs, threshold), countedAccuracy(run), dIntName(fraction).
 #include <emscripten/bind.h>
 
 #include <optional>
@@ -44,6 +46,37 @@ val outcomes_to_js(const std::vector<RunOutcome>& runs) {
     return out;
 }
 
+// [{d, seed, accuracy, diverged, stoppedEarly}] → outcomes: a diverged run may give accuracy NaN
+// or null.
+std::vector<RunOutcome> outcomes_from_js(const val& outcomes, const char* what) {
+    require(outcomes.isArray(), what, ": expected an array of runs");
+    std::vector<RunOutcome> list;
+    const int n = outcomes["length"].as<int>();
+    for (int i = 0; i < n; ++i) {
+        val o = outcomes[i];
+        list.push_back({whole_number(get<double>(o, "d", -1), "d"), whole_number(get<double>(o, "seed", -1), "seed"),
+                        get<double>(o, "accuracy", NAN), get<bool>(o, "diverged", false),
+                        get<bool>(o, "stoppedEarly", false)});
+    }
+    return list;
+}
+
+// [{d, runs, diverged, mean, min, max}], sorted by d.
+val summaries_to_js(const std::vector<DSummary>& summaries) {
+    val out = val::array();
+    for (const DSummary& s : summaries) {
+        val o = val::object();
+        o.set("d", double(s.d));
+        o.set("runs", s.runs);
+        o.set("diverged", s.diverged);
+        o.set("mean", s.mean);
+        o.set("min", s.min);
+        o.set("max", s.max);
+        out.call<void>("push", o);
+    }
+    return out;
+}
+
 // The core's d_int procedure (dint_procedure.h) for the page's asynchronous worker pool: the
 // page asks for a batch, trains it in its workers, reports the outcomes, and so on until finished.
 class JsDintProcedure {
@@ -64,22 +97,9 @@ public:
         }
         return out;
     }
-    // [{d, seed, accuracy, diverged, stoppedEarly}]: a diverged run may give accuracy NaN or null.
+    // outcomes: as outcomes_from_js reads them.
     void report(val outcomes) {
-        guarded([&] {
-            require(outcomes.isArray(), "DintProcedure.report: expected an array of outcomes");
-            std::vector<RunOutcome> list;
-            const int n = outcomes["length"].as<int>();
-            for (int i = 0; i < n; ++i) {
-                val o = outcomes[i];
-                RunOutcome r{whole_number(get<double>(o, "d", -1), "d"),
-                             whole_number(get<double>(o, "seed", -1), "seed"),
-                             get<double>(o, "accuracy", NAN), get<bool>(o, "diverged", false),
-                             get<bool>(o, "stoppedEarly", false)};
-                list.push_back(r);
-            }
-            p_->report(list);
-        });
+        guarded([&] { p_->report(outcomes_from_js(outcomes, "DintProcedure.report")); });
     }
     bool finished() const { return p_->finished(); }
     val baseline() const { return optional_to_js(p_->baseline()); }
@@ -94,21 +114,8 @@ public:
         out.set("runs", outcomes_to_js(p_->result().runs));
         return out;
     }
-    // [{d, runs, diverged, mean, min, max}] over the search's runs, sorted by d.
-    val summary() const {
-        val out = val::array();
-        for (const DSummary& s : summarise(p_->result().runs)) {
-            val o = val::object();
-            o.set("d", double(s.d));
-            o.set("runs", s.runs);
-            o.set("diverged", s.diverged);
-            o.set("mean", s.mean);
-            o.set("min", s.min);
-            o.set("max", s.max);
-            out.call<void>("push", o);
-        }
-        return out;
-    }
+    // summaries_to_js over the search's runs.
+    val summary() const { return summaries_to_js(summarise(p_->result().runs)); }
     // {low, high}: the bootstrap range of d_int over resampled seeds (null: none / above every d).
     val range() const {
         return guarded([&] {
@@ -124,6 +131,21 @@ public:
 private:
     std::optional<DintProcedure> p_;
 };
+
+val summarise_runs(val runs) {
+    return guarded([&] { return summaries_to_js(summarise(outcomes_from_js(runs, "summarise"))); });
+}
+
+val first_passing(val runs, double threshold) {
+    return guarded([&] { return optional_to_js(first_passing_d(outcomes_from_js(runs, "firstPassingD"), threshold)); });
+}
+
+// {accuracy, diverged}: what the run adds to its d's mean (a failed run 0).
+double counted(val run) {
+    return guarded([&] {
+        return counted_accuracy({0, 0, get<double>(run, "accuracy", NAN), get<bool>(run, "diverged", false), false});
+    });
+}
 
 }  // namespace
 }  // namespace idim::wasm
@@ -141,4 +163,8 @@ EMSCRIPTEN_BINDINGS(idim_dint) {
         .function("result", &JsDintProcedure::result)
         .function("summary", &JsDintProcedure::summary)
         .function("range", &JsDintProcedure::range);
+    emscripten::function("summarise", &summarise_runs);
+    emscripten::function("firstPassingD", &first_passing);
+    emscripten::function("countedAccuracy", &counted);
+    emscripten::function("dIntName", &idim::d_int_name);
 }

@@ -54,7 +54,30 @@ std::unique_ptr<Task> make_task(const RunConfig& c, std::string& description, Ar
     return classification_task(std::move(model), std::move(data));
 }
 
+// The digits' shape as the page's runs see it: 28×28 grey, 2×2 average-pooled for mnist14.
+Shape mnist_input(const RunConfig& c) {
+    Dataset one;
+    one.height = one.width = 28;
+    one.channels = 1;
+    one.classes = 10;
+    one.images.assign(one.height * one.width, 0.0f);
+    one.labels = {0};
+    if (c.task == "mnist14") one = downsample2x(one);
+    return {one.height, one.width, one.channels};
+}
+
 }  // namespace
+
+size_t dim_of(const RunConfig& c) {
+    if (c.task == "toy") return toy_task()->dim();
+    if (c.task == "mnist14" || c.task == "mnist28")
+        return make_model(c.model, mnist_input(c), c.classes.empty() ? 10 : int(c.classes.size()))->dim();
+    require(c.task == "spirals" || c.task == "circles",
+            "unknown task '" + c.task + "' (known: mnist14, mnist28, toy, spirals, circles)");
+    const DataSplit data = toy2d_by_name(c.task, 2, 2, c.noise, c.data_seed);
+    const Shape input{data.train.height, data.train.width, data.train.channels};
+    return make_model(c.model, input, data.train.classes)->dim();
+}
 
 void set_mnist_digits(Dataset all) {
     require(all.size() > 0 && all.height == 28 && all.width == 28 && all.channels == 1,

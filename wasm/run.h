@@ -15,21 +15,21 @@
 #include "idim/optimizer.h"
 #include "idim/parametrization.h"
 #include "idim/pretrained.h"
+#include "idim/run_spec.h"
 #include "idim/subspace.h"
 #include "idim/task.h"
 #include "idim/trainer.h"
 
 namespace idim::wasm {
 
-struct RunConfig {
+// The run (RunSpec: subspace and training, seeds from run_spec) and the data it trains on.
+struct RunConfig : RunSpec {
     std::string task = "mnist14";     // mnist14 | mnist28 | toy | spirals | circles
     size_t train_size = 0;            // mnist: training subset (0: all 7996)
     uint64_t data_seed = 0;           // mnist subset choice; 2-D point positions
     size_t points = 1000;             // 2-D sets: training points (and as many test points)
     double noise = 0.1;               // 2-D sets
     ModelSpec model;                  // ignored by the toy task
-    SubspaceSpec subspace;            // method, projection, d and the seed of θ0 and P
-    TrainConfig train;
     double target_accuracy = std::numeric_limits<double>::quiet_NaN();   // early stop (trainer.h)
     std::vector<int> classes;         // mnist: keep these digits, relabelled 0..k-1 (--classes)
     // θ0 from a model file's bytes (the page's pretraining, or `idim train --save`), as --init:
@@ -42,6 +42,10 @@ struct RunConfig {
 // hands them over once per module, and every mnist run splits them as the native loader does.
 void set_mnist_digits(Dataset all);
 bool has_mnist_digits();
+
+// D of the configuration's network, from the configuration alone (no digits needed): what a Run
+// of it would report as dim_full(). Throws for an unknown task.
+size_t dim_of(const RunConfig& config);
 
 class Run {
 public:

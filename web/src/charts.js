@@ -6,7 +6,7 @@ import {
   ScatterController, Tooltip,
 } from 'chart.js';
 
-import { summarise } from './dint.js';
+import { countedAccuracy, dintName, summarise } from './dint.js';
 
 Chart.register(Filler, Legend, LineController, LineElement, LinearScale, LogarithmicScale,
                PointElement, ScatterController, Tooltip);
@@ -58,16 +58,15 @@ export function accuracyChart(canvas) {
 export function updateAccuracyChart(chart, view) {
   const ds = chart.data.datasets;
   const stats = summarise(view.runs);
-  const ok = (r) => (r.diverged || !Number.isFinite(r.accuracy) ? 0 : r.accuracy);
-  ds[0].data = view.runs.map((r) => ({ x: r.d, y: ok(r) }));
+  ds[0].data = view.runs.map((r) => ({ x: r.d, y: countedAccuracy(r) }));
   ds[1].data = stats.map((s) => ({ x: s.d, y: s.mean }));
   ds[2].data = stats.map((s) => ({ x: s.d, y: s.min }));
   ds[3].data = stats.map((s) => ({ x: s.d, y: s.max }));
   const ds_ = view.runs.length ? view.runs.map((r) => r.d) : [1, 1000];
   const lo = Math.min(...ds_) / 1.3, hi = Math.max(...ds_) * 1.3;
-  const percent = Math.round((view.fraction ?? 0.9) * 100);
-  ds[5].label = `${percent}% of baseline`;
-  ds[6].label = `d_int${percent}`;
+  const name = dintName(view.fraction);
+  ds[5].label = `${name.slice(5)}% of baseline`;
+  ds[6].label = name;
   chart.options.scales.x.min = lo;
   chart.options.scales.x.max = hi;
   ds[4].data = view.baseline == null ? [] : [{ x: lo, y: view.baseline }, { x: hi, y: view.baseline }];

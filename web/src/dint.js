@@ -1,29 +1,25 @@
-// What the page needs besides the procedure itself (the core's DintProcedure, through the module):
-// per-d summaries for the chart and d_int read off finished runs, for results opened from a file
-// that lacks it. Both follow the core's rule (intrinsic_dim.h): per d the mean test accuracy over
-// seeds, a diverged run counting 0; d_int is the first d, in increasing order, whose mean reaches
-// the threshold. Pure functions, for the page, the tests and the import of native results.
+// The core's per-d rules (intrinsic_dim.h, dint_procedure.h) on the page's thread, through the
+// module loaded there: a failed run (diverged, or no finite accuracy) counts 0; per d the mean of
+// that over seeds; d_int is the first d, in increasing order, whose mean reaches the threshold; the
+// result is named after its fraction of the baseline. The chart, the LoRA view and files opened
+// from `idim dint --json` all use these, so the page holds no copy of the rule.
 
-const accuracyOf = (run) => (run.diverged || !Number.isFinite(run.accuracy) ? 0 : run.accuracy);
+let core = null;   // the module on the page's thread (useCore), once loaded
 
-// runs: [{d, seed, accuracy, diverged}] → [{d, n, mean, min, max}] sorted by d.
-export function summarise(runs) {
-  const byD = new Map();
-  for (const r of runs) {
-    if (!byD.has(r.d)) byD.set(r.d, []);
-    byD.get(r.d).push(accuracyOf(r));
-  }
-  return [...byD.entries()].sort((a, b) => a[0] - b[0]).map(([d, accs]) => ({
-    d, n: accs.length, mean: accs.reduce((s, a) => s + a, 0) / accs.length,
-    min: Math.min(...accs), max: Math.max(...accs),
-  }));
+export function useCore(idim) { core = idim; }
+
+function module() {
+  if (!core) throw new Error('the WebAssembly module is still loading');
+  return core;
 }
 
-// The first d whose mean accuracy reaches the threshold (or null).
-export function firstPassingD(runs, threshold) {
-  const hit = summarise(runs).find((s) => s.mean >= threshold);
-  return hit ? hit.d : null;
-}
-
-// "d_int90", "d_int100": the result named after its fraction of the baseline, as the CLI does.
-export const dintName = (fraction) => `d_int${Math.round((fraction ?? 0.9) * 100)}`;
+// runs: [{d, seed, accuracy, diverged}] → [{d, runs, diverged, mean, min, max}] sorted by d.
+export const summarise = (runs) => module().summarise(runs);
+// The first d whose mean counted accuracy reaches the threshold (or null).
+export const firstPassingD = (runs, threshold) => module().firstPassingD(runs, threshold);
+// What a run adds to its d's mean: its accuracy, or 0 if it failed.
+export const countedAccuracy = (run) => module().countedAccuracy(run);
+// The search's fraction of the baseline unless told otherwise (DintConfig's: 0.9, d_int90).
+export const defaultFraction = () => module().defaults().dint.fraction;
+// "d_int90", "d_int100": as the CLI names it.
+export const dintName = (fraction) => module().dIntName(fraction ?? defaultFraction());

@@ -1,9 +1,9 @@
-// Computes one landscape in Web Workers: the first worker trains the d = 2 run and streams its
-// path; once the path is known, the grid around θ0 that covers it is dealt out to every worker in
-// blocks of rows, each evaluating the training loss and test accuracy at its points.
+// Computes one landscape on a pool of Web Workers (pool.js): one worker trains the d = 2 run and
+// streams its path; once the path is known, the grid around θ0 that covers it is dealt out to
+// every worker in blocks of rows, each evaluating the training loss and test accuracy at its points.
 import { LANDSCAPE, gridAxis, gridBounds, splitRows } from './landscape.js';
-import { Msg, initMessage } from './protocol.js';
-import { assetUrls, newWorker } from './sweep.js';
+import { WorkerPool } from './pool.js';
+import { Msg } from './protocol.js';
 
 export class LandscapeRun {
   constructor(config, workers, onChange) {
@@ -18,28 +18,20 @@ export class LandscapeRun {
     this.started = performance.now();
     this.seconds = null;
     this.dimFull = null;
-    this.workerCount = Math.max(1, workers);
-    this.workers = [];
+    this.pool = new WorkerPool(workers, { message: (job, m) => this.onMessage(job, m), failed: (text) => this.fail(text) });
   }
 
   start() {
-    const { moduleUrl, mnistUrl } = assetUrls();
-    for (let i = 0; i < this.workerCount; i++) {
-      const worker = newWorker();
-      worker.onmessage = (e) => this.onMessage(e.data);
-      worker.onerror = (e) => this.fail(`a worker failed: ${e.message ?? 'unknown error'}`);
-      worker.postMessage(initMessage(moduleUrl, mnistUrl));
-      this.workers.push(worker);
-    }
-    this.workers[0].postMessage({ type: Msg.path, id: 'path', config: this.config, points: LANDSCAPE.pathPoints });
+    this.pool.start();
+    this.pool.queue({ id: 'path', message: { type: Msg.path, id: 'path', config: this.config, points: LANDSCAPE.pathPoints } });
   }
 
-  onMessage(m) {
+  onMessage(job, m) {
     if (this.state !== 'running') return;
     if (m.type === Msg.error) this.fail(m.message);
     else if (m.type === Msg.pathPart) this.path = m.path;
     else if (m.type === Msg.pathDone) { this.path = m.path; this.dimFull = m.dimFull; this.finished = true; this.startGrid(); }
-    else if (m.type === Msg.gridDone) this.addRows(m);
+    else if (m.type === Msg.gridDone) this.addRows(job.from, m);
     this.onChange(this);
   }
 
@@ -47,16 +39,17 @@ export class LandscapeRun {
     this.bounds = gridBounds(this.path);
     const n = LANDSCAPE.gridSize, x = gridAxis(this.bounds.x, n), y = gridAxis(this.bounds.y, n);
     this.grid = { x, y, loss: new Array(n * n).fill(NaN), accuracy: new Array(n * n).fill(NaN), pending: 0, complete: false };
-    splitRows(n, this.workers.length).forEach(([from, to], k) => {
+    const blocks = splitRows(n, this.pool.size).map(([from, to]) => {
       const points = [];
       for (let j = from; j < to; j++) for (const xi of x) points.push([xi, y[j]]);
-      this.grid.pending++;
-      this.workers[k].postMessage({ type: Msg.grid, id: from, config: this.config, points });
+      return { id: `rows${from}`, from, message: { type: Msg.grid, id: `rows${from}`, config: this.config, points } };
     });
+    this.grid.pending = blocks.length;
+    this.pool.queue(...blocks);
   }
 
-  addRows(m) {
-    const offset = m.id * this.grid.x.length;
+  addRows(from, m) {
+    const offset = from * this.grid.x.length;
     m.loss.forEach((v, k) => { this.grid.loss[offset + k] = v; });
     m.accuracy.forEach((v, k) => { this.grid.accuracy[offset + k] = v; });
     if (--this.grid.pending === 0) {
@@ -76,7 +69,7 @@ export class LandscapeRun {
   finish(state) {
     this.state = state;
     this.seconds = (performance.now() - this.started) / 1000;
-    for (const w of this.workers) w.terminate();
+    this.pool.stop();
     this.onChange(this);
   }
 

@@ -2,6 +2,7 @@
 // 5–9, the default network, a random θ0), as scripts/lora_experiment.sh does natively: test
 // accuracy against the number of trained parameters. Every run trains with the subspace runs'
 // settings (the core's, as the CLI's LoRA runs do); one full-training run gives the 90% line.
+import { summarise } from './dint.js';
 import { PRETRAIN } from './pretrain.js';
 
 export const LORA = Object.freeze({
@@ -29,15 +30,15 @@ export function loraJobs(presets) {
   return jobs;
 }
 
-// Finished runs [{method, trained, accuracy}] → per method the mean accuracy at each count of
-// trained numbers, sorted: {method: [{x, y}]}.
+// Finished runs [{method, trained, seed, accuracy, diverged}] → per method the mean accuracy at
+// each count of trained numbers, sorted: {method: [{x, y}]}; the core's per-d means (summarise),
+// with the count of trained numbers as d.
 export function meansByMethod(runs) {
   const out = {};
   for (const method of Object.keys(METHODS)) {
-    const byX = new Map();
-    for (const r of runs.filter((q) => q.method === method)) byX.set(r.trained, [...(byX.get(r.trained) ?? []), r.accuracy]);
-    out[method] = [...byX].sort((a, b) => a[0] - b[0])
-      .map(([x, accs]) => ({ x, y: accs.reduce((s, a) => s + (Number.isFinite(a) ? a : 0), 0) / accs.length }));
+    const mine = runs.filter((r) => r.method === method)
+      .map((r) => ({ d: r.trained, seed: r.seed, accuracy: r.accuracy, diverged: r.diverged }));
+    out[method] = summarise(mine).map((s) => ({ x: s.d, y: s.mean }));
   }
   return out;
 }

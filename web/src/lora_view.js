@@ -3,9 +3,10 @@
 import { Chart, Legend, LineController, LineElement, LogarithmicScale, LinearScale, PointElement, ScatterController } from 'chart.js';
 
 import { logTick } from './charts.js';
+import { countedAccuracy, defaultFraction } from './dint.js';
 import { LORA, METHODS, loraJobs, meansByMethod } from './lora.js';
-import { Msg, initMessage, runMessage } from './protocol.js';
-import { assetUrls, newWorker } from './sweep.js';
+import { WorkerPool } from './pool.js';
+import { Msg, runMessage } from './protocol.js';
 
 Chart.register(Legend, LineController, LineElement, LogarithmicScale, LinearScale, PointElement, ScatterController);
 
@@ -36,13 +37,14 @@ function loraChart(canvas) {
 function draw(chart, state) {
   const ds = chart.data.datasets, means = meansByMethod(state.runs);
   Object.keys(METHODS).forEach((m, k) => {
-    ds[2 * k].data = state.runs.filter((r) => r.method === m).map((r) => ({ x: r.trained, y: r.accuracy }));
+    ds[2 * k].data = state.runs.filter((r) => r.method === m).map((r) => ({ x: r.trained, y: countedAccuracy(r) }));
     ds[2 * k + 1].data = means[m];
   });
   const xs = state.runs.map((r) => r.trained);
   const lo = xs.length ? Math.min(...xs) / 1.3 : 5, hi = xs.length ? Math.max(...xs) * 1.3 : 1000;
   Object.assign(chart.options.scales.x, { min: lo, max: hi });
-  ds.at(-1).data = state.baseline == null ? [] : [{ x: lo, y: 0.9 * state.baseline }, { x: hi, y: 0.9 * state.baseline }];
+  const line = defaultFraction() * state.baseline;
+  ds.at(-1).data = state.baseline == null ? [] : [{ x: lo, y: line }, { x: hi, y: line }];
   chart.update('none');
 }
 
@@ -53,22 +55,17 @@ export function setupLora(getPresets, workers) {
   let state = null;
 
   const finish = (s, kind, text) => {
-    s.pool.forEach((w) => w.terminate());
+    s.pool.stop();
     status.dataset.state = kind;
     status.textContent = text;
   };
-  const next = (s, worker) => {
-    const job = s.queue.shift();
-    if (job) worker.postMessage(runMessage(job.id, job.config));
-  };
-  const onMessage = (s, worker, m) => {
+  const onMessage = (s, job, m) => {
     if (s !== state || status.dataset.state !== 'running') return;
-    if (m.type === Msg.ready) next(s, worker);
-    else if (m.type === Msg.error) finish(s, 'failed', `Stopped: ${m.message}`);
+    if (m.type === Msg.error) finish(s, 'failed', `Stopped: ${m.message}`);
     else if (m.type === Msg.done) {
-      const job = s.jobs[m.id], accuracy = m.result.diverged ? 0 : m.result.testAccuracy;
-      if (job.method === 'full') s.baseline = accuracy;
-      else s.runs.push({ method: job.method, size: job.size, seed: job.seed, trained: m.dimTrainable, accuracy });
+      const run = { accuracy: m.result.testAccuracy, diverged: m.result.diverged };
+      if (job.method === 'full') s.baseline = countedAccuracy(run);
+      else s.runs.push({ method: job.method, size: job.size, seed: job.seed, trained: m.dimTrainable, ...run });
       s.left--;
       draw(chart, s);
       status.textContent = `Running: ${s.jobs.length - s.left} of ${s.jobs.length} runs finished…`;
@@ -76,7 +73,6 @@ export function setupLora(getPresets, workers) {
       if (s.left === 0) status.dataset.means = JSON.stringify(meansByMethod(s.runs));
       if (s.left === 0) finish(s, 'done', `Done in ${((performance.now() - s.started) / 1000).toFixed(0)} s: ` +
         `${s.jobs.length} runs (full training: ${s.baseline.toFixed(4)}).`);
-      else next(s, worker);
     }
   };
 
@@ -84,16 +80,13 @@ export function setupLora(getPresets, workers) {
     const presets = getPresets();
     if (!presets) return;
     if (state && status.dataset.state === 'running') finish(state, 'stopped', '');
-    const jobs = loraJobs(presets).map((j, id) => ({ ...j, id }));
-    const s = state = { jobs, queue: [...jobs], runs: [], baseline: null, left: jobs.length, started: performance.now(), pool: [] };
-    const { moduleUrl, mnistUrl } = assetUrls();
-    for (let i = 0; i < workers; i++) {
-      const worker = newWorker();
-      worker.onmessage = (e) => onMessage(s, worker, e.data);
-      worker.onerror = (e) => onMessage(s, worker, { type: Msg.error, message: `a worker failed: ${e.message ?? 'unknown error'}` });
-      worker.postMessage(initMessage(moduleUrl, mnistUrl));
-      s.pool.push(worker);
-    }
+    const jobs = loraJobs(presets).map((j, id) => ({ ...j, id, message: runMessage(id, j.config) }));
+    const s = state = { jobs, runs: [], baseline: null, left: jobs.length, started: performance.now() };
+    s.pool = new WorkerPool(workers, {
+      message: (job, m) => onMessage(s, job, m),
+      failed: (text) => onMessage(s, null, { type: Msg.error, message: text }),
+    }).start();
+    s.pool.queue(...jobs);
     status.dataset.state = 'running';
     status.textContent = `Running ${jobs.length} runs (ranks ${LORA.ranks.join(', ')}; d ${LORA.ds.join(', ')}; ` +
       `${LORA.seeds.length} seeds)…`;

@@ -3,6 +3,7 @@
 // defaults (the form's presets) and the procedure's bookkeeping; no run starts until Run.
 import './style.css';
 import { accuracyChart, lossChart, updateAccuracyChart, updateLossChart } from './charts.js';
+import { useCore } from './dint.js';
 import { setupLandscape } from './landscape_view.js';
 import { setupLora } from './lora_view.js';
 import { setupPretrain } from './pretrain_view.js';
@@ -12,7 +13,8 @@ import { parseNativeResults, resultsToCsv, resultsToJson } from './results_io.js
 import { applyTaskDefaults, readPlan, taskPresets } from './settings.js';
 import { SHARE_KEY, readShareLink, shareLink } from './share.js';
 import { clearSearch, loadSearch, saveSearch } from './store.js';
-import { Sweep, assetUrls } from './sweep.js';
+import { assetUrls } from './pool.js';
+import { Sweep } from './sweep.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
@@ -23,7 +25,7 @@ const charts = { accuracy: accuracyChart($('accuracy-chart')), loss: lossChart($
 let view = null;          // the search shown: a live Sweep or results opened from a file
 let frame = 0;
 let idim = null;          // the module on this thread (the workers have their own)
-let presets = null;       // taskPresets(idim.defaults())
+let presets = null;       // taskPresets(idim)
 
 function showError(message) {
   const box = $('error');
@@ -48,7 +50,7 @@ function draw() {
   if (view instanceof Sweep) {
     persist(view);
     if (view.state === 'stopped' || view.state === 'failed')
-      offerResume({ plan: view.plan, journal: view.journal }, `${view.journal.length} finished runs are kept.`);
+      offerResume({ plan: view.plan, journal: view.journal }, `The search ${view.state === 'failed' ? 'failed' : 'was stopped'}`);
   }
 }
 
@@ -64,9 +66,14 @@ function persist(sweep) {
 }
 
 let resumable = null;   // {plan, journal} offered by the resume box
-function offerResume(record, text) {
+// Offered only for a search that stopped short (stopped, failed, or interrupted by a reload): a
+// finished one has nothing to continue. `how`: how it stopped, the sentence's start.
+function offerResume(record, how) {
   resumable = record;
-  $('resume-text').textContent = text;
+  const n = record.journal.length;
+  $('resume-text').textContent = `${how} after ${n} finished run${n === 1 ? '' : 's'} (${record.plan.config.task}); ` +
+    'they are saved in this browser. Continuing replays them without training and trains only the runs the search ' +
+    'still needs; discarding forgets them.';
   $('resume-box').hidden = false;
 }
 
@@ -172,7 +179,8 @@ import(/* @vite-ignore */ assetUrls().moduleUrl)
   .then(({ default: createIdim }) => createIdim())
   .then((module) => {
     idim = module;
-    presets = taskPresets(idim.defaults());
+    useCore(idim);
+    presets = taskPresets(idim);
     showPreset(form.elements.task.value);
     $('run').disabled = view?.state === 'running';
     return restore();
@@ -197,5 +205,5 @@ async function restore() {
   try { record = await loadSearch(); } catch { return; }   // no storage here: nothing was kept
   if (!record?.journal?.length) return;
   if (record.state === 'done') startSweep(record.plan, record.journal);
-  else offerResume(record, `A search was interrupted after ${record.journal.length} finished runs (${record.plan.config.task}).`);
+  else offerResume(record, 'A search was interrupted');
 }

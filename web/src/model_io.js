@@ -1,8 +1,8 @@
 // A trained subspace model is fully described by (configuration, seed, θ_d): θ0 and P are
 // regenerated from the seed by the counter-based generator, so the file stores d numbers instead
 // of D. Import rebuilds the D parameters in a worker and evaluates them.
+import { WorkerPool } from './pool.js';
 import { Msg, evaluateMessage } from './protocol.js';
-import { assetUrls, newWorker } from './sweep.js';
 
 export const MODEL_FORMAT = 'idim-subspace-model';
 
@@ -23,28 +23,25 @@ export function parseModelFile(text) {
   return doc;
 }
 
-let evaluator = null;   // one worker kept for imports
+let evaluator = null;   // a pool of one worker, kept for imports; a new one after a failure
 let nextId = 1;
-const pending = new Map();
+const pending = new Map();   // id → {resolve, reject}
 
 function getEvaluator() {
   if (evaluator) return evaluator;
-  const { moduleUrl, mnistUrl } = assetUrls();
-  evaluator = newWorker();
-  evaluator.onmessage = (e) => {
-    const m = e.data;
-    if (m.type === Msg.error && m.id == null) {   // the module itself failed to load
-      for (const p of pending.values()) p.reject(new Error(m.message));
+  evaluator = new WorkerPool(1, {
+    message: (job, m) => {
+      const p = pending.get(job.id);
+      pending.delete(job.id);
+      if (m.type === Msg.evaluated) p.resolve(m);
+      else if (m.type === Msg.error) p.reject(new Error(m.message));
+    },
+    failed: (text) => {   // the worker crashed or the module did not load
+      evaluator = null;
+      for (const p of pending.values()) p.reject(new Error(text));
       pending.clear();
-      return;
-    }
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if (m.type === Msg.evaluated) p.resolve(m);
-    else p.reject(new Error(m.message));
-  };
-  evaluator.postMessage({ type: Msg.init, moduleUrl, mnistUrl });
+    },
+  }).start();
   return evaluator;
 }
 
@@ -53,7 +50,7 @@ export function evaluateModel(doc) {
   return new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
-    getEvaluator().postMessage(evaluateMessage(id, doc.config, new Float32Array(doc.theta_d)));
+    getEvaluator().queue({ id, message: evaluateMessage(id, doc.config, new Float32Array(doc.theta_d)) });
   });
 }
 

@@ -18,17 +18,6 @@ export const PRETRAIN = Object.freeze({
   downstreamClasses: [5, 6, 7, 8, 9],
 });
 
-// D of an FC network: (inputs + 1) × outputs per dense layer.
-export function fcParameters(inputs, widths, classes) {
-  const sizes = [inputs, ...widths, classes];
-  return sizes.slice(1).reduce((sum, out, i) => sum + (sizes[i] + 1) * out, 0);
-}
-
-// LeNet's D (model.h: 44,426 with 10 classes); its last layer has 84 inputs and a bias per class.
-const lenetParameters = (classes) => 44426 - 85 * (10 - classes);
-
-const inputsOf = (task) => (task === 'mnist28' ? 784 : 196);
-
 // The full-training run on the pretraining digits `classes` (the core's full-training settings).
 export function pretrainConfig(presets, network, classes) {
   const p = presets[network.task];
@@ -38,12 +27,12 @@ export function pretrainConfig(presets, network, classes) {
 
 // The two searches on the downstream digits: {random, pretrained} plans for Sweep. The pretrained
 // one's baseline is fixed later to the random one's (sweepFromRandom), as in the native experiment.
-export function downstreamPlans(presets, network, initFile, workers) {
+// idim: the module, for D of the downstream network (dimOf), the CLI's d max.
+export function downstreamPlans(idim, presets, network, initFile, workers) {
   const p = presets[network.task];
   const data = { task: network.task, model: network.model, widths: network.widths, trainSize: 0, dataSeed: 0,
                  classes: PRETRAIN.downstreamClasses };
-  const classes = PRETRAIN.downstreamClasses.length;
-  const dMax = network.model === 'fc' ? fcParameters(inputsOf(network.task), network.widths, classes) : lenetParameters(classes);
+  const dMax = idim.dimOf(data);
   const config = { ...data, ...p.subspace, method: 'subspace', projection: p.data.projection };
   const random = { config, baselineConfig: { ...data, ...p.baseline, method: 'full' },
                    search: { ...p.search, dMax, baseline: null }, workers };

@@ -4,12 +4,11 @@
 import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, ScatterController } from 'chart.js';
 
 import { logTick } from './charts.js';
-import { summarise } from './dint.js';
+import { countedAccuracy, summarise } from './dint.js';
 
 Chart.register(Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, ScatterController);
 
 const starts = { random: { label: 'random start', color: '#5b8def' }, pretrained: { label: 'pretrained start', color: '#d97706' } };
-const accuracyOf = (r) => (r.diverged || !Number.isFinite(r.accuracy) ? 0 : r.accuracy);
 
 export function pretrainChart(canvas) {
   const datasets = Object.values(starts).flatMap(({ label, color }) => [
@@ -43,7 +42,7 @@ export function updatePretrainChart(chart, sweeps, threshold) {
     const runs = s?.runs ?? [];
     all.push(...runs.map((r) => r.d));
     const stats = summarise(runs);
-    ds[3 * k].data = runs.map((r) => ({ x: r.d, y: accuracyOf(r) }));
+    ds[3 * k].data = runs.map((r) => ({ x: r.d, y: countedAccuracy(r) }));
     ds[3 * k + 1].data = stats.map((x) => ({ x: x.d, y: x.mean }));
     const hit = stats.find((x) => x.d === s?.dint);
     ds[3 * k + 2].data = hit ? [{ x: hit.d, y: hit.mean }] : [];

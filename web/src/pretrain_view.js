@@ -4,25 +4,25 @@
 import { PRETRAIN, downstreamPlans, networkOfFile, pretrainConfig, ratioInWords, withBaseline } from './pretrain.js';
 import { pretrainChart, updatePretrainChart } from './pretrain_chart.js';
 import { evaluateModel } from './model_io.js';
-import { Msg, initMessage } from './protocol.js';
-import { Sweep, assetUrls, newWorker } from './sweep.js';
+import { WorkerPool } from './pool.js';
+import { Msg } from './protocol.js';
+import { Sweep } from './sweep.js';
 
 const $ = (id) => document.getElementById(id);
 const digits = (list) => `${list[0]}–${list.at(-1)}`;
 
-// The pretraining run in a worker of its own → {modelFile, testAccuracy, dimFull}.
+// The pretraining run in a worker of its own (a pool of one) → {modelFile, testAccuracy, dimFull}.
 function pretrainInWorker(config) {
   return new Promise((resolve, reject) => {
-    const { moduleUrl, mnistUrl } = assetUrls();
-    const worker = newWorker();
-    const end = (f, v) => { worker.terminate(); f(v); };
-    worker.onmessage = ({ data: m }) => {
-      if (m.type === Msg.pretrained) end(resolve, m);
-      else if (m.type === Msg.error) end(reject, new Error(`pretraining: ${m.message}`));
-    };
-    worker.onerror = (e) => end(reject, new Error(`pretraining: a worker failed: ${e.message ?? 'unknown error'}`));
-    worker.postMessage(initMessage(moduleUrl, mnistUrl));
-    worker.postMessage({ type: Msg.pretrain, id: 0, config });
+    const fail = (text) => reject(new Error(`pretraining: ${text}`));
+    const pool = new WorkerPool(1, {
+      message: (job, m) => {
+        if (m.type === Msg.pretrained) { pool.stop(); resolve(m); }
+        else if (m.type === Msg.error) { pool.stop(); fail(m.message); }
+      },
+      failed: fail,
+    }).start();
+    pool.queue({ id: 0, message: { type: Msg.pretrain, id: 0, config } });
   });
 }
 
@@ -65,7 +65,7 @@ export function setupPretrain(getContext, workers) {
     try {
       const start = await startFrom(ctx);
       if (job !== current) return;
-      const plans = downstreamPlans(ctx.presets, network, start.modelFile, workers);
+      const plans = downstreamPlans(ctx.idim, ctx.presets, network, start.modelFile, workers);
       say('running', `${origin(start)} Searching d_int90 of digits ${digits(PRETRAIN.downstreamClasses)} from a random start…`);
       const random = await search(ctx.idim, plans.random, 'random', job);
       job.threshold = random.threshold;
@@ -112,7 +112,7 @@ export function setupPretrain(getContext, workers) {
     // One run from the file in a worker first: a network that does not fit is refused, named,
     // before any search starts (the random start's would not notice).
     const check = async (c) => {
-      const { config } = downstreamPlans(c.presets, network, bytes, workers).pretrained;
+      const { config } = downstreamPlans(c.idim, c.presets, network, bytes, workers).pretrained;
       await evaluateModel({ config: { ...config, d: 1, seed: 0 }, theta_d: [0] });
       return { modelFile: bytes };
     };

@@ -2,7 +2,7 @@
 // `idim dint --json` writes (fields d_int90 (or d_int100 …), d_int_range, threshold,
 // baseline_accuracy, fraction, runs[{d, seed, test_accuracy, diverged}]; anything else is
 // ignored), so native experiments show in the chart. The page's export uses the same fields.
-import { dintName, firstPassingD } from './dint.js';
+import { defaultFraction, dintName, firstPassingD } from './dint.js';
 
 export function resultsToJson(sweep) {
   const range = sweep.range ? [sweep.range.low, sweep.range.high] : null;
@@ -43,7 +43,7 @@ export function parseNativeResults(text) {
   // the native tool names the result after its fraction: d_int90, d_int95, d_int100
   const dintKey = Object.keys(doc).find((k) => /^d_int\d+$/.test(k));
   const baseline = num(doc.baseline_accuracy ?? doc.baseline);
-  const fraction = num(doc.fraction) ?? (dintKey ? Number(dintKey.slice(5)) / 100 : 0.9);
+  const fraction = num(doc.fraction) ?? (dintKey ? Number(dintKey.slice(5)) / 100 : defaultFraction());
   const threshold = num(doc.threshold) ?? (baseline != null ? fraction * baseline : null);
   const given = dintKey ? doc[dintKey] : undefined;
   const dint = given !== undefined ? given : (threshold != null ? firstPassingD(runs, threshold) : null);
@@ -52,7 +52,7 @@ export function parseNativeResults(text) {
     steps: r.steps, seconds: r.seconds, stop: r.stop })) : [];
   const range = Array.isArray(doc.d_int_range) ? { low: num(doc.d_int_range[0]), high: num(doc.d_int_range[1]) } : null;
   return { runs, baselineRuns, baseline, threshold, fraction, dint: dint == null ? null : Number(dint), range,
-           name: dintKey ?? 'd_int90', command: doc.command ?? doc.tool ?? 'unknown' };
+           name: dintKey ?? dintName(fraction), command: doc.command ?? doc.tool ?? 'unknown' };
 }
 
 const num = (v) => (v == null || !Number.isFinite(Number(v)) ? null : Number(v));

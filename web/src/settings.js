@@ -1,47 +1,51 @@
 // The experiment form. Every preset is written as its differences from the core's defaults
-// (idim.defaults(): the CLI's own), each difference with its reason, so the page and `idim dint`
+// (idim.defaults(): the CLI's own; D of each network from idim.dimOf), each difference with its reason, so the page and `idim dint`
 // run one procedure and differ only where a task needs it or a browser needs a smaller budget to
 // finish in a minute or two. readPlan turns the form into a search plan.
 
-// core: idim.defaults() → {full, subspace, toy, dint}. Per task: data and model, the search
-// (DintProcedure's keys), the subspace runs' and the baseline's training, and `why`: what differs
-// from the CLI and why. dMax is D of the preset's network, the CLI's own d max (the page cannot
-// ask a network for D before its first run).
-export function taskPresets(core) {
+// idim: the module. Per task: data and model, the search (DintProcedure's keys), the subspace
+// runs' and the baseline's training, and `why`: what differs from the CLI and why. dMax is D of the
+// preset's network (the module's dimOf), the CLI's own d max.
+export function taskPresets(idim) {
+  const core = idim.defaults();
+  const D = (task, model, widths) => idim.dimOf({ task, model, widths: parseWidths(widths) });
+  const fmt = (n) => n.toLocaleString('en');
+  const mnist14 = D('mnist14', 'fc', '64'), mnist28 = D('mnist28', 'fc', '100');
+  const toy = D('toy', 'fc', ''), spirals = D('spirals', 'fc', '32,32'), circles = D('circles', 'fc', '16');
   return {
     mnist14: {
-      why: 'none: the CLI\'s defaults (3 seeds, d from 10 to D = 13,258, a 5% bisection, 15 subspace and 20 baseline epochs) take well under a minute on two cores.',
-      data: { model: 'fc', widths: '64', projection: 'fastfood', trainSize: 0 },
-      search: { ...core.dint, dMax: 13258 },
+      why: `none: the CLI's defaults (3 seeds, d from 10 to D = ${fmt(mnist14)}, a 5% bisection, 15 subspace and 20 baseline epochs) take well under a minute on two cores.`,
+      data: { model: 'fc', widths: '64', projection: core.projection, trainSize: 0 },
+      search: { ...core.dint, dMax: mnist14 },
       subspace: { ...core.subspace },
       baseline: { ...core.full },
     },
     mnist28: {
-      why: '2 seeds (not 3) and 4,000 of the 7,996 training digits: with 28×28 inputs (D = 79,510) a run costs several times as much as at 14×14, and this keeps the search short.',
-      data: { model: 'fc', widths: '100', projection: 'fastfood', trainSize: 4000 },
-      search: { ...core.dint, seeds: 2, dMax: 79510 },
+      why: `2 seeds (not 3) and 4,000 of the 7,996 training digits: with 28×28 inputs (D = ${fmt(mnist28)}) a run costs several times as much as at 14×14, and this keeps the search short.`,
+      data: { model: 'fc', widths: '100', projection: core.projection, trainSize: 4000 },
+      search: { ...core.dint, seeds: 2, dMax: mnist28 },
       subspace: { ...core.subspace },
       baseline: { ...core.full },
     },
     toy: {
       why: 'none: the CLI\'s toy settings (dense P, SGD with momentum 0.99 at lr 0.005, up to 50,000 one-step epochs, a fixed baseline of 1 and d_int100 searched from d = 1).',
-      data: { model: 'fc', widths: '', projection: 'dense', trainSize: 0 },
-      // as native/cmd_dint.cpp's toy_defaults: solved or not, so d_int100 of a fixed baseline 1
-      search: { ...core.dint, dMin: 1, dMax: 1000, fraction: 1, baseline: 1 },
+      data: { model: 'fc', widths: '', projection: core.toyProjection, trainSize: 0 },
+      // the core's toy search (toy_dint_config): solved or not, so d_int100 of a fixed baseline 1
+      search: { ...core.dint, ...core.toyDint, dMax: toy },
       subspace: { ...core.toy },
       baseline: { ...core.toy },
     },
     spirals: {
       why: 'smaller batches and more epochs (subspace 30 × 32, baseline 60 × 32, not 15 × 128 and 20 × 64): 1,000 points give few steps per epoch, and the CLI\'s would leave the runs unconverged.',
-      data: { model: 'fc', widths: '32,32', projection: 'fastfood', trainSize: 0 },
-      search: { ...core.dint, dMax: 1218 },
+      data: { model: 'fc', widths: '32,32', projection: core.projection, trainSize: 0 },
+      search: { ...core.dint, dMax: spirals },
       subspace: { ...core.subspace, epochs: 30, batch: 32 },
       baseline: { ...core.full, epochs: 60, batch: 32 },
     },
     circles: {
-      why: 'd from 1 (not 10): this small network (D = 82) needs fewer than 10 directions, and the search only looks upward from d min.',
-      data: { model: 'fc', widths: '16', projection: 'fastfood', trainSize: 0 },
-      search: { ...core.dint, dMin: 1, dMax: 82 },
+      why: `d from 1 (not 10): this small network (D = ${fmt(circles)}) needs fewer than 10 directions, and the search only looks upward from d min.`,
+      data: { model: 'fc', widths: '16', projection: core.projection, trainSize: 0 },
+      search: { ...core.dint, dMin: 1, dMax: circles },
       subspace: { ...core.subspace },
       baseline: { ...core.full },
     },

@@ -1,5 +1,5 @@
 // A d_int search: the core's DintProcedure (the CLI's own, through the module) decides which runs
-// to make, batch by batch; a pool of Web Workers trains each batch, one run per worker at a time.
+// to make, batch by batch; a pool of Web Workers (pool.js) trains each batch, one run per worker at a time.
 // The procedure lives on the page's thread, in the module instance the page loads for its
 // defaults: it only does bookkeeping (microseconds per batch), so a worker of its own would add a
 // message hop and gain nothing. Finished runs are kept; stop() terminates the workers (and so the
@@ -9,16 +9,8 @@
 // early stops were on), in finishing order. A sweep given the journal of an interrupted one (a
 // reload, a crash, a shared link) replays the procedure through it: a request the journal answers
 // is recorded at once, and only the others are trained, so no finished run is repeated.
-import { Msg, initMessage, runMessage } from './protocol.js';
-
-export function newWorker() {
-  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-}
-
-export const assetUrls = () => ({
-  moduleUrl: new URL(`${import.meta.env.BASE_URL}wasm/idim.mjs`, location.href).href,
-  mnistUrl: new URL(`${import.meta.env.BASE_URL}data/mnist.bin`, location.href).href,
-});
+import { WorkerPool } from './pool.js';
+import { Msg, runMessage } from './protocol.js';
 
 // A request of the procedure → a worker's run configuration. Baseline runs: full training with
 // the baseline settings, every epoch. Search runs: the subspace settings with the threshold as
@@ -50,9 +42,17 @@ export class Sweep {
     this.error = null;
     this.started = performance.now();
     this.nextId = 0;
-    this.queue = [];
     this.batch = [];            // the current batch's finished runs
-    this.workers = [];
+    // A batch is one d's seeds (or the baseline's): more workers than that would sit idle.
+    const widest = Math.max(plan.search.seeds ?? 1, plan.search.baselineSeeds ?? 1);
+    this.pool = new WorkerPool(Math.min(plan.workers, widest), {
+      dispatched: (job) => {
+        this.running.set(job.id, { job, losses: [], stepsPerSecond: 0, epoch: 0, testAccuracy: null });
+        this.onChange(this);
+      },
+      message: (job, m) => this.onMessage(job, m),
+      failed: (text) => this.fail(text),
+    });
     this.dint = null;
     this.range = null;          // {low, high}: d_int over resampled seeds, once finished
     this.journal = [];          // [{key, outcome}]: see above
@@ -70,48 +70,24 @@ export class Sweep {
       id: this.nextId++, kind: request.baseline ? 'baseline' : 'subspace', d: request.baseline ? null : request.d,
       seed: request.seed, earlyStops: request.earlyStops, config: runConfig(this.plan, request, threshold) }));
     this.batchSize = jobs.length;
+    const untrained = [];
     for (const job of jobs) {
       const outcome = this.known.get(jobKey(job));
       if (outcome) { this.restored++; this.record(job, outcome); }
-      else this.queue.push(job);
+      else untrained.push({ ...job, message: runMessage(job.id, job.config) });
     }
+    this.pool.queue(...untrained);
   }
 
   start() {
     if (this.state !== 'running') return;   // a journal that answered every request
-    const { moduleUrl, mnistUrl } = assetUrls();
-    // A batch is one d's seeds (or the baseline's): more workers than that would sit idle.
-    const widest = Math.max(this.plan.search.seeds, this.plan.search.baselineSeeds ?? 1);
-    const n = Math.max(1, Math.min(this.plan.workers, widest));
-    for (let i = 0; i < n; i++) {
-      const worker = newWorker();
-      const slot = { worker, job: null, ready: false };
-      worker.onmessage = (e) => this.onMessage(slot, e.data);
-      worker.onerror = (e) => this.fail(`a worker failed: ${e.message ?? 'unknown error'}`);
-      worker.postMessage(initMessage(moduleUrl, mnistUrl));
-      this.workers.push(slot);
-    }
+    this.pool.start();
   }
 
-  dispatch() {
-    for (const slot of this.workers) {
-      if (this.state !== 'running' || this.queue.length === 0) return;
-      if (!slot.ready || slot.job) continue;
-      const job = this.queue.shift();
-      slot.job = job;
-      this.running.set(job.id, { job, losses: [], stepsPerSecond: 0, epoch: 0, testAccuracy: null });
-      slot.worker.postMessage(runMessage(job.id, job.config));
-    }
-    this.onChange(this);
-  }
-
-  onMessage(slot, m) {
+  onMessage(job, m) {
     if (this.state !== 'running') return;
-    const live = this.running.get(m.id);
-    if (m.type === Msg.ready) {
-      slot.ready = true;
-      this.dispatch();
-    } else if (m.type === Msg.progress && live) {
+    const live = this.running.get(job.id);
+    if (m.type === Msg.progress && live) {
       live.losses.push([m.step, m.loss]);
       live.stepsPerSecond = m.stepsPerSecond;
       live.epoch = m.epoch;
@@ -120,12 +96,10 @@ export class Sweep {
       live.testAccuracy = m.testAccuracy;
       this.onChange(this);
     } else if (m.type === Msg.done && live) {
-      slot.job = null;
-      this.running.delete(m.id);
+      this.running.delete(job.id);
       this.recent = [live, ...this.recent].slice(0, 4);
       this.trained++;
       this.record(live.job, m);
-      this.dispatch();
     } else if (m.type === Msg.error) {
       const what = live ? `${live.job.kind === 'baseline' ? 'baseline' : `d = ${live.job.d}`}, seed ${live.job.seed}: ` : '';
       this.fail(what + m.message);
@@ -186,7 +160,7 @@ export class Sweep {
 
   finish(state) {
     this.state = state;
-    for (const w of this.workers) w.worker.terminate();
+    this.pool.stop();
     this.running.clear();
     if (state === 'done') {
       this.dint = this.procedure.result().dint;

@@ -1,16 +1,26 @@
-// The page's own d_int helpers (the procedure is the core's: dint_procedure.test.mjs) and file formats, by known answers (no module, no browser).
+// The per-d rules the page takes from the core (dint.js: the module's summarise, firstPassingD,
+// countedAccuracy, dIntName) and the file formats, by known answers (the module in Node, no browser).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 
-import { dintName, firstPassingD, summarise } from '../src/dint.js';
+import { countedAccuracy, dintName, firstPassingD, summarise, useCore } from '../src/dint.js';
 import { parseNativeResults } from '../src/results_io.js';
+import { loadIdim } from './wasm_module.mjs';
+
+before(async () => { useCore(await loadIdim()); });
 
 const run = (d, seed, accuracy, diverged = false) => ({ d, seed, accuracy, diverged });
 
 test('a diverged run counts as accuracy 0 in the mean, as natively', () => {
   const [s] = summarise([run(10, 0, 0.8), run(10, 1, NaN, true)]);
-  assert.deepEqual(s, { d: 10, n: 2, mean: 0.4, min: 0, max: 0.8 });
+  assert.deepEqual(s, { d: 10, runs: 2, diverged: 1, mean: 0.4, min: 0, max: 0.8 });
+  assert.equal(countedAccuracy(run(10, 1, NaN, true)), 0);
+  assert.equal(countedAccuracy({ accuracy: 0.7, diverged: true }), 0);
+  assert.equal(countedAccuracy({ accuracy: null }), 0);   // no accuracy: a failed run
+  assert.equal(countedAccuracy({ accuracy: 0.7 }), 0.7);
+  assert.deepEqual(summarise([run(20, 0, 0.5), run(10, 0, 0.25)]).map((x) => x.d), [10, 20]);
+  assert.throws(() => summarise([{ d: 1.5, seed: 0, accuracy: 1 }]), /d must be a whole number/);
 });
 
 test('d_int read off finished runs is the first d whose mean reaches the threshold', () => {
@@ -20,6 +30,8 @@ test('d_int read off finished runs is the first d whose mean reaches the thresho
   assert.equal(firstPassingD(runs, 0.995), null);
   assert.equal(dintName(0.9), 'd_int90');
   assert.equal(dintName(1), 'd_int100');
+  assert.equal(dintName(0.95), 'd_int95');
+  assert.equal(dintName(undefined), 'd_int90');
 });
 
 test('the JSON of idim dint --json parses, extra fields and null accuracies included', () => {

@@ -99,6 +99,11 @@ test('the page gets the core\'s defaults, the CLI\'s own', () => {
   assert.equal(core.full.optimizer, 'sgd');
   assert.deepEqual({ ...core.toy, batch: undefined, weightDecay: undefined },
                    { epochs: 50000, batch: undefined, weightDecay: undefined, optimizer: 'sgd', lr: 0.005, momentum: 0.99, schedule: 'constant' });
+  // the toy task's search and P (native/cmd_dint.cpp and options.cpp take the same from the core)
+  assert.deepEqual(core.toyDint, { dMin: 1, fraction: 1, baseline: 1 });
+  assert.equal(core.projection, 'fastfood');
+  assert.equal(core.toyProjection, 'dense');
+  assert.equal(idim.dIntName(core.toyDint.fraction), 'd_int100');
 });
 
 // The cross-check. Each run: the module's Run of the toy task, with a dense P and nothing but d,
@@ -147,14 +152,17 @@ test('on the toy task the page\'s procedure gives what idim dint gives natively'
 test('the page\'s presets are the core\'s defaults but for the differences they state', async () => {
   const { taskPresets } = await import('../src/settings.js');
   const core = idim.defaults();
-  const presets = taskPresets(core);
-  // the default experiment is the CLI's, D of its network as d max
+  const presets = taskPresets(idim);
+  // the default experiment is the CLI's, D of its network (FC 196-64-10: 197·64 + 65·10) as d max
   assert.deepEqual(presets.mnist14.search, { ...core.dint, dMax: 13258 });
+  assert.match(presets.mnist14.why, /D = 13,258/);
+  assert.deepEqual([presets.mnist28.search.dMax, presets.spirals.search.dMax, presets.circles.search.dMax], [79510, 1218, 82]);
   assert.deepEqual(presets.mnist14.subspace, core.subspace);
   assert.deepEqual(presets.mnist14.baseline, core.full);
   // the toy runs exactly as the cross-check above (and the CLI) runs it
   assert.deepEqual(presets.toy.subspace, core.toy);
   assert.deepEqual(presets.toy.search, { ...core.dint, dMin: 1, dMax: 1000, fraction: 1, baseline: 1 });
+  assert.equal(presets.toy.data.projection, 'dense');
   for (const [task, p] of Object.entries(presets)) {
     assert.ok(p.why.length > 10, `${task}: no reason given`);
     new idim.DintProcedure(p.search).delete();   // settings the procedure accepts

@@ -45,6 +45,7 @@ test('opening the page starts no run and says how its defaults differ from the C
   assert.equal(await page.inputValue('#precision'), '0.05');
   assert.match(await page.textContent('#idea'), /θ = θ0 \+ P·θd/);
   assert.equal(await page.isEnabled('#run'), true);
+  assert.equal(await page.isVisible('#resume-box'), false, 'a fresh page offers to continue a search');
 });
 
 test('the default search, started from the keyboard, finds d_int90 and it matches the runs', async () => {
@@ -91,6 +92,8 @@ test('the default search, started from the keyboard, finds d_int90 and it matche
   const low = Number(await page.getAttribute('#dint-detail', 'data-range-low'));
   assert.ok(low >= 1 && low <= dint, `range low ${low}`);
   assert.match(await page.textContent('#dint-detail'), /over resampled seeds/);
+  // a finished search has nothing to continue or discard
+  assert.equal(await page.isVisible('#resume-box'), false, 'a finished search is offered to be continued');
   defaultRuns = all.length;
   uninterrupted = { dint, rows: sortRows(all), journal: Number(await page.getAttribute('#status', 'data-journal')) };
 });
@@ -167,6 +170,9 @@ test('errors reach the page as readable messages and the page stays usable', asy
   assert.equal((await rows()).length, kept, 'runs kept coming after Stop');
   assert.equal((await rows()).length, kept, 'runs kept coming after Stop');
   assert.equal(await page.isEnabled('#run'), true);
+  // a search stopped short is offered to be continued, saying what was kept
+  assert.equal(await page.isVisible('#resume-box'), true);
+  assert.match(await page.textContent('#resume-text'), /^The search was stopped after \d+ finished runs \(spirals\); they are saved in this browser/);
 });
 
 test('the toy task shows d_int100 = 10, its known intrinsic dimension', async () => {
@@ -249,7 +255,10 @@ test('a reload in the middle of a search continues it without repeating a finish
   const before = Number(await page.getAttribute('#status', 'data-journal'));
   await page.reload();
   await page.waitForSelector('#settings[data-ready]');
-  assert.match(await page.textContent('#resume-text'), /interrupted after \d+ finished runs/);
+  // a search cut short is offered, saying what was kept and what continuing does
+  assert.equal(await page.isVisible('#resume-box'), true);
+  assert.match(await page.textContent('#resume-text'),
+               /^A search was interrupted after \d+ finished runs \(mnist14\); they are saved in this browser\. Continuing replays them without training and trains only the runs the search still needs/);
   await page.click('#resume');
   await finished(page);
   const restored = Number(await page.getAttribute('#status', 'data-restored'));
@@ -260,6 +269,7 @@ test('a reload in the middle of a search continues it without repeating a finish
   assert.equal(Number(await page.getAttribute('#status', 'data-journal')), uninterrupted.journal);
   assert.equal(Number(await page.textContent('#dint')), uninterrupted.dint);
   assert.deepEqual(sortRows(await rows()), uninterrupted.rows);
+  assert.equal(await page.isVisible('#resume-box'), false, 'the continued search, finished, is still offered');
 });
 
 test('a shared link rebuilds the search\'s chart without training, and a broken one says so', async () => {

@@ -71,10 +71,8 @@ test('a broken shared link is refused with what is wrong', async () => {
                        /run 1: θ_d does not hold d = 2 numbers/);
 });
 
-test('the pretraining view sizes its search by the network and refuses files it cannot start from', async () => {
-  const { fcParameters, networkOfFile, ratioInWords } = await import('../src/pretrain.js');
-  assert.equal(fcParameters(196, [64], 5), 12933);   // the module's D of FC 196-64-5
-  assert.equal(fcParameters(784, [200, 200], 10), 199210);   // FC 784-200-200-10
+test('the pretraining view refuses files it cannot start from', async () => {
+  const { networkOfFile, ratioInWords } = await import('../src/pretrain.js');
   const header = { kind: 'model', model: 'fc', widths: [64], input: [28, 28, 1], classes: 5, D: 50565 };
   assert.deepEqual(networkOfFile(header, 'a.idim'), { task: 'mnist28', model: 'fc', widths: [64] });
   assert.deepEqual(networkOfFile({ ...header, input: [14, 14, 1] }, 'a.idim').task, 'mnist14');

@@ -40,6 +40,25 @@ for (const method of [['subspace', 'dense'], ['subspace', 'sparse'], ['subspace'
   });
 }
 
+test('dimOf gives D of a configuration\'s network, what its Run reports, before any run', () => {
+  const known = [
+    [{ task: 'mnist14', model: 'fc', widths: [64] }, 13258],                         // 197·64 + 65·10
+    [{ task: 'mnist14', model: 'fc', widths: [64], classes: [5, 6, 7, 8, 9] }, 12933], // 197·64 + 65·5
+    [{ task: 'mnist28', model: 'fc', widths: [100] }, 79510],                        // 785·100 + 101·10
+    [{ task: 'mnist28', model: 'fc', widths: [200, 200] }, 199210],
+    [{ task: 'mnist28', model: 'lenet' }, 44426],                                   // model.h
+    [{ task: 'mnist28', model: 'lenet', classes: [5, 6, 7, 8, 9] }, 44001],          // 85 fewer per class
+    [{ task: 'toy' }, 1000],
+    [{ task: 'spirals', model: 'fc', widths: [32, 32] }, 1218],
+    [{ task: 'circles', model: 'fc', widths: [16] }, 82],
+  ];
+  for (const [config, D] of known) {
+    assert.equal(idim.dimOf(config), D, JSON.stringify(config));
+    assert.equal(withRun({ ...config, method: 'subspace', d: 2 }, (run) => run.dimFull()), D, JSON.stringify(config));
+  }
+  assert.throws(() => idim.dimOf({ task: 'cifar' }), /unknown task 'cifar'/);
+});
+
 test('the projection fingerprints match the native fixture bit for bit', () => {
   const file = process.env.IDIM_FIXTURE_JSON ?? join(repoRoot, 'build', 'web-artifacts', 'wasm_fixture.json');
   assert.ok(existsSync(file), `native fixture ${file} missing: run scripts/test_web.sh (it builds idim_wasm_fixture)`);

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "idim/dint_search.h"
@@ -21,6 +22,13 @@ struct DintProcedureConfig {
     std::optional<double> baseline;   // a fixed baseline accuracy in (0, 1]; none: train one
     int baseline_seeds = 1;           // baseline runs averaged (seeds search.first_seed + 0 … n − 1)
 };
+
+// The toy task (toy_task) is solved or not, so it has no accuracy to take 90% of: d_int100
+// against a fixed baseline of 1, searched from d = 1 (its d_int, 10, is the usual d min).
+DintProcedureConfig toy_dint_config();
+
+// "d_int90", "d_int100": the result named after its fraction of the baseline.
+std::string d_int_name(double fraction);
 
 class DintProcedure {
 public:

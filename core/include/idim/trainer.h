@@ -165,6 +165,18 @@ TrainConfig subspace_train_config();
 // tolerance.
 TrainConfig toy_train_config();
 
+// The toy task's P: a dense P is the generic random subspace its d_int = 10 argument is about;
+// Fastfood's and the sparse P's structure leaves some seeds' 10×10 systems singular.
+constexpr ProjectionKind toy_projection = ProjectionKind::dense;
+
+// Full training as a d_int search's baseline: TrainConfig's defaults (the settings that converge
+// full training), with the subspace runs' weight decay and training-accuracy measurement (the
+// seed is each run's: run_spec.h).
+TrainConfig baseline_train_config(const TrainConfig& subspace);
+
+// The training defaults of one run: the toy task's own, full training's or the subspace runs'.
+TrainConfig default_train_config(bool toy, bool full_training);
+
 // Throws idim::Error for impossible settings (epochs < 1, batch < 1, bad optimiser).
 // A NaN or infinite loss ends training with StopReason::diverged (never an exception).
 // With `resume`, a checkpoint of a run with the same task, parametrization and config, training

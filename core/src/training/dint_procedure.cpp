@@ -95,6 +95,18 @@ void DintProcedure::advance() {
     }
 }
 
+DintProcedureConfig toy_dint_config() {
+    DintProcedureConfig c;
+    c.search.fraction = 1.0;
+    c.search.d_min = 1;
+    c.baseline = 1.0;
+    return c;
+}
+
+std::string d_int_name(double fraction) {
+    return "d_int" + std::to_string(int(std::lround(fraction * 100)));
+}
+
 std::vector<DSummary> summarise(const std::vector<RunOutcome>& runs) {
     std::map<uint64_t, std::vector<RunOutcome>> by_d;
     for (const RunOutcome& r : runs) by_d[r.d].push_back(r);

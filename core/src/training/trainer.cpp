@@ -103,6 +103,18 @@ TrainConfig toy_train_config() {
     return c;
 }
 
+TrainConfig baseline_train_config(const TrainConfig& subspace) {
+    TrainConfig c;
+    c.weight_decay = subspace.weight_decay;
+    c.evaluate_train = subspace.evaluate_train;
+    return c;
+}
+
+TrainConfig default_train_config(bool toy, bool full_training) {
+    if (toy) return toy_train_config();
+    return full_training ? TrainConfig{} : subspace_train_config();
+}
+
 Trainer::Trainer(Backend& be, Task& task, Parametrization& param, const TrainConfig& config)
     : be_(be), task_(task), param_(param), config_((validate(config), config)),
       direct_(param.trainable_is_theta()), w_(be, param.trainable_count()), grad_(be, w_.size()),
