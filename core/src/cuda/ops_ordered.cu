@@ -124,27 +124,29 @@ std::shared_ptr<Grouping> column_grouping(const SparseMatrix& a) {
     return grouping;
 }
 
-// The (part, target) groups' sums, part_sums[key] for key < n_keys, one thread per group and
-// kStagedKeys groups a block, read in rounds through shared memory (ordered_sum_body.h).
-__global__ void __launch_bounds__(cuda_body::kStagedKeys)
+// The (part, target) groups' sums, part_sums[key] for key < n_keys, one summing thread per group
+// and kStagedKeys groups a block, read in rounds through shared memory (ordered_sum_body.h).
+__global__ void __launch_bounds__(cuda_body::kStagedThreads)
     staged_group_sums(size_t n_keys, const uint32_t* start, const float* products,
                       float* part_sums) {
     using namespace cuda_body;
     __shared__ float tile[kStagedKeys * kStagedRow];
     __shared__ uint32_t begin[kStagedKeys], length[kStagedKeys];
     const size_t key = size_t(blockIdx.x) * kStagedKeys + threadIdx.x;
-    const bool mine = key < n_keys;
-    begin[threadIdx.x] = mine ? start[key] : 0;
-    length[threadIdx.x] = mine ? start[key + 1] - start[key] : 0;
-    const uint32_t my_length = length[threadIdx.x];
+    const bool mine = threadIdx.x < kStagedKeys && key < n_keys;   // a summing thread
+    if (threadIdx.x < kStagedKeys) {
+        begin[threadIdx.x] = mine ? start[key] : 0;
+        length[threadIdx.x] = mine ? start[key + 1] - start[key] : 0;
+    }
+    const uint32_t my_length = mine ? start[key + 1] - start[key] : 0;
     float sum = 0.0f;
     // __syncthreads_or is the barrier before each round's writes (and after begin, length): the
     // rounds go on while any group of the block has products left.
     for (uint32_t offset = 0; __syncthreads_or(offset < my_length); offset += kStagedChunk) {
-        for (uint32_t e = threadIdx.x; e < kStagedKeys * kStagedChunk; e += kStagedKeys)
+        for (uint32_t e = threadIdx.x; e < kStagedKeys * kStagedChunk; e += kStagedThreads)
             stage_tile_element(e, offset, begin, length, products, tile);
         __syncthreads();
-        sum = add_tile_row(sum, offset, my_length, tile + threadIdx.x * kStagedRow);
+        if (mine) sum = add_tile_row(sum, offset, my_length, tile + threadIdx.x * kStagedRow);
     }
     if (mine) part_sums[key] = sum;
 }
@@ -168,7 +170,7 @@ void scatter_sum_scaled(size_t n, const uint32_t* index, const float* scale, con
     const size_t blocks = (n_keys + cuda_body::kStagedKeys - 1) / cuda_body::kStagedKeys;
     require(blocks < (size_t(1) << 31), "backend cuda: scatter_sum_scaled onto ", m,
             " targets is too many");
-    staged_group_sums<<<unsigned(blocks), cuda_body::kStagedKeys, 0, ctx.stream()>>>(
+    staged_group_sums<<<unsigned(blocks), cuda_body::kStagedThreads, 0, ctx.stream()>>>(
         n_keys, start, products, part_sums);
     check_launch("scatter_sum_scaled (group sums)");
     for_each(m, [=] __device__(size_t t) { out[t] = cuda_body::combine_parts(t, m, part_sums); },

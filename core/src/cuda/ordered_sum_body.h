@@ -33,14 +33,18 @@ IDIM_HD inline float grouped_product(size_t k, const uint32_t* order, const floa
 }
 
 // The sums of the (part, target) groups, parts × targets of them: one thread per group, so a
-// thread adds n / (parts·m) products, not n / m, and the parts run at once. A block of
-// kStagedKeys threads takes the groups of consecutive keys and reads them in rounds: each round
-// the block copies the next kStagedChunk products of each of its groups into shared memory (a
-// group's chunk is consecutive, so the reads are coalesced), then each thread adds its own row
-// in order. Every group is still summed from +0 in increasing position.
-constexpr uint32_t kStagedKeys = 64;
-constexpr uint32_t kStagedChunk = 32;
-constexpr uint32_t kStagedRow = kStagedChunk + 1;   // padded: thread j reads row j without bank conflicts
+// thread adds n / (parts·m) products, not n / m, and the parts run at once. A block takes the
+// groups of kStagedKeys consecutive keys and reads them in rounds: each round its kStagedThreads
+// threads copy the next kStagedChunk products of each of its groups into shared memory (a
+// group's chunk is consecutive, so the reads are coalesced), then the first kStagedKeys threads
+// each add their own group's row in order. Every group is still summed from +0 in increasing
+// position. A round costs about one trip to memory and kStagedChunk dependent additions, so long
+// chunks keep the chain of additions, not the trips, the limit (Fastfood at d = 1,000 and
+// L = 2^24: 16 rounds of 256 a group).
+constexpr uint32_t kStagedKeys = 8;
+constexpr uint32_t kStagedChunk = 256;
+constexpr uint32_t kStagedThreads = 64;
+constexpr uint32_t kStagedRow = kStagedChunk + 1;   // padded: the summing threads' reads hit distinct banks
 
 // A round at `offset` into each group: tile element e < kStagedKeys·kStagedChunk is column
 // e % kStagedChunk of row e / kStagedChunk, the product offset + column of that row's group
