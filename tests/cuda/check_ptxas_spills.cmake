@@ -14,6 +14,10 @@ foreach(log IN LISTS logs)
   if(NOT EXISTS "${log}")
     message(FATAL_ERROR "check_ptxas_spills: no report ${log} (build the cuda backend first)")
   endif()
+  file(READ "${log}" head LIMIT 2000)
+  if(head MATCHES "^idim: ptxas report failed")
+    message(FATAL_ERROR "check_ptxas_spills: ${head}")
+  endif()
   # ptxas prints, per function:
   #   ptxas info    : Function properties for NAME
   #       S bytes stack frame, A bytes spill stores, B bytes spill loads

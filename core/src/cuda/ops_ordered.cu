@@ -45,8 +45,9 @@ struct Grouping {
 };
 
 // Cache key: the index table's address, the scale's (scatter_sum_scaled; else null), the
-// table's length and the number of targets. Both tables are read only through the cache, so
-// writing either (upload) or freeing it drops the entry.
+// table's length and the number of targets. Both tables are taken to change only by upload
+// (Fastfood's and the codebook's are written once): an upload into either, or freeing it, drops
+// the entry; a kernel writing one would leave a stale grouping.
 using GroupingKey = std::tuple<const void*, const void*, size_t, size_t>;
 std::mutex cache_mutex;
 std::map<GroupingKey, std::shared_ptr<Grouping>> cache;

@@ -23,7 +23,11 @@ foreach(arch IN LISTS archs)
             "${SOURCE}" -o "${LOG}.${arch}.cubin"
     RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT status EQUAL 0)
-    message(FATAL_ERROR "ptxas report of ${name} for ${arch} failed:\n${out}${err}")
+    # Not a build error: the build (and scripts/gpu_check.sh's run of everything else) goes on,
+    # and the test cuda_ptxas_spills fails showing this.
+    message(WARNING "ptxas report of ${name} for ${arch} failed:\n${out}${err}")
+    file(WRITE "${LOG}" "idim: ptxas report failed: ${name} for ${arch}:\n${out}${err}")
+    return()
   endif()
   file(REMOVE "${LOG}.${arch}.cubin")
   string(APPEND report "${out}${err}")
