@@ -79,15 +79,16 @@ void DeviceContext::synchronize() { check(cudaStreamSynchronize(stream_), "cudaS
 
 namespace {
 
-// Contexts of ended threads, for the next threads to take. Made before any context (in
-// context()), so it is destroyed after the main thread's context has been handed back to it.
+// Contexts of ended threads, for the next threads to take. Never destroyed: the main thread
+// hands its context back at exit, and freeing streams and cuBLAS handles while the CUDA runtime
+// and cuBLAS are being torn down could crash; the driver frees them with the process.
 struct Pool {
     std::mutex mutex;
     std::vector<std::unique_ptr<DeviceContext>> free;
 };
 Pool& pool() {
-    static Pool instance;
-    return instance;
+    static Pool* const instance = new Pool;
+    return *instance;
 }
 
 // A thread's hold on its context: handed back to the pool when the thread ends.
