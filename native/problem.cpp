@@ -17,15 +17,16 @@ Problem::Problem(const CommonOptions& o) : options_(o), toy_(is_toy(o.data)) {
         data_description_ = "toy (Li et al. 2018, introduction): intrinsic dimension exactly 10";
         return;
     }
-    data_ = load_data(o.data);
-    const Dataset& train = data_.train;
+    DataSplit data = load_data(o.data);
+    const Dataset& train = data.train;
     shape_ = {train.height, train.width, train.channels};
-    classes_ = std::max(train.classes, data_.test.classes);
+    classes_ = std::max(train.classes, data.test.classes);
     auto model = make_model(o.model, shape_, classes_);
     dim_ = model->dim();
     groups_ = model->param_groups();
     layers_ = model->describe();
-    data_description_ = data_.description;
+    data_description_ = data.description;
+    data_ = share_data(std::move(data));
     if (o.init_file) start_ = starting_point(*o.init_file, architecture(), o.keep_head, o.init_path);
 }
 

@@ -25,7 +25,7 @@ public:
 private:
     CommonOptions options_;
     bool toy_ = false;
-    DataSplit data_;
+    std::shared_ptr<const SharedData> data_;   // one copy for every run's task, on the host and a GPU
     Shape shape_;
     int classes_ = 0;
     size_t dim_ = 0;

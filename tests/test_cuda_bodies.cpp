@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <vector>
 
@@ -97,21 +98,66 @@ TEST(CudaBodies, WalshHadamardLeadingGivesTheReferenceBits) {
             }
 }
 
-TEST(CudaBodies, ScatterSumInGroupsGivesTheReferenceBits) {
-    for (size_t n : tail_sizes)
-        for (size_t m : {size_t(1), size_t(5), size_t(64)}) {
-            const auto index = random_indices(n, uint32_t(m), unsigned(n + m));
+namespace {
+
+// ops_ordered.cu's three passes, block by block as the GPU runs them: the products in grouped
+// order (G stored in that order), the (part, target) groups' sums staged through a tile a round
+// at a time (every tile element loaded, then every thread's row added), the parts combined.
+std::vector<float> scatter_sum_as_the_kernels_do(const std::vector<uint32_t>& index,
+                                                 const std::vector<float>& scale,
+                                                 const std::vector<float>& x, size_t m) {
+    using namespace cuda_body;
+    const size_t n = index.size(), n_keys = scatter_sum_parts * m;
+    std::vector<uint32_t> keys(n), order, start;
+    for (size_t i = 0; i < n; ++i) keys[i] = scatter_key(i, n, index.data(), m);
+    group(keys, n_keys, order, start);
+    std::vector<float> scale_grouped(n), products(n);
+    for (size_t k = 0; k < n; ++k) scale_grouped[k] = scale[order[k]];
+    for (size_t k = 0; k < n; ++k) products[k] = grouped_product(k, order.data(), scale_grouped.data(), x.data());
+
+    std::vector<float> part_sums(n_keys, -1.0f);
+    for (size_t first = 0; first < n_keys; first += kStagedKeys) {   // a block
+        std::vector<uint32_t> begin(kStagedKeys), length(kStagedKeys);
+        std::vector<float> sum(kStagedKeys, 0.0f);
+        // stale values from the last round stay in the tile, as in shared memory
+        std::vector<float> tile(kStagedKeys * kStagedRow, std::nanf(""));
+        uint32_t longest = 0;
+        for (uint32_t j = 0; j < kStagedKeys; ++j) {
+            const bool mine = first + j < n_keys;
+            begin[j] = mine ? start[first + j] : 0;
+            length[j] = mine ? start[first + j + 1] - start[first + j] : 0;
+            longest = std::max(longest, length[j]);
+        }
+        for (uint32_t offset = 0; offset < longest; offset += kStagedChunk) {
+            for (uint32_t e = 0; e < kStagedKeys * kStagedChunk; ++e)
+                stage_tile_element(e, offset, begin.data(), length.data(), products.data(), tile.data());
+            for (uint32_t j = 0; j < kStagedKeys; ++j)
+                sum[j] = add_tile_row(sum[j], offset, length[j], tile.data() + j * kStagedRow);
+        }
+        for (uint32_t j = 0; j < kStagedKeys && first + j < n_keys; ++j) part_sums[first + j] = sum[j];
+    }
+    std::vector<float> out(m);
+    for (size_t t = 0; t < m; ++t) out[t] = combine_parts(t, m, part_sums.data());
+    return out;
+}
+
+}  // namespace
+
+// Sizes around the tile's (kStagedChunk products a group a round, kStagedKeys groups a block) and
+// Fastfood's shape (L positions folded onto a power of two), with groups of very unequal length.
+TEST(CudaBodies, ScatterSumInStagedGroupsGivesTheReferenceBits) {
+    std::vector<size_t> sizes(std::begin(tail_sizes), std::end(tail_sizes));
+    sizes.insert(sizes.end(), {size_t(1) << 14, (size_t(1) << 16) + 5});
+    for (size_t n : sizes)
+        for (size_t m : {size_t(1), size_t(5), size_t(16), size_t(64), size_t(1024)}) {
+            auto index = random_indices(n, uint32_t(m), unsigned(n + m));
+            if (m == 5)   // most positions on target 0: one long group beside short ones
+                for (size_t i = 0; i < n; i += 3) index[i] = 0;
             const auto scale = random_vector(n, 1), x = random_vector(n, 2);
             std::vector<float> want(m);
             ref().scatter_sum_scaled(n, index.data(), scale.data(), x.data(), m, want.data());
-            std::vector<uint32_t> keys(n), order, start;
-            for (size_t i = 0; i < n; ++i) keys[i] = cuda_body::scatter_key(i, n, index.data(), m);
-            group(keys, scatter_sum_parts * m, order, start);
-            std::vector<float> products(n), got(m);
-            for (size_t k = 0; k < n; ++k)
-                products[k] = cuda_body::grouped_product(k, order.data(), scale.data(), x.data());
-            for (size_t t = 0; t < m; ++t) got[t] = cuda_body::scatter_target(t, m, start.data(), products.data());
-            expect_bitwise_equal(got, want, "n = " + std::to_string(n) + ", m = " + std::to_string(m));
+            expect_bitwise_equal(scatter_sum_as_the_kernels_do(index, scale, x, m), want,
+                                 "n = " + std::to_string(n) + ", m = " + std::to_string(m));
         }
 }
 

@@ -66,8 +66,10 @@ TEST(CudaTraining, ShortRunsReachTheCpuAccuracy) {
     }
 }
 
-// The d_int90 search over d of a Fastfood subspace on the blobs: the same answer on both.
-TEST(CudaTraining, DintSearchGivesTheCpuAnswer) {
+// The d_int90 search over d of a Fastfood subspace on the blobs. Rounding on the GPU may move a
+// run near the threshold across it, and the search then brackets and bisects another step of its
+// coarse sweep: the answers agree within one such step (a factor `growth`), not exactly.
+TEST(CudaTraining, DintSearchGivesTheCpuAnswerWithinAStepOfItsGrid) {
     CUDA_OR_SKIP(gpu);
     DintConfig search;
     search.d_min = 1;
@@ -86,7 +88,10 @@ TEST(CudaTraining, DintSearchGivesTheCpuAnswer) {
     const DintResult gpu_answer = search_intrinsic_dim(search, threshold, batch_on(*gpu));
     const DintResult cpu_answer = search_intrinsic_dim(search, threshold, batch_on(backend_by_name("cpu")));
     ASSERT_TRUE(cpu_answer.d_int.has_value());
-    EXPECT_EQ(gpu_answer.d_int, cpu_answer.d_int);
+    ASSERT_TRUE(gpu_answer.d_int.has_value()) << "the cpu found d_int = " << *cpu_answer.d_int;
+    const double ratio = double(*gpu_answer.d_int) / double(*cpu_answer.d_int);
+    EXPECT_LE(std::max(ratio, 1.0 / ratio), search.growth)
+        << "gpu d_int = " << *gpu_answer.d_int << ", cpu d_int = " << *cpu_answer.d_int;
 }
 
 }  // namespace idim

@@ -95,3 +95,42 @@ TEST(RemoteTraining, CheckpointsOfEarlyStopsComeBackFromIt) {
 
 }  // namespace
 }  // namespace idim
+
+namespace idim {
+namespace {
+
+TrainResult train_task(Backend& be, Task& task) {
+    SubspaceSpec spec;
+    spec.method = Method::subspace;
+    spec.projection = parse_projection("fastfood");
+    spec.d = 20;
+    spec.seed = 5;
+    auto param = make_parametrization(be, task, spec);
+    TrainConfig config = subspace_train_config();
+    config.epochs = 2;
+    config.batch = 32;
+    return train(be, task, *param, config, {});
+}
+
+}  // namespace
+
+// A sweep's tasks share one copy of the data set in backend memory (share_data). It must live as
+// long as any task does: freed memory of the remote backend reads back as zeros, so a task left
+// reading a copy freed with another task, or with the data's first owner, trains differently.
+TEST(RemoteTraining, TasksSharingTheDataKeepItAfterTheOthersGo) {
+    Backend& remote = backend_by_name("remote");
+    auto fc = [] { return make_model({ModelKind::fc, {16}}, Shape{1, 1, 6}, 3); };
+    auto own = classification_task(fc(), testing::blob_split());
+    const TrainResult want = train_task(backend_by_name("reference"), *own);
+    ASSERT_EQ(want.epochs.size(), size_t(2));
+
+    std::shared_ptr<const SharedData> data = share_data(testing::blob_split());
+    auto first = classification_task(fc(), data);
+    auto second = classification_task(fc(), data);
+    data.reset();
+    expect_same(train_task(remote, *first), want, "first task");
+    first.reset();   // the shared copy must outlive it
+    expect_same(train_task(remote, *second), want, "second task, after the first went");
+}
+
+}  // namespace idim

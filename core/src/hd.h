@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "no_fast_math.h"
+
 #ifdef __CUDACC__
 #define IDIM_HD __host__ __device__
 #else

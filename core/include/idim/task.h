@@ -35,6 +35,14 @@ public:
 // A model trained on data.train and evaluated on data.test (batched evaluation).
 std::unique_ptr<Task> classification_task(std::unique_ptr<Model> model, DataSplit data);
 
+// A data set that the tasks of many runs share (a sweep makes a task per run). On a backend that
+// cannot read the host's memory the tasks then share one copy of it there, made by the first
+// task that needs it and freed with the data, not one upload (and one copy) per run.
+class SharedData;
+std::shared_ptr<const SharedData> share_data(DataSplit data);
+std::unique_ptr<Task> classification_task(std::unique_ptr<Model> model,
+                                          std::shared_ptr<const SharedData> data);
+
 // D = 1000 in 10 groups of 100; loss = Σ_g (Σ_{i∈g} θ_i − target_g)² with targets 1..10.
 // The solution set has dimension D − 10, so a random subspace through θ0 reaches it iff d ≥ 10.
 // evaluate_* report accuracy 1 when the loss is below `solved_tolerance` (the loss starts near

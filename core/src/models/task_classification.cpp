@@ -2,6 +2,8 @@
 // one model replica per extra shard, each gathering its own samples), and evaluation in chunks,
 // so memory stays bounded whatever the data set size.
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <vector>
 
 #include "idim/buffer.h"
@@ -14,10 +16,44 @@ namespace {
 constexpr size_t kEvalChunk = 1000;   // samples per evaluation pass: ~6 MB of activations for FC
 constexpr int kMinShardSamples = 32;  // smaller sub-batches leave the products too short to pay
 
+}  // namespace
+
+class SharedData {
+public:
+    explicit SharedData(DataSplit data) : split(std::move(data)) {}
+    const DataSplit split;
+
+    // split's train (0) and test (1) sets in the memory of `be`, uploaded by the first caller.
+    struct OnBackend {
+        Buffer<float> images[2];
+        Buffer<int32_t> labels[2];
+    };
+    const OnBackend& on(Backend& be) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::unique_ptr<OnBackend>& copy = copies_[&be];
+        if (!copy) {
+            auto made = std::make_unique<OnBackend>();
+            for (int s = 0; s < 2; ++s) {
+                const Dataset& set = s == 0 ? split.train : split.test;
+                made->images[s] = Buffer<float>(be, set.images);
+                made->labels[s] = Buffer<int32_t>(be, set.labels);
+            }
+            copy = std::move(made);
+        }
+        return *copy;
+    }
+
+private:
+    mutable std::mutex mutex_;   // runs on several threads make their tasks' first batches at once
+    mutable std::map<const Backend*, std::unique_ptr<OnBackend>> copies_;
+};
+
+namespace {
+
 class ClassificationTask final : public Task {
 public:
-    ClassificationTask(std::unique_ptr<Model> model, DataSplit data)
-        : model_(std::move(model)), data_(std::move(data)) {
+    ClassificationTask(std::unique_ptr<Model> model, std::shared_ptr<const SharedData> data)
+        : model_(std::move(model)), shared_(std::move(data)), data_(shared_->split) {
         Shape in = model_->input_shape();
         for (const Dataset* d : {&data_.train, &data_.test}) {
             require(d->size() > 0, "task: the data set has an empty split");
@@ -72,13 +108,9 @@ public:
 
 private:
     std::unique_ptr<Model> model_;
-    DataSplit data_;
+    std::shared_ptr<const SharedData> shared_;
+    const DataSplit& data_;   // shared_'s
     std::vector<std::unique_ptr<Model>> replicas_;   // shards 1, 2, …; shard 0 runs model_
-    // The data set in the memory of a backend that cannot read the host's (uploaded once); the
-    // others read data_ in place.
-    const Backend* uploaded_to_ = nullptr;
-    Buffer<float> images_on_[2];                      // train, test
-    Buffer<int32_t> labels_on_[2];
     Workspace<uint32_t> index_;                       // the batch's sample indices
     Workspace<float> images_;                         // the batch's samples
     Workspace<int32_t> labels_;
@@ -91,16 +123,11 @@ private:
     };
     Split split_on(Backend& be, const Dataset& d) {
         if (be.host_addressable()) return {d.images.data(), d.labels.data()};
+        // The data set in the memory of a backend that cannot read the host's: one copy for
+        // every task sharing it. The others read data_ in place.
+        const SharedData::OnBackend& on = shared_->on(be);
         const int k = &d == &data_.train ? 0 : 1;
-        if (uploaded_to_ != &be) {
-            for (int s = 0; s < 2; ++s) {
-                const Dataset& set = s == 0 ? data_.train : data_.test;
-                images_on_[s] = Buffer<float>(be, set.images);
-                labels_on_[s] = Buffer<int32_t>(be, set.labels);
-            }
-            uploaded_to_ = &be;
-        }
-        return {images_on_[k].data(), labels_on_[k].data()};
+        return {on.images[k].data(), on.labels[k].data()};
     }
 
     // Where a batch's shards work, every buffer in the backend's memory; per shard s ≥ 1 a θ and
@@ -160,9 +187,19 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Task> classification_task(std::unique_ptr<Model> model, DataSplit data) {
+std::shared_ptr<const SharedData> share_data(DataSplit data) {
+    return std::make_shared<const SharedData>(std::move(data));
+}
+
+std::unique_ptr<Task> classification_task(std::unique_ptr<Model> model,
+                                          std::shared_ptr<const SharedData> data) {
     require(model != nullptr, "task: no model");
+    require(data != nullptr, "task: no data");
     return std::make_unique<ClassificationTask>(std::move(model), std::move(data));
+}
+
+std::unique_ptr<Task> classification_task(std::unique_ptr<Model> model, DataSplit data) {
+    return classification_task(std::move(model), share_data(std::move(data)));
 }
 
 }  // namespace idim

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "idim/projection.h"
+#include "no_fast_math.h"
 
 namespace idim {
 

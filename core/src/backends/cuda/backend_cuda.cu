@@ -37,7 +37,8 @@ public:
     std::string description() const override {
         std::ostringstream s;
         s << "cuda: " << props_.name << ", " << (props_.totalGlobalMem >> 20) << " MiB, compute "
-          << props_.major << '.' << props_.minor << (cuda::tf32_enabled() ? ", TF32 on" : "");
+          << props_.major << '.' << props_.minor << (cuda::tf32_enabled() ? ", TF32 on" : "")
+          << (cuda::sync_each_op() ? ", synchronising after every op" : "");
         return s.str();
     }
     // Host work (drawing a stored dense P, its column norms) runs on the cpu backend's threads.

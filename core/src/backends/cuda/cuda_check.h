@@ -19,8 +19,12 @@ inline void check(cublasStatus_t status, const char* what) {
         throw Error(std::string("backend cuda: ") + what + ": " + cublasGetStatusString(status));
 }
 
-// After a kernel launch: a bad launch configuration shows here (faults show at the next sync).
-inline void check_launch(const char* kernel) { check(cudaGetLastError(), kernel); }
+// After an op is queued (a kernel, a cuBLAS call, a copy): a bad launch configuration shows here.
+// A fault inside a kernel shows only at the next wait, which names that wait, not the op; with
+// IDIM_CUDA_SYNC=1 (sync_each_op) this waits for the stream too, so the error names the op that
+// failed — slow, for triage (device_context.cu).
+void check_launch(const char* op);
+bool sync_each_op();
 
 // Blocks of 256 threads covering n items (grid-stride loops take the rest).
 constexpr int kThreads = 256;

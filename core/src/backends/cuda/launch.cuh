@@ -9,7 +9,7 @@
 namespace idim::cuda {
 
 template <class F>
-__global__ void for_each_kernel(size_t n, F f) {
+__global__ void __launch_bounds__(kThreads) for_each_kernel(size_t n, F f) {
     const size_t stride = size_t(gridDim.x) * blockDim.x;
     for (size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) f(i);
 }

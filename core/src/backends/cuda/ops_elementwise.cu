@@ -10,6 +10,7 @@ void copy(size_t n, const float* x, float* y) {
     if (n == 0 || x == y) return;
     check(cudaMemcpyAsync(y, x, n * sizeof(float), cudaMemcpyDeviceToDevice, context().stream()),
           "copy");
+    check_launch("copy");
 }
 
 void fill(size_t n, float value, float* x) {

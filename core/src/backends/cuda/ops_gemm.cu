@@ -20,6 +20,7 @@ void gemm(Transpose ta, Transpose tb, int m, int n, int k, float alpha, const fl
     check(cublasSgemm(context().blas(), op(tb), op(ta), n, m, k, &alpha, b, ldb, a, lda, &beta, c,
                       ldc),
           "cublasSgemm");
+    check_launch("gemm (cublasSgemm)");
 }
 
 }  // namespace idim::cuda

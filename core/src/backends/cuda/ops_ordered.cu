@@ -2,8 +2,10 @@
 // folded onto one block) and the transposed sparse product. Each needs its positions grouped by
 // target in increasing position; a stable radix sort (CUB) builds that grouping once per index
 // table, and it is cached until the table's memory is freed or written through upload
-// (forget_groupings). Then the products are written in grouped order and one thread per target
-// sums its group in order (ordered_sum_body.h).
+// (forget_groupings). scatter_sum_scaled then runs in three passes (ordered_sum_body.h): the
+// products written in grouped order (G, too, is kept in grouped order with the grouping, so only
+// x is gathered); the (part, target) groups summed, one thread each, through shared memory; the
+// parts of each target added in order. The transposed sparse product sums a column per thread.
 #include <cub/device/device_radix_sort.cuh>
 
 #include <map>
@@ -36,13 +38,17 @@ struct DeviceArray {
 // order: the positions sorted stably by key; start (n_keys + 1): where each key's group begins.
 struct Grouping {
     DeviceArray<uint32_t> order, start;
-    DeviceArray<int32_t> row_of;   // the transposed sparse product's row of each position
-    Grouping(size_t n, size_t n_keys, size_t n_rows)
-        : order(n), start(n_keys + 1), row_of(n_rows ? n : 0) {}
+    DeviceArray<int32_t> row_of;          // the transposed sparse product's row of each position
+    DeviceArray<float> scale_grouped;     // scatter_sum_scaled's scale[order[k]]
+    Grouping(size_t n, size_t n_keys, size_t n_rows, size_t n_scales)
+        : order(n), start(n_keys + 1), row_of(n_rows ? n : 0), scale_grouped(n_scales) {}
 };
 
-// Cache key: the table's address, its length and the number of targets.
-using GroupingKey = std::tuple<const void*, size_t, size_t>;
+// Cache key: the index table's address, the scale's (scatter_sum_scaled; else null), the
+// table's length and the number of targets. Both tables are taken to change only by upload
+// (Fastfood's and the codebook's are written once): an upload into either, or freeing it, drops
+// the entry; a kernel writing one would leave a stale grouping.
+using GroupingKey = std::tuple<const void*, const void*, size_t, size_t>;
 std::mutex cache_mutex;
 std::map<GroupingKey, std::shared_ptr<Grouping>> cache;
 
@@ -81,23 +87,29 @@ void remember(const GroupingKey& key, std::shared_ptr<Grouping> grouping) {
     cache[key] = std::move(grouping);
 }
 
-std::shared_ptr<Grouping> scatter_grouping(size_t n, const uint32_t* index, size_t m) {
-    const GroupingKey key{index, n, m};
+std::shared_ptr<Grouping> scatter_grouping(size_t n, const uint32_t* index, const float* scale,
+                                           size_t m) {
+    const GroupingKey key{index, scale, n, m};
     if (auto g = cached(key)) return g;
-    auto grouping = std::make_shared<Grouping>(n, scatter_sum_parts * m, 0);
+    auto grouping = std::make_shared<Grouping>(n, scatter_sum_parts * m, 0, n);
     DeviceArray<uint32_t> keys(n);
     uint32_t* k = keys.p;
     for_each(n, [=] __device__(size_t i) { k[i] = cuda_body::scatter_key(i, n, index, m); },
              "scatter_sum_scaled (keys)");
     group_by_key(n, keys.p, scatter_sum_parts * m, *grouping);
+    const uint32_t* order = grouping->order.p;
+    float* scale_grouped = grouping->scale_grouped.p;
+    for_each(n, [=] __device__(size_t k) { scale_grouped[k] = scale[order[k]]; },
+             "scatter_sum_scaled (G in grouped order)");
+    context().synchronize();
     remember(key, grouping);
     return grouping;
 }
 
 std::shared_ptr<Grouping> column_grouping(const SparseMatrix& a) {
-    const GroupingKey key{a.col_index, size_t(a.nnz), size_t(a.cols)};
+    const GroupingKey key{a.col_index, nullptr, size_t(a.nnz), size_t(a.cols)};
     if (auto g = cached(key)) return g;
-    auto grouping = std::make_shared<Grouping>(size_t(a.nnz), size_t(a.cols), size_t(a.rows));
+    auto grouping = std::make_shared<Grouping>(size_t(a.nnz), size_t(a.cols), size_t(a.rows), 0);
     DeviceArray<uint32_t> keys(size_t(a.nnz));
     uint32_t* k = keys.p;
     const int32_t* col = a.col_index;
@@ -113,21 +125,57 @@ std::shared_ptr<Grouping> column_grouping(const SparseMatrix& a) {
     return grouping;
 }
 
+// The (part, target) groups' sums, part_sums[key] for key < n_keys, one summing thread per group
+// and kStagedKeys groups a block, read in rounds through shared memory (ordered_sum_body.h).
+__global__ void __launch_bounds__(cuda_body::kStagedThreads)
+    staged_group_sums(size_t n_keys, const uint32_t* start, const float* products,
+                      float* part_sums) {
+    using namespace cuda_body;
+    __shared__ float tile[kStagedKeys * kStagedRow];
+    __shared__ uint32_t begin[kStagedKeys], length[kStagedKeys];
+    const size_t key = size_t(blockIdx.x) * kStagedKeys + threadIdx.x;
+    const bool mine = threadIdx.x < kStagedKeys && key < n_keys;   // a summing thread
+    if (threadIdx.x < kStagedKeys) {
+        begin[threadIdx.x] = mine ? start[key] : 0;
+        length[threadIdx.x] = mine ? start[key + 1] - start[key] : 0;
+    }
+    const uint32_t my_length = mine ? start[key + 1] - start[key] : 0;
+    float sum = 0.0f;
+    // __syncthreads_or is the barrier before each round's writes (and after begin, length): the
+    // rounds go on while any group of the block has products left.
+    for (uint32_t offset = 0; __syncthreads_or(offset < my_length); offset += kStagedChunk) {
+        for (uint32_t e = threadIdx.x; e < kStagedKeys * kStagedChunk; e += kStagedThreads)
+            stage_tile_element(e, offset, begin, length, products, tile);
+        __syncthreads();
+        if (mine) sum = add_tile_row(sum, offset, my_length, tile + threadIdx.x * kStagedRow);
+    }
+    if (mine) part_sums[key] = sum;
+}
+
 }  // namespace
 
 void scatter_sum_scaled(size_t n, const uint32_t* index, const float* scale, const float* x,
                         size_t m, float* out) {
     if (m == 0) return;
-    const std::shared_ptr<Grouping> g = scatter_grouping(n, index, m);
+    const std::shared_ptr<Grouping> g = scatter_grouping(n, index, scale, m);
     const uint32_t *order = g->order.p, *start = g->start.p;
-    auto* products =
-        static_cast<float*>(context().scratch(DeviceContext::large, n * sizeof(float)));
+    const float* scale_grouped = g->scale_grouped.p;
+    DeviceContext& ctx = context();
+    const size_t n_keys = scatter_sum_parts * m;
+    auto* products = static_cast<float*>(ctx.scratch(DeviceContext::large, n * sizeof(float)));
+    auto* part_sums =
+        static_cast<float*>(ctx.scratch(DeviceContext::partials, n_keys * sizeof(float)));
     for_each(n, [=] __device__(size_t k) {
-        products[k] = cuda_body::grouped_product(k, order, scale, x);
+        products[k] = cuda_body::grouped_product(k, order, scale_grouped, x);
     }, "scatter_sum_scaled (products)");
-    for_each(m, [=] __device__(size_t t) {
-        out[t] = cuda_body::scatter_target(t, m, start, products);
-    }, "scatter_sum_scaled");
+    const size_t blocks = (n_keys + cuda_body::kStagedKeys - 1) / cuda_body::kStagedKeys;
+    require(blocks < (size_t(1) << 31), "backend cuda: scatter_sum_scaled onto ", m,
+            " targets is too many");
+    staged_group_sums<<<unsigned(blocks), cuda_body::kStagedThreads, 0, ctx.stream()>>>(
+        n_keys, start, products, part_sums);
+    check_launch("scatter_sum_scaled (group sums)");
+    for_each(m, [=] __device__(size_t t) { out[t] = cuda_body::combine_parts(t, m, part_sums); },
+             "scatter_sum_scaled (parts)");
 }
 
 void sparse_gemv_transposed(const SparseMatrix& a, float alpha, const float* y, float beta,
@@ -155,8 +203,11 @@ void forget_groupings(const void* p, size_t bytes) {
     const char* begin = static_cast<const char*>(p);
     std::lock_guard<std::mutex> lock(cache_mutex);
     for (auto it = cache.begin(); it != cache.end();) {
-        const char* table = static_cast<const char*>(std::get<0>(it->first));
-        if (table >= begin && table < begin + bytes) it = cache.erase(it);
+        const auto inside = [&](const void* table) {
+            const char* t = static_cast<const char*>(table);
+            return t && t >= begin && t < begin + bytes;
+        };
+        if (inside(std::get<0>(it->first)) || inside(std::get<1>(it->first))) it = cache.erase(it);
         else ++it;
     }
 }

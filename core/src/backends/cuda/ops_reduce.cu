@@ -12,7 +12,7 @@ namespace {
 constexpr unsigned kDotBlocks = 256;
 
 // partial[block] = Σ x·y in double over a grid-stride slice, reduced in shared memory.
-__global__ void dot_partials(size_t n, const float* x, const float* y, double* partial) {
+__global__ void __launch_bounds__(kThreads) dot_partials(size_t n, const float* x, const float* y, double* partial) {
     __shared__ double sums[kThreads];
     double sum = 0;
     for (size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
@@ -28,7 +28,7 @@ __global__ void dot_partials(size_t n, const float* x, const float* y, double* p
 }
 
 // *total = Σ partial in order; *as_float = float of it when not null.
-__global__ void sum_partials(unsigned n, const double* partial, double* total, float* as_float) {
+__global__ void __launch_bounds__(1) sum_partials(unsigned n, const double* partial, double* total, float* as_float) {
     double sum = 0;
     for (unsigned i = 0; i < n; ++i) sum += partial[i];
     if (total) *total = sum;
@@ -53,7 +53,7 @@ struct SoftmaxTotals {
 
 // Row losses and hits added in row order, as the reference's loop does; a row whose label is
 // out of range has row_correct −1.
-__global__ void softmax_totals(int batch, const double* row_loss, const int* row_correct,
+__global__ void __launch_bounds__(1) softmax_totals(int batch, const double* row_loss, const int* row_correct,
                                SoftmaxTotals* totals) {
     double loss = 0;
     int correct = 0, bad = 0;

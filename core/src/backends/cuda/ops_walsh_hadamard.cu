@@ -9,10 +9,11 @@
 namespace idim::cuda {
 namespace {
 
-constexpr size_t kTile = 2048;   // floats per block (8 KiB of shared memory), 1024 threads
+constexpr size_t kTile = 2048;   // floats per block (8 KiB of shared memory)
+constexpr unsigned kTileThreads = kTile / 2;   // a thread per butterfly of a stage
 
 // Stages h = 1 … tile/2 of each tile of `tile` floats (a power of two, ≤ kTile).
-__global__ void wht_tile_stages(float* x, size_t tile) {
+__global__ void __launch_bounds__(kTileThreads) wht_tile_stages(float* x, size_t tile) {
     __shared__ float s[kTile];
     float* base = x + size_t(blockIdx.x) * tile;
     for (size_t i = threadIdx.x; i < tile; i += blockDim.x) s[i] = base[i];
@@ -28,14 +29,16 @@ __global__ void wht_tile_stages(float* x, size_t tile) {
 void blocks_transform(size_t n, size_t block, float* x) {
     if (block < 2) return;
     const size_t tile = block < kTile ? block : kTile;
-    wht_tile_stages<<<unsigned(n / tile), unsigned(tile / 2 < 1024 ? tile / 2 : 1024), 0,
-                      context().stream()>>>(x, tile);
+    wht_tile_stages<<<unsigned(n / tile), unsigned(tile / 2 < kTileThreads ? tile / 2 : kTileThreads),
+                      0, context().stream()>>>(x, tile);
     check_launch("walsh_hadamard (tiles)");
     for (size_t h = tile; h < block;) {   // up to three stages a pass
         int k = 1;
         while (k < 3 && (h << (k + 1)) <= block) ++k;
-        for_each(n >> k, [=] __device__(size_t t) { cuda_body::wht_stages(x, h, k, t); },
-                 "walsh_hadamard (stages)");
+        const char* what = "walsh_hadamard (stages)";
+        if (k == 1) for_each(n >> 1, [=] __device__(size_t t) { cuda_body::wht_stages<1>(x, h, t); }, what);
+        else if (k == 2) for_each(n >> 2, [=] __device__(size_t t) { cuda_body::wht_stages<2>(x, h, t); }, what);
+        else for_each(n >> 3, [=] __device__(size_t t) { cuda_body::wht_stages<3>(x, h, t); }, what);
         h <<= k;
     }
 }

@@ -1,7 +1,7 @@
 // Sums whose order is part of the result, without atomics (scatter_sum_scaled and the transposed
 // sparse product): the positions of each target are grouped once, in increasing position (a
-// stable sort by target), and one thread sums a target's group in that order. For nvcc and the
-// host compiler (hd.h).
+// stable sort by target), and one thread sums a group in that order. For nvcc and the host
+// compiler (hd.h); tests/test_cuda_bodies.cpp runs them block by block as the kernels do.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -23,23 +23,54 @@ IDIM_HD inline uint32_t scatter_key(size_t i, size_t n, const uint32_t* index, s
     return uint32_t(scatter_part(i, n) * m + index[i]);
 }
 
-// The k-th product in grouped order: scale·x at position order[k]. One parallel pass writes them
-// all, so the ordered sums below read consecutive memory.
-IDIM_HD inline float grouped_product(size_t k, const uint32_t* order, const float* scale,
+// The k-th product in grouped order: G·x at position order[k], with G already stored in grouped
+// order (scale_grouped[k] = scale[order[k]], built once with the grouping), so of the two
+// operands only x is gathered. One parallel pass writes them all, so the sums below read
+// consecutive memory. The product is rounded to float before it is added, as in the reference.
+IDIM_HD inline float grouped_product(size_t k, const uint32_t* order, const float* scale_grouped,
                                      const float* x) {
-    return scale[order[k]] * x[order[k]];
+    return scale_grouped[k] * x[order[k]];
 }
 
-// out[t]: each part's group of products (products[start[key] .. start[key + 1]), key = part·m + t)
-// summed from +0 in order, then the parts added in order — scatter_sum_scaled's contract.
-IDIM_HD inline float scatter_target(size_t t, size_t m, const uint32_t* start,
-                                    const float* products) {
-    float out = 0.0f;
-    for (size_t p = 0; p < scatter_sum_parts; ++p) {
-        float part = 0.0f;
-        for (uint32_t k = start[p * m + t]; k < start[p * m + t + 1]; ++k) part += products[k];
-        out = p == 0 ? part : out + part;
-    }
+// The sums of the (part, target) groups, parts × targets of them: one thread per group, so a
+// thread adds n / (parts·m) products, not n / m, and the parts run at once. A block takes the
+// groups of kStagedKeys consecutive keys and reads them in rounds: each round its kStagedThreads
+// threads copy the next kStagedChunk products of each of its groups into shared memory (a
+// group's chunk is consecutive, so the reads are coalesced), then the first kStagedKeys threads
+// each add their own group's row in order. Every group is still summed from +0 in increasing
+// position. A round costs about one trip to memory and kStagedChunk dependent additions, so long
+// chunks keep the chain of additions, not the trips, the limit (Fastfood at d = 1,000 and
+// L = 2^24: 16 rounds of 256 a group).
+constexpr uint32_t kStagedKeys = 8;
+constexpr uint32_t kStagedChunk = 256;
+constexpr uint32_t kStagedThreads = 64;
+constexpr uint32_t kStagedRow = kStagedChunk + 1;   // padded: the summing threads' reads hit distinct banks
+
+// A round at `offset` into each group: tile element e < kStagedKeys·kStagedChunk is column
+// e % kStagedChunk of row e / kStagedChunk, the product offset + column of that row's group
+// (begin[row], length[row]) where the group is that long.
+IDIM_HD inline void stage_tile_element(uint32_t e, uint32_t offset, const uint32_t* begin,
+                                       const uint32_t* length, const float* products,
+                                       float* tile) {
+    const uint32_t row = e / kStagedChunk, column = e % kStagedChunk;
+    if (offset + column < length[row])
+        tile[row * kStagedRow + column] = products[begin[row] + offset + column];
+}
+
+// A thread's share of a round: its group's products offset … offset + kStagedChunk − 1 (those
+// there are), staged in `row`, added to sum in order.
+IDIM_HD inline float add_tile_row(float sum, uint32_t offset, uint32_t length, const float* row) {
+    const uint32_t left = length > offset ? length - offset : 0;
+    const uint32_t count = left < kStagedChunk ? left : kStagedChunk;
+    for (uint32_t i = 0; i < count; ++i) sum += row[i];
+    return sum;
+}
+
+// out[t]: the parts' sums of target t added in order, ((p0 + p1) + p2) + p3 — with the groups
+// summed from +0 in order, scatter_sum_scaled's contract. part_sums[p·m + t] is part p's.
+IDIM_HD inline float combine_parts(size_t t, size_t m, const float* part_sums) {
+    float out = part_sums[t];
+    for (size_t p = 1; p < scatter_sum_parts; ++p) out = out + part_sums[p * m + t];
     return out;
 }
 

@@ -31,15 +31,28 @@ IDIM_HD inline void wht_butterfly(float* x, size_t h, size_t t) {
     x[j + h] = sub_rn(a, b);
 }
 
-// The stages of strides h, 2h, …, 2^(k−1)·h (k ≤ 3) in one pass, for group t < n / 2^k: the 2^k
-// elements base + m·h, m < 2^k, base = 2^k·h·(t / h) + t % h. Each element meets the same
-// butterflies in the same order as stage by stage (the one pass saves k − 1 trips to memory).
-IDIM_HD inline void wht_stages(float* x, size_t h, int k, size_t t) {
-    const size_t r = size_t(1) << k, base = (t / h) * r * h + t % h;
-    float v[8];
+// The stages of strides h, 2h, …, 2^(K−1)·h (K ≤ 3) in one pass, for group t < n / 2^K: the 2^K
+// elements base + m·h, m < 2^K, base = 2^K·h·(t / h) + t % h. Each element meets the same
+// butterflies in the same order as stage by stage (the one pass saves K − 1 trips to memory).
+// K is a template argument so the loops unroll and v stays in registers (no local memory).
+template <int K>
+IDIM_HD inline void wht_stages(float* x, size_t h, size_t t) {
+    static_assert(K >= 1 && K <= 3, "one to three stages a pass");
+    constexpr size_t r = size_t(1) << K;
+    const size_t base = (t / h) * r * h + t % h;
+    float v[r];
+#ifdef __CUDA_ARCH__
+#pragma unroll
+#endif
     for (size_t m = 0; m < r; ++m) v[m] = x[base + m * h];
-    for (int s = 0; s < k; ++s) {
+#ifdef __CUDA_ARCH__
+#pragma unroll
+#endif
+    for (int s = 0; s < K; ++s) {
         const size_t half = size_t(1) << s;
+#ifdef __CUDA_ARCH__
+#pragma unroll
+#endif
         for (size_t m = 0; m < r; ++m)
             if (!(m & half)) {
                 const float a = v[m], b = v[m + half];
@@ -47,7 +60,17 @@ IDIM_HD inline void wht_stages(float* x, size_t h, int k, size_t t) {
                 v[m + half] = sub_rn(a, b);
             }
     }
+#ifdef __CUDA_ARCH__
+#pragma unroll
+#endif
     for (size_t m = 0; m < r; ++m) x[base + m * h] = v[m];
+}
+
+// The same for k chosen at run time (k in 1 … 3).
+IDIM_HD inline void wht_stages(float* x, size_t h, int k, size_t t) {
+    if (k == 1) wht_stages<1>(x, h, t);
+    else if (k == 2) wht_stages<2>(x, h, t);
+    else wht_stages<3>(x, h, t);
 }
 
 // walsh_hadamard_leading's partial stage of stride h ≥ block, t < (n / 2h)·rows:
