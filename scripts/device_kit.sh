@@ -54,7 +54,7 @@ for entry in "${libraries[@]}"; do
     | while read -r file; do
         [ -f "$file" ] || continue   # folders come with their files
         mkdir -p "$kit/$name/$(dirname "${file#/usr/}")"
-        cp -L "$file" "$kit/$name/${file#/usr/}"
+        cp -pL "$file" "$kit/$name/${file#/usr/}"   # -p: the times, so builds stay incremental
       done
   printf '%s\t%s\t%s\t%s\n' "$name" "$header" "$settings" \
     "$(for p in $packages; do dpkg-query -W -f='${Package} ${Version} ' "$p"; done)" >> "$kit/libraries.tsv"
