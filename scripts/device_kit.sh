@@ -47,15 +47,14 @@ for entry in "${libraries[@]}"; do
   IFS='|' read -r name packages header settings <<< "$entry"
   # Headers, libraries and CMake package files; not docs, man pages or pkg-config files. libz.so
   # is left out so that the static libz.a is the only zlib the kit offers (a bare machine may
-  # lack the shared one). Symbolic links are copied as files: the device tool may not keep links.
+  # lack the shared one). Symbolic links are copied as files (tar -h): the device tool may not
+  # keep links. tar keeps the files' times, so a build from the kit stays incremental.
+  mkdir -p "$kit/$name"
   for p in $packages; do dpkg -L "$p"; done | sort -u \
     | grep -E "^/usr/(include|lib|share/cmake|share/eigen3)/" \
     | grep -vE "/pkgconfig/|/libz\.so$" \
-    | while read -r file; do
-        [ -f "$file" ] || continue   # folders come with their files
-        mkdir -p "$kit/$name/$(dirname "${file#/usr/}")"
-        cp -pL "$file" "$kit/$name/${file#/usr/}"   # -p: the times, so builds stay incremental
-      done
+    | while read -r file; do if [ -f "$file" ]; then echo "${file#/usr/}"; fi; done \
+    | tar -C /usr -chf - -T - | tar -C "$kit/$name" -xpf -
   printf '%s\t%s\t%s\t%s\n' "$name" "$header" "$settings" \
     "$(for p in $packages; do dpkg-query -W -f='${Package} ${Version} ' "$p"; done)" >> "$kit/libraries.tsv"
 done

