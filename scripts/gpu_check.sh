@@ -84,7 +84,8 @@ include_dirs=$(echo | "${CXX:-c++}" -x c++ -E -v - 2>&1 | sed -n '/^#include <..
 kit=${IDIM_KIT:-}
 [ -z "$kit" ] || kit=$(cd "$kit" 2>/dev/null && pwd) || { echo "gpu_check: IDIM_KIT=$IDIM_KIT: no such folder"; exit 1; }
 cmake_args=()
-[ -n "$arch" ] && cmake_args+=(-DCMAKE_CUDA_ARCHITECTURES="$arch")
+# CMake's own CUDAARCHS, where set, wins
+[ -n "$arch" ] && [ -z "${CUDAARCHS:-}" ] && cmake_args+=(-DCMAKE_CUDA_ARCHITECTURES="$arch")
 libs=
 if [ -n "$kit" ]; then
   [ -f "$kit/libraries.tsv" ] || { echo "gpu_check: $kit has no libraries.tsv: make it with scripts/device_kit.sh"; exit 1; }
@@ -105,10 +106,10 @@ note "probe: $(uname -m), $(nproc) cores, $(${CXX:-c++} --version | head -n 1),"
      "$(cmake --version | head -n 1), ninja $(ninja --version 2>/dev/null || echo none)," \
      "nvcc $("$nvcc" --version | sed -n 's/.*release \([0-9.]*\).*/\1/p'); GPU: $gpu${arch:+ (architecture $arch)};" \
      "libraries:${libs:- system (no IDIM_KIT)}; mnist: $mnist"
+if [ "$mode" != cpu ] && [ -z "$arch" ]; then fail "no usable NVIDIA GPU: $gpu"; fi
 note ""
 note "| stage | result | seconds | log |"
 note "|---|---|---|---|"
-if [ "$mode" != cpu ] && [ -z "$arch" ]; then fail "no usable NVIDIA GPU: $gpu"; fi
 
 # --- build -------------------------------------------------------------------------------
 generator=()
@@ -163,9 +164,9 @@ esac
 # --- figures -------------------------------------------------------------------------------
 note ""
 [ -f "$out/ctest.log" ] && note "tests: $(grep -E 'tests passed|tests failed' "$out/ctest.log" | tail -n 1)"
-[ -f "$out/info.log" ] && note "device: $(sed -n 's/^backend: //p' "$out/info.log")"
+[ -f "$out/info.log" ] && note "device: $(grep -m 1 -E '^backend: |error' "$out/info.log")"
 [ -f "$out/data.log" ] && note "data: $(sed -n 's/^data: //p' "$out/data.log")"
-[ -f "$out/dint.log" ] && note "dint: $(grep -i 'd_int' "$out/dint.log" | tail -n 1)"
+[ -f "$out/dint.log" ] && note "dint: $(grep -iE 'd_int|error' "$out/dint.log" | tail -n 1)"
 for json in "$out"/bench_gpu*.json; do
   [ -f "$json" ] && command -v python3 > /dev/null && python3 - "$json" <<'PY' | tee -a "$summary"
 import json, sys
