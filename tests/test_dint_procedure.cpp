@@ -7,6 +7,8 @@
 
 #include "expect_error.h"
 #include "idim/dint_procedure.h"
+#include "idim/error.h"
+#include "idim/independent_searches.h"
 
 namespace idim {
 namespace {
@@ -185,6 +187,36 @@ TEST(DintProcedure, BootstrapRangeFollowsTheSeedsSpread) {
     EXPECT_EQ(w.high, std::optional<uint64_t>(400));
     EXPECT_EQ(bootstrap_range(spread, 0.9).low, w.low);   // deterministic
     EXPECT_FALSE(bootstrap_range(same, 0.99).low);        // nothing passes
+}
+
+}  // namespace
+}  // namespace idim
+
+namespace idim {
+namespace {
+
+TEST(IndependentSearches, EachSearchHasSeedsOfItsOwn) {
+    DintProcedureConfig c = config(std::nullopt, 1);
+    c.search.first_seed = 5;
+    EXPECT_EQ(independent_search(c, 0).search.first_seed, 5u);
+    EXPECT_EQ(independent_search(c, 2).search.first_seed, 11u);   // 3 seeds a d
+    c.baseline_seeds = 4;
+    EXPECT_EQ(independent_search(c, 1).search.first_seed, 9u);    // 4 baseline seeds
+    EXPECT_THROW(independent_search(c, -1), Error);
+}
+
+TEST(IndependentSearches, TheSpreadIsTheMedianAndRangeWithNotFoundAboveEveryD) {
+    using D = std::optional<uint64_t>;
+    DintSpread s = dint_spread({D(300), D(), D(200)});
+    EXPECT_EQ(s.median, D(300));
+    EXPECT_EQ(s.low, D(200));
+    EXPECT_EQ(s.high, D());
+    EXPECT_EQ(s.searches, (std::vector<D>{D(300), D(), D(200)}));   // in search order
+    s = dint_spread({D(400), D(200)});
+    EXPECT_EQ(s.median, D(200));   // an even count: the lower middle
+    EXPECT_EQ(s.high, D(400));
+    EXPECT_EQ(dint_spread({D(), D()}).median, D());
+    EXPECT_THROW(dint_spread({}), Error);
 }
 
 }  // namespace

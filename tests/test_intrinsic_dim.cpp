@@ -169,3 +169,53 @@ TEST(IntrinsicDim, RunsStoppedAtFullAccuracyAreNotTrainedAgain) {
     EXPECT_FALSE(r.d_int.has_value());
     EXPECT_EQ(finish_requests, 0);
 }
+
+namespace {
+// Runs that cross the threshold at some epoch and stop there (0.95) from d = early_pass on, but
+// trained to their last epoch hold it only from d = answer on (below it they end at 0.85).
+struct PassesThatDoNotHold {
+    uint64_t answer, early_pass;
+    std::vector<RunRequest> finished;
+    RunBatch batch() {
+        return [this](const std::vector<RunRequest>& jobs) {
+            std::vector<RunOutcome> out;
+            for (const RunRequest& j : jobs) {
+                if (!j.early_stops) finished.push_back(j);
+                if (j.d < early_pass) out.push_back({j.d, j.seed, 0.5});
+                else if (j.early_stops) out.push_back({j.d, j.seed, 0.95, false, true});
+                else out.push_back({j.d, j.seed, j.d >= answer ? 0.95 : 0.85});
+            }
+            return out;
+        };
+    }
+};
+}  // namespace
+
+TEST(IntrinsicDim, APassChosenByAnEarlyStopIsCheckedAtTheLastEpoch) {
+    PassesThatDoNotHold runs{800, 700};
+    DintResult r = search_intrinsic_dim(tight_search(100000), 0.9, runs.batch());
+    ASSERT_TRUE(r.d_int.has_value());
+    EXPECT_EQ(*r.d_int, 800u);   // with the early stops' verdicts it would be 700
+    for (const RunOutcome& o : r.runs)   // the finished outcomes replaced the early ones
+        if (o.d >= 700 && o.d < 800) EXPECT_DOUBLE_EQ(o.accuracy, 0.85) << "d " << o.d;
+    bool checked_answer = false;
+    for (const RunRequest& j : runs.finished) checked_answer |= j.d == 800;
+    EXPECT_TRUE(checked_answer);   // the passing verdict the answer rests on held at the end
+}
+
+TEST(IntrinsicDim, WhenNoTriedDPassesAtTheEndTheSweepGoesOnUpward) {
+    // The coarse sweep 10, 20, … stops at 640 (an early pass); 640 fails when trained out and
+    // nothing above it was tried, so the sweep goes on to 1,280 and bisects down to 1,000.
+    PassesThatDoNotHold runs{1000, 600};
+    DintResult r = search_intrinsic_dim(tight_search(100000), 0.9, runs.batch());
+    ASSERT_TRUE(r.d_int.has_value());
+    EXPECT_EQ(*r.d_int, 1000u);
+    std::set<std::pair<uint64_t, uint64_t>> seen;
+    for (const RunOutcome& o : r.runs) EXPECT_TRUE(seen.insert({o.d, o.seed}).second) << o.d;
+}
+
+TEST(IntrinsicDim, APassThatDoesNotHoldAtDMaxGivesNoAnswer) {
+    PassesThatDoNotHold runs{1000, 30};
+    DintResult r = search_intrinsic_dim(tight_search(50), 0.9, runs.batch());
+    EXPECT_FALSE(r.d_int.has_value());
+}

@@ -2,9 +2,11 @@
 // 90% of the baseline. A coarse geometric sweep brackets it, bisection narrows it. The search only
 // decides which d to try next; running a (d, seed) is the caller's (so the CLI can run them
 // concurrently and the browser in workers). Runs may stop early (trainer.h: once past the
-// threshold, or once they seem unable to reach it); such a stop only ever lowers a run's accuracy
-// below what its last epoch would give, so it can turn a pass into a fail but not the reverse. The
-// failing verdict that decides the answer is therefore checked with those runs trained to the end.
+// threshold, or once they seem unable to reach it), so a verdict may differ from the one the full
+// budget gives: a pass chosen at the epoch the test accuracy crossed the threshold may not hold at
+// the last epoch, and a run given up might have gained. The two verdicts the answer rests on (the
+// largest failing and the smallest passing d) are therefore checked with those runs trained to
+// the end, and the search goes on from there where a verdict turns.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -56,7 +58,7 @@ struct DintResult {
 
 // run_batch runs every request of the list it is given (in any order or concurrently) and
 // returns their outcomes. The search asks for one d's seeds at a time, and for the runs of a
-// decisive failing d that stopped early, once more, to be trained on to their last epoch.
+// decisive d that stopped early, once more, to be trained on to their last epoch.
 using RunBatch = std::function<std::vector<RunOutcome>(const std::vector<RunRequest>&)>;
 DintResult search_intrinsic_dim(const DintConfig& config, double threshold, const RunBatch& run_batch);
 

@@ -1,6 +1,6 @@
 // The d_int search: a coarse geometric sweep upward from d_min until a d passes, then bisection
-// (on a log scale) between the largest failing and the smallest passing d, whose failing verdict
-// is then checked without early stops. Li et al. read d_int90 off a fixed grid; searching finds
+// (on a log scale) between the largest failing and the smallest passing d, whose two verdicts are
+// then checked without early stops. Li et al. read d_int90 off a fixed grid; searching finds
 // the same first-passing d with far fewer runs.
 #include "idim/dint_search.h"
 
@@ -45,18 +45,42 @@ struct Search {
         return mean_accuracy(runs_at(d)) >= threshold;
     }
 
-    // Trains the runs of d that stopped early to their last epoch (a run stopped at accuracy 1
-    // cannot gain) and replaces their outcomes; true if d passes with them. False when there is
-    // nothing to finish: the verdict stands as the runs left it.
-    bool passes_when_finished(uint64_t d) {
+    bool verdict(uint64_t d) const { return mean_accuracy(runs_at(d)) >= threshold; }
+
+    // Trains the runs of d that an early stop ended on to their last epoch, replaces their
+    // outcomes and gives d's verdict with them: the verdict the full budget gives. A failing d
+    // keeps its runs stopped at accuracy 1 (they cannot gain, so cannot turn the verdict); a
+    // passing d trains every stopped run on (one stopped past the target may still lose).
+    bool verdict_when_finished(uint64_t d) {
+        const bool passing = verdict(d);
         std::vector<RunRequest> jobs;
         for (const RunOutcome& r : runs_at(d))
-            if (r.stopped_early && r.accuracy < 1) jobs.push_back({d, r.seed, false});
-        if (jobs.empty()) return false;
+            if (r.stopped_early && (passing || r.accuracy < 1)) jobs.push_back({d, r.seed, false});
+        if (jobs.empty()) return passing;
         for (const RunOutcome& finished : run_batch(jobs))
             for (RunOutcome& r : result.runs)
                 if (r.d == finished.d && r.seed == finished.seed) r = finished;
-        return mean_accuracy(runs_at(d)) >= threshold;
+        return verdict(d);
+    }
+
+    // The smallest d tried above `d` that passes (0: none).
+    uint64_t smallest_passing_above(uint64_t d) const {
+        uint64_t smallest = 0;
+        for (const RunOutcome& r : result.runs)
+            if (r.d > d && (smallest == 0 || r.d < smallest) && verdict(r.d)) smallest = r.d;
+        return smallest;
+    }
+
+    // The coarse sweep goes on upward from a failing d: the first d that passes (0: none up to
+    // d_max), moving `failing` up past each d that fails.
+    uint64_t sweep_up(uint64_t& failing) {
+        for (double d = double(failing) * config.growth; failing < config.d_max; d *= config.growth) {
+            const uint64_t di = std::min<uint64_t>(uint64_t(std::llround(d)), config.d_max);
+            if (di <= failing) continue;
+            if (runs_at(di).empty() ? passes(di) : verdict(di)) return di;
+            failing = di;
+        }
+        return 0;
     }
 
     uint64_t largest_failing_below(uint64_t d) const {
@@ -107,13 +131,22 @@ DintResult search_intrinsic_dim(const DintConfig& config, double threshold,
         failing = di;
         if (di == config.d_max) break;
     }
-    // The answer rests on the largest failing d (or on d_max failing): if early stops decided
-    // that verdict, train them out; should d pass then, the search goes on below it.
+    // The answer rests on two verdicts: the largest failing d (or d_max failing) and the
+    // smallest passing d. Where early stops decided either, the runs are trained out: should the
+    // failing d pass then, the search goes on below it; should the passing d fail, above it.
     for (;;) {
         if (passing > 0) search.narrow(failing, passing);
-        if (failing == 0 || !search.passes_when_finished(failing)) break;
-        passing = failing;
-        failing = search.largest_failing_below(passing);
+        if (failing > 0 && search.verdict_when_finished(failing)) {
+            passing = failing;
+            failing = search.largest_failing_below(passing);
+            continue;
+        }
+        if (passing == 0 || search.verdict_when_finished(passing)) break;
+        failing = passing;
+        passing = search.smallest_passing_above(failing);
+        if (passing == 0) passing = search.sweep_up(failing);
+        if (passing == 0) break;
+        failing = std::max(failing, search.largest_failing_below(passing));
     }
     if (passing > 0) search.result.d_int = passing;
     return search.result;
