@@ -40,9 +40,24 @@ public:
     // own samples; the batch mean weighs them by their share (½ and ½ for an even split: exact).
     Metrics loss_and_grad(Backend& be, const float* theta, std::span<const uint32_t> batch,
                           float* dtheta) override {
-        const int n = int(batch.size());
+        return run_batch(be, theta, batch.data(), batch.size(), false, dtheta);
+    }
+    Metrics loss_and_grad_resident(Backend& be, const float* theta, const uint32_t* batch,
+                                   size_t n, float* dtheta) override {
+        return run_batch(be, theta, batch, n, true, dtheta);
+    }
+
+    Metrics evaluate_train(Backend& be, const float* theta) override { return evaluate(be, theta, data_.train); }
+    Metrics evaluate_test(Backend& be, const float* theta) override { return evaluate(be, theta, data_.test); }
+
+private:
+    // The batch's indices are where the backend reads them (host memory on a host-addressable
+    // backend) when `resident`; else on the host.
+    Metrics run_batch(Backend& be, const float* theta, const uint32_t* batch, size_t batch_size,
+                      bool resident, float* dtheta) {
+        const int n = int(batch_size);
         const int shards = std::clamp(be.batch_shards(), 1, std::max(1, n / kMinShardSamples));
-        Scratch scratch = make_shards(be, shards, batch);
+        Scratch scratch = make_shards(be, shards, batch, batch_size, resident);
         auto first = [&](int s) { return int(int64_t(n) * s / shards); };
         std::vector<BatchResult> results(static_cast<size_t>(shards));
         // Shards 1, 2, … read θ from copies of their own, made by all threads: if every shard
@@ -67,10 +82,6 @@ public:
         return {total.loss_sum / n, double(total.n_correct) / n};
     }
 
-    Metrics evaluate_train(Backend& be, const float* theta) override { return evaluate(be, theta, data_.train); }
-    Metrics evaluate_test(Backend& be, const float* theta) override { return evaluate(be, theta, data_.test); }
-
-private:
     std::unique_ptr<Model> model_;
     DataSplit data_;
     std::vector<std::unique_ptr<Model>> replicas_;   // shards 1, 2, …; shard 0 runs model_
@@ -112,13 +123,13 @@ private:
         int32_t* labels;
         std::vector<float*> grads, thetas;
     };
-    Scratch make_shards(Backend& be, int shards, std::span<const uint32_t> batch) {
-        Scratch s{split_on(be, data_.train), batch.data(),
-                  images_.get(be, batch.size() * data_.train.sample_size()),
-                  labels_.get(be, batch.size()), {nullptr}, {nullptr}};
-        if (!be.host_addressable()) {
-            uint32_t* index = index_.get(be, batch.size());
-            be.upload(batch.data(), batch.size_bytes(), index);
+    Scratch make_shards(Backend& be, int shards, const uint32_t* batch, size_t n, bool resident) {
+        Scratch s{split_on(be, data_.train), batch,
+                  images_.get(be, n * data_.train.sample_size()), labels_.get(be, n), {nullptr},
+                  {nullptr}};
+        if (!resident && !be.host_addressable()) {
+            uint32_t* index = index_.get(be, n);
+            be.upload(batch, n * sizeof(uint32_t), index);
             s.index = index;
         }
         while (replicas_.size() < size_t(shards - 1)) replicas_.push_back(model_->clone());
@@ -159,6 +170,14 @@ private:
 };
 
 }  // namespace
+
+Metrics Task::loss_and_grad_resident(Backend& be, const float* theta, const uint32_t* batch,
+                                     size_t n, float* dtheta) {
+    if (be.host_addressable()) return loss_and_grad(be, theta, {batch, n}, dtheta);
+    std::vector<uint32_t> host(n);
+    be.download(batch, n * sizeof(uint32_t), host.data());
+    return loss_and_grad(be, theta, host, dtheta);
+}
 
 std::unique_ptr<Task> classification_task(std::unique_ptr<Model> model, DataSplit data) {
     require(model != nullptr, "task: no model");

@@ -108,6 +108,7 @@ Trainer::Trainer(Backend& be, Task& task, Parametrization& param, const TrainCon
       direct_(param.trainable_is_theta()), w_(be, param.trainable_count()), grad_(be, w_.size()),
       theta_copy_(be, direct_ ? 0 : task.dim()), dtheta_copy_(be, direct_ ? 0 : task.dim()),
       optimizer_(be, config.optimizer, w_.size()),
+      order_on_(be, be.host_addressable() ? 0 : task.train_size()),
       steps_per_epoch_(int64_t((task.train_size() + config.batch - 1) / config.batch)) {
     require(task.train_size() >= 1, "the task has no training examples");
     param_.init_trainable(be_, w_.data());
@@ -120,9 +121,11 @@ const float* Trainer::expanded() {
 }
 
 // θ and dθ for the batch, the step on w; returns the batch's loss (w untouched when not finite).
-double Trainer::update(std::span<const uint32_t> batch) {
+// `resident`: the indices are in be_'s memory (or host memory it reads in place).
+double Trainer::update(const uint32_t* batch, size_t n, bool resident) {
     const int64_t k = steps_++;
-    const double loss = task_.loss_and_grad(be_, expanded(), batch, dtheta()).loss;
+    const double loss = resident ? task_.loss_and_grad_resident(be_, expanded(), batch, n, dtheta()).loss
+                                 : task_.loss_and_grad(be_, expanded(), {batch, n}, dtheta()).loss;
     if (!std::isfinite(loss)) return loss;
     if (config_.weight_decay > 0)   // Keras l2(λ) adds λ·Σθ² to the loss: ∇ += 2λθ
         be_.axpby(task_.dim(), float(2 * config_.weight_decay), theta(), 1.0f, dtheta());
@@ -137,13 +140,14 @@ StepInfo Trainer::step() {
     const int epoch = int(steps_ / steps_per_epoch_) + 1;
     const int64_t s = steps_ % steps_per_epoch_;
     const size_t n_train = task_.train_size(), begin = size_t(s) * config_.batch;
-    if (order_epoch_ != epoch) {
+    if (order_epoch_ != epoch) {   // one upload an epoch, not one a batch
         order_ = epoch_order(config_.seed, epoch, n_train);
         order_epoch_ = epoch;
+        if (!be_.host_addressable()) order_on_.upload(order_);
     }
-    std::span<const uint32_t> batch(order_.data() + begin,
-                                    std::min<size_t>(config_.batch, n_train - begin));
-    return {epoch, s + 1, steps_per_epoch_, update(batch)};
+    const uint32_t* order = be_.host_addressable() ? order_.data() : order_on_.data();
+    const size_t n = std::min<size_t>(config_.batch, n_train - begin);
+    return {epoch, s + 1, steps_per_epoch_, update(order + begin, n, true)};
 }
 
 // A hand-made batch (the page's, a test's): the trainer's own batches need no check.
@@ -156,7 +160,7 @@ void Trainer::check_batch(std::span<const uint32_t> batch) const {
 
 double Trainer::step(std::span<const uint32_t> batch) {
     check_batch(batch);
-    return update(batch);
+    return update(batch.data(), batch.size(), false);
 }
 
 double Trainer::batch_loss(std::span<const uint32_t> batch) {

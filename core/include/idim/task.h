@@ -28,6 +28,10 @@ public:
     // Mean loss over the examples `batch` (indices into the training set); writes dθ (D).
     virtual Metrics loss_and_grad(Backend& be, const float* theta,
                                   std::span<const uint32_t> batch, float* dtheta) = 0;
+    // The same over n indices already in the backend's memory: the trainer uploads each epoch's
+    // order once, not every batch. This default brings them to the host first.
+    virtual Metrics loss_and_grad_resident(Backend& be, const float* theta, const uint32_t* batch,
+                                           size_t n, float* dtheta);
     virtual Metrics evaluate_train(Backend& be, const float* theta) = 0;
     virtual Metrics evaluate_test(Backend& be, const float* theta) = 0;
 };

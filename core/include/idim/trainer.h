@@ -119,6 +119,7 @@ private:
     const bool direct_;   // full training: θ and dθ are w and its gradient, not copies
     Buffer<float> w_, grad_, theta_copy_, dtheta_copy_;   // in be_'s memory
     Optimizer optimizer_;
+    Buffer<uint32_t> order_on_;     // the epoch's shuffle in be_'s memory, where the host cannot read it
     int64_t steps_per_epoch_, steps_ = 0;
     std::vector<uint32_t> order_;   // the current epoch's shuffle
     int order_epoch_ = 0;           // which epoch order_ belongs to (0: none yet)
@@ -127,7 +128,7 @@ private:
     float* theta() { return direct_ ? w_.data() : theta_copy_.data(); }
     float* dtheta() { return direct_ ? grad_.data() : dtheta_copy_.data(); }
     const float* expanded();
-    double update(std::span<const uint32_t> batch);
+    double update(const uint32_t* batch, size_t n, bool resident);
     void check_batch(std::span<const uint32_t> batch) const;
 };
 
