@@ -105,6 +105,21 @@ void CountingBackend::row_sums(size_t rows, size_t cols, const float* x, double*
     inner_.row_sums(rows, cols, x, out);
 }
 
+void CountingBackend::column_sums(int rows, int cols, const float* x, float* out) {
+    op();
+    inner_.column_sums(rows, cols, x, out);
+}
+
+void CountingBackend::copy_twice(size_t n, const float* x, float* out) {
+    op();
+    inner_.copy_twice(n, x, out);
+}
+
+void CountingBackend::add_bias_relu(int rows, int cols, const float* bias, float* x, float* y) {
+    op();
+    inner_.add_bias_relu(rows, cols, bias, x, y);
+}
+
 void CountingBackend::add_bias(int rows, int cols, const float* bias, float* x) {
     op();
     inner_.add_bias(rows, cols, bias, x);
@@ -131,6 +146,18 @@ double CountingBackend::softmax_cross_entropy(int batch, int classes, const floa
     op();
     downloads_.fetch_add(1, std::memory_order_relaxed);  // the host waits for the number
     return inner_.softmax_cross_entropy(batch, classes, logits, labels, dlogits, n_correct);
+}
+
+void CountingBackend::softmax_cross_entropy_to(int batch, int classes, const float* logits,
+                                               const int32_t* labels, float* dlogits,
+                                               double* loss_sum) {
+    op();
+    inner_.softmax_cross_entropy_to(batch, classes, logits, labels, dlogits, loss_sum);
+}
+
+void CountingBackend::add_mean(size_t n, const double* x, double divisor, double* acc) {
+    op();
+    inner_.add_mean(n, x, divisor, acc);
 }
 
 void CountingBackend::conv_forward(const ConvGeometry& g, int filters, const float* image,

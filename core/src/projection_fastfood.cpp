@@ -140,9 +140,7 @@ private:
         be.multiply(dim_sub_, sign_.data(), x, work_.data());
         be.fill(short_ - dim_sub_, 0.0f, work_.data() + dim_sub_);
         be.walsh_hadamard(short_, work_.data());
-        be.fill(short_, 0.0f, lookup_.data());
-        be.add(short_, work_.data(), lookup_.data(), lookup_.data());   // a + 0
-        be.copy(short_, work_.data(), lookup_.data() + short_);
+        be.copy_twice(short_, work_.data(), lookup_.data());   // [a + 0; a]
         be.gather_scaled(length_, lookup_index_.data(), lookup_.data(), gauss_.data(),
                          mixed_.data());
         be.walsh_hadamard(length_, mixed_.data());

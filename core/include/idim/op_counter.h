@@ -65,12 +65,18 @@ public:
                     float* out) override;
     void dot_into(size_t n, const float* x, const float* y, float* out) override;
     void row_sums(size_t rows, size_t cols, const float* x, double* out) override;
+    void column_sums(int rows, int cols, const float* x, float* out) override;
+    void copy_twice(size_t n, const float* x, float* out) override;
+    void add_bias_relu(int rows, int cols, const float* bias, float* x, float* y) override;
     void add_bias(int rows, int cols, const float* bias, float* x) override;
     void add_column_sums(int rows, int cols, const float* x, float* out) override;
     void relu_forward(size_t n, const float* x, float* y) override;
     void relu_backward(size_t n, const float* x, const float* dy, float* dx) override;
     double softmax_cross_entropy(int batch, int classes, const float* logits,
                                  const int32_t* labels, float* dlogits, int* n_correct) override;
+    void softmax_cross_entropy_to(int batch, int classes, const float* logits,
+                                  const int32_t* labels, float* dlogits, double* loss_sum) override;
+    void add_mean(size_t n, const double* x, double divisor, double* acc) override;
     void conv_forward(const ConvGeometry& g, int filters, const float* image, const float* kernel,
                       float* y) override;
     void conv_kernel_gradient(const ConvGeometry& g, int filters, const float* image,
