@@ -448,7 +448,7 @@ TEST_P(EveryBackend, ProjectionFingerprintsEqualTheReference) {
 }
 
 // The fused ops give the bits of the calls they stand for: copy_twice those of fill, add and
-// copy (−0 becomes +0 in the first copy only), add_bias_relu those of add_bias and relu_forward,
+// copy (−0 becomes +0 in the first copy only), copy_padded those of multiply or copy and fill, add_bias_relu those of add_bias and relu_forward,
 // column_sums those of fill and add_column_sums on the same backend (add_column_sums itself is
 // within a bound of the reference, above).
 TEST_P(EveryBackend, FusedOpsAreTheCallsTheyFuse) {
@@ -466,6 +466,23 @@ TEST_P(EveryBackend, FusedOpsAreTheCallsTheyFuse) {
         ref().add(n, x.data(), unfused.data(), unfused.data());
         ref().copy(n, x.data(), unfused.data() + n);
         expect_bitwise_equal(want, unfused, "copy_twice against fill, add and copy");
+
+        const auto scale = random_vector(n, 2);
+        Buffer<float> scale_be = on(be(), scale), scale_ref = on(ref(), scale);
+        for (bool scaled : {false, true}) {
+            auto scale_of = [&](Backend& b) -> const float* {
+                return !scaled ? nullptr : &b == &ref() ? scale_ref.data() : scale_be.data();
+            };
+            both(random_vector(n + 5, 3), [&](Backend& b, float* o) {
+                b.copy_padded(n, n + 5, x_of(b), scale_of(b), o);
+            }, got, want);
+            expect_bitwise_equal(got, want, "copy_padded");
+            std::vector<float> plain(n + 5, 1.0f);
+            if (scaled) ref().multiply(n, scale.data(), x.data(), plain.data());
+            else ref().copy(n, x.data(), plain.data());
+            ref().fill(5, 0.0f, plain.data() + n);
+            expect_bitwise_equal(want, plain, "copy_padded against multiply or copy, and fill");
+        }
     }
     for (int rows : {1, 3, 130})
         for (int cols : {1, 7, 33}) {

@@ -43,6 +43,13 @@ void Backend::add_bias_relu(int rows, int cols, const float* bias, float* x, flo
     relu_forward(size_t(rows) * size_t(cols), x, y);
 }
 
+void Backend::copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                          float* out) {
+    if (scale) multiply(n, scale, x, out);
+    else copy(n, x, out);
+    fill(total - n, 0.0f, out + n);
+}
+
 void Backend::copy_twice(size_t n, const float* x, float* out) {
     fill(n, 0.0f, out);
     add(n, x, out, out);

@@ -110,6 +110,12 @@ void CountingBackend::column_sums(int rows, int cols, const float* x, float* out
     inner_.column_sums(rows, cols, x, out);
 }
 
+void CountingBackend::copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                                  float* out) {
+    op();
+    inner_.copy_padded(n, total, x, scale, out);
+}
+
 void CountingBackend::copy_twice(size_t n, const float* x, float* out) {
     op();
     inner_.copy_twice(n, x, out);

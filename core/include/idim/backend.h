@@ -103,6 +103,10 @@ public:
     virtual double dot(size_t n, const float* x, const float* y) = 0;                     // Σ x·y
     virtual void multiply(size_t n, const float* x, const float* y, float* z) = 0;        // z = x ⊙ y
     virtual void add(size_t n, const float* x, const float* y, float* z) = 0;             // z = x + y
+    // out(total) = [scale ⊙ x; 0]: out[i] = scale[i]·x[i] (x[i] where scale is null) for i < n,
+    // +0 up to total — multiply or copy, then fill, in one call (Fastfood's padded vectors).
+    virtual void copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                             float* out);
     // out(2n) = [x + 0; x]: x twice, −0 made +0 in the first copy (Fastfood's lookup table,
     // projection_fastfood.cpp), one call for what fill, add and copy would do.
     virtual void copy_twice(size_t n, const float* x, float* out);

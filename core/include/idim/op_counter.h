@@ -67,6 +67,8 @@ public:
     void row_sums(size_t rows, size_t cols, const float* x, double* out) override;
     void column_sums(int rows, int cols, const float* x, float* out) override;
     void copy_twice(size_t n, const float* x, float* out) override;
+    void copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                     float* out) override;
     void add_bias_relu(int rows, int cols, const float* bias, float* x, float* y) override;
     void add_bias(int rows, int cols, const float* bias, float* x) override;
     void add_column_sums(int rows, int cols, const float* x, float* out) override;

@@ -83,6 +83,11 @@ public:
         for (size_t i = 0; i < n; ++i) z[i] = x[i] + y[i];
     }
 
+    void copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                     float* out) override {
+        for (size_t i = 0; i < n; ++i) out[i] = scale ? scale[i] * x[i] : x[i];
+        for (size_t i = n; i < total; ++i) out[i] = 0.0f;
+    }
     void copy_twice(size_t n, const float* x, float* out) override {
         for (size_t i = 0; i < n; ++i) {
             out[i] = x[i] + 0.0f;

@@ -122,6 +122,10 @@ public:
         cuda::add_mean(n, x, divisor, acc);
     }
     void copy_twice(size_t n, const float* x, float* out) override { cuda::copy_twice(n, x, out); }
+    void copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                     float* out) override {
+        cuda::copy_padded(n, total, x, scale, out);
+    }
     void column_sums(int rows, int cols, const float* x, float* out) override {
         cuda::column_sums(rows, cols, x, out);
     }

@@ -70,6 +70,7 @@ void forget_groupings(const void* p, size_t bytes);
 
 // ops_fused.cu: one launch for what two or three of the ops above would do
 void copy_twice(size_t n, const float* x, float* out);
+void copy_padded(size_t n, size_t total, const float* x, const float* scale, float* out);
 void column_sums(int rows, int cols, const float* x, float* out);
 void add_bias_relu(int rows, int cols, const float* bias, float* x, float* y);
 

@@ -14,6 +14,13 @@ void copy_twice(size_t n, const float* x, float* out) {
     }, "copy_twice");
 }
 
+// multiply (or copy), then fill
+void copy_padded(size_t n, size_t total, const float* x, const float* scale, float* out) {
+    for_each(total, [=] __device__(size_t i) {
+        out[i] = i >= n ? 0.0f : scale ? scale[i] * x[i] : x[i];
+    }, "copy_padded");
+}
+
 // fill and add_column_sums (ops_reduce.cu): the column's double sum, onto a +0
 void column_sums(int rows, int cols, const float* x, float* out) {
     for_each(size_t(cols), [=] __device__(size_t c) {

@@ -105,6 +105,10 @@ public:
     void row_sums(size_t rows, size_t cols, const float* x, double* out) override {
         ref().row_sums(rows, cols, real(x), real(out));
     }
+    void copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                     float* out) override {
+        ref().copy_padded(n, total, real(x), real(scale), real(out));
+    }
     void copy_twice(size_t n, const float* x, float* out) override {
         ref().copy_twice(n, real(x), real(out));
     }
