@@ -17,10 +17,13 @@ extern "C" void on_sigint(int) {
     std::signal(SIGINT, SIG_DFL);   // a second Ctrl-C ends the process at once
 }
 
-// The running mini-batch loss, and the accuracy of the last finished epoch (NaN: none yet).
+// The running mini-batch loss (on a device backend the epoch's mean as last read; NaN: none
+// yet), and the accuracy of the last finished epoch (NaN: none yet).
 std::string step_status(const StepInfo& s, double last_accuracy) {
     char buf[96];
-    if (std::isnan(last_accuracy))
+    if (std::isnan(s.loss))
+        std::snprintf(buf, sizeof buf, "epoch %d", s.epoch);
+    else if (std::isnan(last_accuracy))
         std::snprintf(buf, sizeof buf, "epoch %d  loss %.4f", s.epoch, s.loss);
     else
         std::snprintf(buf, sizeof buf, "epoch %d  loss %.4f  test acc %.4f", s.epoch, s.loss,
