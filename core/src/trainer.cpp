@@ -162,7 +162,10 @@ StepInfo Trainer::step() {
 
 StepInfo Trainer::step_deferred() {
     const Batch b = next_batch();
-    if (b.step == 0) loss_sum_.upload(std::vector<double>{0.0});
+    if (b.step == 0) {
+        const double zero = 0;
+        be_.upload(&zero, sizeof zero, loss_sum_.data());
+    }
     const int64_t k = steps_++;
     const uint32_t* order = be_.host_addressable() ? order_.data() : order_on_.data();
     task_.loss_and_grad_onto(be_, expanded(), order + b.begin, b.n, dtheta(), loss_sum_.data());
@@ -170,7 +173,11 @@ StepInfo Trainer::step_deferred() {
     return {b.epoch, b.step + 1, steps_per_epoch_, std::nan("")};
 }
 
-double Trainer::epoch_loss_sum() const { return loss_sum_.download()[0]; }
+double Trainer::epoch_loss_sum() const {
+    double sum;
+    be_.download(loss_sum_.data(), sizeof sum, &sum);
+    return sum;
+}
 
 // A hand-made batch (the page's, a test's): the trainer's own batches need no check.
 void Trainer::check_batch(std::span<const uint32_t> batch) const {
