@@ -83,7 +83,8 @@ void Model::forward_all(Backend& be, const float* theta, int n, const float* x) 
         if (!layers_[l]->reshapes_only()) {
             float* out = acts_[l].get(be, size_t(n) * layers_[l]->output_shape().size());
             if (l + 1 < layers_.size() && layers_[l + 1]->is_relu()) {   // fused where it can be
-                float* relu_out = acts_[l + 1].get(be, size_t(n) * layers_[l + 1]->output_shape().size());
+                const size_t relu_size = size_t(n) * layers_[l + 1]->output_shape().size();
+                float* relu_out = acts_[l + 1].get(be, relu_size);
                 if (layers_[l]->forward_relu(be, theta + offsets_[l], n, in, out, relu_out)) {
                     outputs_[l] = out;
                     outputs_[++l] = in = relu_out;

@@ -105,7 +105,8 @@ public:
     // The same with the loss left on the backend, added to the epoch's sum there: a step with no
     // host wait. A non-finite loss does not hold the update back; the caller reads the sum.
     StepInfo step_deferred();
-    double epoch_loss_sum() const;   // the deferred steps' losses of this epoch, summed (a download)
+    // The losses of this epoch's deferred steps, summed (a download: a host wait on a device).
+    double epoch_loss_sum() const;
     // One step on the given training examples instead (hand-made batches: the page, tests).
     double step(std::span<const uint32_t> batch);
     // Mean loss of the given training examples at the current trainable vector (no update).
@@ -126,7 +127,7 @@ private:
     const bool direct_;   // full training: θ and dθ are w and its gradient, not copies
     Buffer<float> w_, grad_, theta_copy_, dtheta_copy_;   // in be_'s memory
     Optimizer optimizer_;
-    Buffer<uint32_t> order_on_;     // the epoch's shuffle in be_'s memory, where the host cannot read it
+    Buffer<uint32_t> order_on_;     // the epoch's shuffle in be_'s memory (host cannot read it)
     Buffer<double> loss_sum_;       // step_deferred: the epoch's losses, summed in be_'s memory
     int64_t steps_per_epoch_, steps_ = 0;
     std::vector<uint32_t> order_;   // the current epoch's shuffle

@@ -30,7 +30,7 @@ void softmax_cross_entropy_to(int batch, int classes, const float* logits, const
     auto* row_loss = static_cast<double*>(ctx.scratch(DeviceContext::partials,
                                                       size_t(batch) * sizeof(double)));
     for_each(size_t(batch), [=] __device__(size_t b) {
-        if (labels[b] < 0 || labels[b] >= classes) {   // no host check here: NaN reads as divergence
+        if (labels[b] < 0 || labels[b] >= classes) {   // no host check: NaN reads as divergence
             row_loss[b] = NAN;
             return;
         }
