@@ -20,6 +20,9 @@ Command add_subspace_command(CLI::App& root) {
     app->add_option("--d", *d, "Subspace dimension d (required, except with --projection lora "
                     "or --learned)");
     add_learned_option(*app, *sub);
+    app->add_flag("--op-stats", o->op_stats,
+                  "Count the backend's calls per training step (kernels, and uploads and "
+                  "downloads: host waits on a device) into the JSON's op_stats");
     add_output_options(*app, *o, true);
     add_save_options(*app, *o, false);
     return {app, [app, o, sub, d] {

@@ -45,10 +45,12 @@ int run_single(const std::string& command, const CommonOptions& o, const Subspac
 
     std::cout << (d ? "d = " + std::to_string(d) + " (" + run.projection + "): " : "")
               << result_line(run.result, !problem.toy()) << "  D = " << problem.dim() << '\n';
+    if (o.op_stats) std::cout << op_stats_json(run).dump() << '\n';
     if (!o.json_path.empty()) {
         Json doc = results_head(config_json(command, o, sub), &problem);
         if (d) doc.update({{"d", d}, {"projection", run.projection}, {"seed", run.seed}});
         doc.update(result_json(run.result));
+        if (o.op_stats) doc["op_stats"] = op_stats_json(run);
         write_json(o.json_path, doc);
     }
     if (!o.csv_path.empty()) {

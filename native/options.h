@@ -31,6 +31,7 @@ struct CommonOptions {
     std::string optimizer, schedule;   // --optimizer and --schedule as given, parsed into train
     int threads = 0;                   // 0: every core
     std::string backend = "cpu";
+    bool op_stats = false;             // subspace --op-stats: count the backend calls per step
     std::string json_path, csv_path, svg_path;
     bool quiet = false;
     // The accuracy that d_int and sweeps judge: "test", or "train" for memorisation (shuffled

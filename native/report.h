@@ -23,7 +23,8 @@ Json results_head(Json config, const Problem* problem);
 // test_accuracy, train_accuracy, test_loss (null when diverged), stop, diverged, seconds, steps,
 // epochs run, and the per-epoch curves (thinned evenly to at most 500 entries, last kept).
 Json result_json(const TrainResult& r);
-Json run_json(const RunRecord& r);                       // d, seed, projection + result_json
+Json run_json(const RunRecord& r);
+Json op_stats_json(const RunRecord& r);                    // --op-stats: per training step                       // d, seed, projection + result_json
 // Whether r.epochs[i] stays in a saved curve (at most 500 points, evenly, the last always kept).
 bool curve_keeps(const TrainResult& r, size_t i);
 // The epochs a run trained (its curve may be thinned: a run read back from a journal).

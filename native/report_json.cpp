@@ -1,6 +1,7 @@
 // The JSON documents of every command: the full configuration, the project version, results and
 // curves. NaN and infinities become null (nlohmann-json's rule), so a diverged run reads as
 // "test_accuracy": null beside "diverged": true.
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -115,6 +116,15 @@ Json run_json(const RunRecord& r) {
     j.update(result_json(r.result));
     if (!r.trained_past.empty()) j["trained_past"] = r.trained_past;
     return j;
+}
+
+Json op_stats_json(const RunRecord& r) {
+    const double n = double(std::max<int64_t>(r.counted_steps, 1));
+    return {{"steps", r.counted_steps},
+            {"ops_per_step", double(r.step_ops.ops) / n},
+            {"uploads_per_step", double(r.step_ops.uploads) / n},
+            {"downloads_per_step", double(r.step_ops.downloads) / n},
+            {"allocations_per_step", double(r.step_ops.allocations) / n}};
 }
 
 Json summary_json(const std::vector<DSummary>& summary) {

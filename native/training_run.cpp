@@ -17,10 +17,13 @@ extern "C" void on_sigint(int) {
     std::signal(SIGINT, SIG_DFL);   // a second Ctrl-C ends the process at once
 }
 
-// The running mini-batch loss, and the accuracy of the last finished epoch (NaN: none yet).
+// The running mini-batch loss (on a device backend the epoch's mean as last read; NaN: none
+// yet), and the accuracy of the last finished epoch (NaN: none yet).
 std::string step_status(const StepInfo& s, double last_accuracy) {
     char buf[96];
-    if (std::isnan(last_accuracy))
+    if (std::isnan(s.loss))
+        std::snprintf(buf, sizeof buf, "epoch %d", s.epoch);
+    else if (std::isnan(last_accuracy))
         std::snprintf(buf, sizeof buf, "epoch %d  loss %.4f", s.epoch, s.loss);
     else
         std::snprintf(buf, sizeof buf, "epoch %d  loss %.4f  test acc %.4f", s.epoch, s.loss,
@@ -61,6 +64,28 @@ TrainResult evaluate_start(Backend& be, Task& task, Parametrization& param, Trai
     return r;
 }
 
+// Adds to record.step_ops what the backend did from the start of each step to its end: the
+// trainer is seen before the first step and after each, and an epoch's evaluation lies between
+// its last step and on_epoch. Work of the hooks chained here is left out too.
+void count_steps(const CountingBackend& counter, TrainHooks& hooks, RunRecord& record) {
+    auto mark = std::make_shared<OpCounts>();
+    auto started = std::make_shared<bool>(false);
+    hooks.on_trainer = [&counter, &record, mark, started, next = hooks.on_trainer](const Trainer& t) {
+        if (*started) {
+            record.step_ops += counter.counts() - *mark;
+            ++record.counted_steps;
+        }
+        *started = true;
+        if (next) next(t);
+        *mark = counter.counts();
+    };
+    hooks.on_epoch = [&counter, mark, next = hooks.on_epoch](const EpochRecord& e) {
+        const bool go_on = next ? next(e) : true;
+        *mark = counter.counts();
+        return go_on;
+    };
+}
+
 }  // namespace
 
 void install_interrupt_handler() { std::signal(SIGINT, on_sigint); }
@@ -68,7 +93,11 @@ bool interrupted() { return g_interrupted; }
 
 RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* progress,
                   RunDetail detail) {
-    Backend& be = backend_by_name(ctx.options.backend);
+    // Made before the task and parametrization, whose buffers it allocates, and gone after them.
+    std::unique_ptr<CountingBackend> counter;
+    if (ctx.options.op_stats)
+        counter = std::make_unique<CountingBackend>(backend_by_name(ctx.options.backend));
+    Backend& be = counter ? *counter : backend_by_name(ctx.options.backend);
     std::unique_ptr<Task> task = ctx.problem.make_task();
     RunRecord record;
     record.d = d;
@@ -106,6 +135,7 @@ RunRecord run_one(const RunContext& ctx, uint64_t d, uint64_t seed, Progress* pr
             progress->note(epoch_line(e, epochs, graded), graded || e.epoch == epochs);
         return !interrupted();
     };
+    if (counter) count_steps(*counter, hooks, record);
     const TrainCheckpoint* from = nullptr;
     if (ctx.resume)
         if (auto found = ctx.resume->find({d, seed}); found != ctx.resume->end())

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "idim/dint_procedure.h"
+#include "idim/op_counter.h"
 #include "idim/run_spec.h"
 #include "idim/trainer.h"
 #include "problem.h"
@@ -28,6 +29,10 @@ struct RunRecord {
     // answer rests on): that stop, e.g. "cannot_reach_target after 5 epochs at 0.8473".
     std::string trained_past;
     bool stopped_early = false;     // an early stop ended it (result.checkpoint, if kept, says where)
+    // --op-stats: the backend calls of the training steps (evaluation and setup left out) and
+    // the steps they add up over.
+    OpCounts step_ops;
+    int64_t counted_steps = 0;
 };
 
 // Checkpoints of runs an early stop ended, by (d, seed): runs found here go on from them.

@@ -446,3 +446,90 @@ TEST_P(EveryBackend, ProjectionFingerprintsEqualTheReference) {
         }
     }
 }
+
+// The fused ops give the bits of the calls they stand for: copy_twice those of fill, add and
+// copy (−0 becomes +0 in the first copy only), copy_padded those of multiply or copy and fill, add_bias_relu those of add_bias and relu_forward,
+// column_sums those of fill and add_column_sums on the same backend (add_column_sums itself is
+// within a bound of the reference, above).
+TEST_P(EveryBackend, FusedOpsAreTheCallsTheyFuse) {
+    for (size_t n : tail_sizes) {
+        auto x = random_vector(n, unsigned(n) + 11);
+        if (n > 0) x[0] = -0.0f;
+        Buffer<float> x_be = on(be(), x), x_ref = on(ref(), x);
+        auto x_of = [&](Backend& b) { return &b == &ref() ? x_ref.data() : x_be.data(); };
+        std::vector<float> got, want;
+        both(random_vector(2 * n, 4), [&](Backend& b, float* o) { b.copy_twice(n, x_of(b), o); },
+             got, want);
+        expect_bitwise_equal(got, want, "copy_twice");
+        std::vector<float> unfused(2 * n);
+        ref().fill(n, 0.0f, unfused.data());
+        ref().add(n, x.data(), unfused.data(), unfused.data());
+        ref().copy(n, x.data(), unfused.data() + n);
+        expect_bitwise_equal(want, unfused, "copy_twice against fill, add and copy");
+
+        const auto scale = random_vector(n, 2);
+        Buffer<float> scale_be = on(be(), scale), scale_ref = on(ref(), scale);
+        for (bool scaled : {false, true}) {
+            auto scale_of = [&](Backend& b) -> const float* {
+                return !scaled ? nullptr : &b == &ref() ? scale_ref.data() : scale_be.data();
+            };
+            both(random_vector(n + 5, 3), [&](Backend& b, float* o) {
+                b.copy_padded(n, n + 5, x_of(b), scale_of(b), o);
+            }, got, want);
+            expect_bitwise_equal(got, want, "copy_padded");
+            std::vector<float> plain(n + 5, 1.0f);
+            if (scaled) ref().multiply(n, scale.data(), x.data(), plain.data());
+            else ref().copy(n, x.data(), plain.data());
+            ref().fill(5, 0.0f, plain.data() + n);
+            expect_bitwise_equal(want, plain, "copy_padded against multiply or copy, and fill");
+        }
+    }
+    for (int rows : {1, 3, 130})
+        for (int cols : {1, 7, 33}) {
+            const auto x = random_vector(size_t(rows) * cols, rows + 3 * cols);
+            Buffer<float> x_be = on(be(), x), fused = on(be(), random_vector(cols, 9));
+            Buffer<float> unfused = on(be(), random_vector(cols, 8));
+            be().column_sums(rows, cols, x_be.data(), fused.data());
+            be().fill(size_t(cols), 0.0f, unfused.data());
+            be().add_column_sums(rows, cols, x_be.data(), unfused.data());
+            expect_bitwise_equal(fused.download(), unfused.download(), "column_sums");
+
+            const auto bias = random_vector(cols, 6);
+            Buffer<float> b_be = on(be(), bias), pre = on(be(), x), post(be(), x.size());
+            std::vector<float> pre_ref = x, post_ref(x.size()), pre_unfused = x,
+                               post_unfused(x.size());
+            be().add_bias_relu(rows, cols, b_be.data(), pre.data(), post.data());
+            ref().add_bias_relu(rows, cols, bias.data(), pre_ref.data(), post_ref.data());
+            ref().add_bias(rows, cols, bias.data(), pre_unfused.data());
+            ref().relu_forward(x.size(), pre_unfused.data(), post_unfused.data());
+            expect_bitwise_equal(pre.download(), pre_ref, "add_bias_relu (pre-activation)");
+            expect_bitwise_equal(post.download(), post_ref, "add_bias_relu");
+            expect_bitwise_equal(pre_ref, pre_unfused, "add_bias_relu against add_bias");
+            expect_bitwise_equal(post_ref, post_unfused, "add_bias_relu against relu_forward");
+        }
+}
+
+// A step's loss kept in backend memory: the bits softmax_cross_entropy returns (and its
+// dlogits), and add_mean's ordered sum, bitwise against the reference.
+TEST_P(EveryBackend, LossOnTheBackendIsTheReturnedLoss) {
+    const int batch = 37, classes = 10;
+    const auto logits = random_vector(size_t(batch) * classes, 21);
+    std::vector<int32_t> labels(batch);
+    for (int b = 0; b < batch; ++b) labels[size_t(b)] = (b * 7) % classes;
+    Buffer<float> z = on(be(), logits), dz(be(), logits.size()), dz_to(be(), logits.size());
+    Buffer<int32_t> l = on(be(), labels);
+    Buffer<double> loss_to(be(), 1);
+    const double loss = be().softmax_cross_entropy(batch, classes, z.data(), l.data(), dz.data(),
+                                                   nullptr);
+    be().softmax_cross_entropy_to(batch, classes, z.data(), l.data(), dz_to.data(), loss_to.data());
+    EXPECT_EQ(loss_to.download()[0], loss);
+    expect_bitwise_equal(dz_to.download(), dz.download(), "softmax_cross_entropy_to dlogits");
+
+    const std::vector<double> parts = {0.1, 2.5e-17, 3.0, -1.25};
+    Buffer<double> parts_be = on(be(), parts), acc = on(be(), std::vector<double>{7.0});
+    double acc_ref = 7.0;
+    be().add_mean(parts.size(), parts_be.data(), 3.0, acc.data());
+    ref().add_mean(parts.size(), parts.data(), 3.0, &acc_ref);
+    EXPECT_EQ(acc.download()[0], acc_ref);
+    EXPECT_EQ(acc_ref, 7.0 + (((0.1 + 2.5e-17) + 3.0) - 1.25) / 3.0);
+}

@@ -104,6 +104,13 @@ public:
     virtual double dot(size_t n, const float* x, const float* y) = 0;                     // Σ x·y
     virtual void multiply(size_t n, const float* x, const float* y, float* z) = 0;        // z = x ⊙ y
     virtual void add(size_t n, const float* x, const float* y, float* z) = 0;             // z = x + y
+    // out(total) = [scale ⊙ x; 0]: out[i] = scale[i]·x[i] (x[i] where scale is null) for i < n,
+    // +0 up to total — multiply or copy, then fill, in one call (Fastfood's padded vectors).
+    virtual void copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                             float* out);
+    // out(2n) = [x + 0; x]: x twice, −0 made +0 in the first copy (Fastfood's lookup table,
+    // projection_fastfood.cpp), one call for what fill, add and copy would do.
+    virtual void copy_twice(size_t n, const float* x, float* out);
     // out = base + α·x with α the float at `alpha` in backend memory (out = α·x if base is null):
     // a scale that lives on the backend, as SAID's trained λ, is never read by the host.
     virtual void scaled_add(size_t n, const float* alpha, const float* x, const float* base,
@@ -114,8 +121,14 @@ public:
 
     // x(rows,cols) += bias(cols)
     virtual void add_bias(int rows, int cols, const float* bias, float* x) = 0;
+    // add_bias, then y = max(x, 0) (relu_forward) in the same pass: x keeps the pre-activation
+    // that relu_backward reads.
+    virtual void add_bias_relu(int rows, int cols, const float* bias, float* x, float* y);
     // out(cols) += Σ_rows x(rows,cols)
     virtual void add_column_sums(int rows, int cols, const float* x, float* out) = 0;
+    // out(cols) = Σ_rows x(rows,cols): add_column_sums onto +0 (a bias's gradient), one call
+    // where fill and add_column_sums would be two launches on a device.
+    virtual void column_sums(int rows, int cols, const float* x, float* out);
 
     virtual void relu_forward(size_t n, const float* x, float* y) = 0;                    // y = max(x,0)
     virtual void relu_backward(size_t n, const float* x, const float* dy, float* dx) = 0; // dx = dy·[x>0]
@@ -125,6 +138,14 @@ public:
     virtual double softmax_cross_entropy(int batch, int classes, const float* logits,
                                          const int32_t* labels, float* dlogits,
                                          int* n_correct) = 0;
+    // The same with the loss left in backend memory: *loss_sum (a double there) = the batch's
+    // Σ −log softmax[label], no hits counted. A training step then has no host wait (a device's
+    // rows with a label out of range make it NaN, read as divergence).
+    virtual void softmax_cross_entropy_to(int batch, int classes, const float* logits,
+                                          const int32_t* labels, float* dlogits, double* loss_sum);
+    // *acc += (x[0] + … + x[n − 1]) / divisor, summed in double from +0 in increasing i; x and
+    // acc in backend memory (a step's mean loss over its shards, onto the epoch's sum).
+    virtual void add_mean(size_t n, const double* x, double divisor, double* acc);
 
     // Convolution of NHWC images with a kernel stored (kh·kw·channels, filters), row-major. With
     // windows (batch·out_h·out_w, kh·kw·channels) the matrix of every output's window (zeros

@@ -35,6 +35,13 @@ public:
 
     // x (n, in), y (n, out); params is this layer's slice of θ.
     virtual void forward(Backend& be, const float* params, int n, const float* x, float* y) = 0;
+    // forward, then a ReLU layer's forward into relu_y, in one pass where the layer can (a Model
+    // fuses a layer with the ReLU after it so: one kernel less on a device); false: it cannot,
+    // and nothing was done.
+    virtual bool forward_relu(Backend&, const float*, int, const float*, float*, float*) {
+        return false;
+    }
+    virtual bool is_relu() const { return false; }
     // Given x, y of the last forward and dy, writes dx (n, in) and dparams (the layer's whole
     // slice of dθ). dx is null when nothing below needs it.
     virtual void backward(Backend& be, const float* params, int n, const float* x, const float* y,
@@ -81,8 +88,10 @@ public:
     // writes the mean-loss gradient dθ (D), overwriting it.
     BatchResult evaluate(Backend& be, const float* theta, int n, const float* x,
                          const int32_t* labels);
+    // With loss_sum (a double in backend memory) the batch's loss sum is left there and the
+    // result's fields stay 0: a step with no host wait.
     BatchResult forward_backward(Backend& be, const float* theta, int n, const float* x,
-                                 const int32_t* labels, float* dtheta);
+                                 const int32_t* labels, float* dtheta, double* loss_sum = nullptr);
 
 private:
     Shape input_;

@@ -28,8 +28,17 @@ public:
     // Mean loss over the examples `batch` (indices into the training set); writes dθ (D).
     virtual Metrics loss_and_grad(Backend& be, const float* theta,
                                   std::span<const uint32_t> batch, float* dtheta) = 0;
+    // The same over n indices already in the backend's memory (the trainer uploads each epoch's
+    // order once, not every batch), the batch's mean loss added onto *loss_sum, a double in
+    // backend memory, instead of returned: a step with no host wait. This default brings the
+    // indices and the loss across.
+    virtual void loss_and_grad_onto(Backend& be, const float* theta, const uint32_t* batch,
+                                    size_t n, float* dtheta, double* loss_sum);
     virtual Metrics evaluate_train(Backend& be, const float* theta) = 0;
     virtual Metrics evaluate_test(Backend& be, const float* theta) = 0;
+
+protected:
+    static void add_onto(Backend& be, double loss, double* loss_sum);   // *loss_sum += loss
 };
 
 // A model trained on data.train and evaluated on data.test (batched evaluation).

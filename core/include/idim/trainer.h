@@ -83,11 +83,14 @@ struct TrainResult {
 struct StepInfo {
     int epoch;                      // 1-based
     int64_t step, steps_per_epoch;  // step: 1-based within the epoch
-    double loss;                    // this mini-batch
+    // This mini-batch's loss; after step_deferred NaN, and in train()'s on_step on such a
+    // backend the epoch's mean loss as last read (NaN before the first read).
+    double loss;
 };
 
 // One run's trainable vector, optimiser and step count over a task and parametrization (which it
-// does not own), all in the backend's memory: per step only the loss crosses to the host. Step k (from 0) takes mini-batch k mod steps_per_epoch of epoch ⌊k / steps per
+// does not own), all in the backend's memory: per step only the loss crosses to the host, and
+// with step_deferred not even that. Step k (from 0) takes mini-batch k mod steps_per_epoch of epoch ⌊k / steps per
 // epoch⌋ + 1's seeded shuffle, at the schedule's rate for that fractional epoch.
 class Trainer {
 public:
@@ -99,6 +102,11 @@ public:
     // The next mini-batch's step; its loss (before the update) is returned. A NaN or infinite
     // loss leaves the trainable vector as it was: the caller ends the run as diverged.
     StepInfo step();
+    // The same with the loss left on the backend, added to the epoch's sum there: a step with no
+    // host wait. A non-finite loss does not hold the update back; the caller reads the sum.
+    StepInfo step_deferred();
+    // The losses of this epoch's deferred steps, summed (a download: a host wait on a device).
+    double epoch_loss_sum() const;
     // One step on the given training examples instead (hand-made batches: the page, tests).
     double step(std::span<const uint32_t> batch);
     // Mean loss of the given training examples at the current trainable vector (no update).
@@ -119,6 +127,8 @@ private:
     const bool direct_;   // full training: θ and dθ are w and its gradient, not copies
     Buffer<float> w_, grad_, theta_copy_, dtheta_copy_;   // in be_'s memory
     Optimizer optimizer_;
+    Buffer<uint32_t> order_on_;     // the epoch's shuffle in be_'s memory (host cannot read it)
+    Buffer<double> loss_sum_;       // step_deferred: the epoch's losses, summed in be_'s memory
     int64_t steps_per_epoch_, steps_ = 0;
     std::vector<uint32_t> order_;   // the current epoch's shuffle
     int order_epoch_ = 0;           // which epoch order_ belongs to (0: none yet)
@@ -127,7 +137,14 @@ private:
     float* theta() { return direct_ ? w_.data() : theta_copy_.data(); }
     float* dtheta() { return direct_ ? grad_.data() : dtheta_copy_.data(); }
     const float* expanded();
+    struct Batch {
+        int epoch;
+        int64_t step;            // 0-based within the epoch
+        size_t begin, n;         // the slice of the epoch's order
+    };
+    Batch next_batch();
     double update(std::span<const uint32_t> batch);
+    void apply_gradient(int64_t k);
     void check_batch(std::span<const uint32_t> batch) const;
 };
 

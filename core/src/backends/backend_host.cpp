@@ -31,6 +31,55 @@ void Backend::scaled_add(size_t n, const float* alpha, const float* x, const flo
     else for (size_t i = 0; i < n; ++i) out[i] = a * x[i];
 }
 
+// The fused ops as the calls they fuse, through this backend's own kernels: the same bits by
+// definition wherever a backend has no single kernel for them.
+void Backend::column_sums(int rows, int cols, const float* x, float* out) {
+    fill(size_t(cols), 0.0f, out);
+    add_column_sums(rows, cols, x, out);
+}
+
+void Backend::add_bias_relu(int rows, int cols, const float* bias, float* x, float* y) {
+    add_bias(rows, cols, bias, x);
+    relu_forward(size_t(rows) * size_t(cols), x, y);
+}
+
+void Backend::copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                          float* out) {
+    if (scale) multiply(n, scale, x, out);
+    else copy(n, x, out);
+    fill(total - n, 0.0f, out + n);
+}
+
+void Backend::copy_twice(size_t n, const float* x, float* out) {
+    fill(n, 0.0f, out);
+    add(n, x, out, out);
+    copy(n, x, out + n);
+}
+
+// In place where the host can read the memory; elsewhere through the backend's own transfers,
+// correct but a wait, which a device backend overrides with kernels.
+void Backend::softmax_cross_entropy_to(int batch, int classes, const float* logits,
+                                       const int32_t* labels, float* dlogits, double* loss_sum) {
+    const double loss = softmax_cross_entropy(batch, classes, logits, labels, dlogits, nullptr);
+    if (host_addressable()) *loss_sum = loss;
+    else upload(&loss, sizeof loss, loss_sum);
+}
+
+void Backend::add_mean(size_t n, const double* x, double divisor, double* acc) {
+    double sum = 0, total = 0;
+    for (size_t i = 0; i < n; ++i) {
+        double xi;
+        if (host_addressable()) xi = x[i];
+        else download(x + i, sizeof xi, &xi);
+        sum += xi;
+    }
+    if (host_addressable()) total = *acc;
+    else download(acc, sizeof total, &total);
+    total += sum / divisor;
+    if (host_addressable()) *acc = total;
+    else upload(&total, sizeof total, acc);
+}
+
 void Backend::gather_ints(size_t n, const uint32_t* index, const int32_t* table, int32_t* out) {
     for (size_t i = 0; i < n; ++i) out[i] = table[index[i]];
 }

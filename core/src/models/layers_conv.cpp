@@ -43,6 +43,14 @@ public:
         be.conv_forward(g, filters_, x, params, y);
         be.add_bias(n * g.out_h() * g.out_w(), filters_, params + patch() * filters_, y);
     }
+    bool forward_relu(Backend& be, const float* params, int n, const float* x, float* y,
+                      float* relu_y) override {
+        ConvGeometry g = geometry(n);
+        be.conv_forward(g, filters_, x, params, y);
+        be.add_bias_relu(n * g.out_h() * g.out_w(), filters_, params + patch() * filters_, y,
+                         relu_y);
+        return true;
+    }
 
     // dK = windows(x)ᵀ·dy; db = Σ_rows dy; dx = col2im(dy·Kᵀ)
     void backward(Backend& be, const float* params, int n, const float* x, const float*,
@@ -51,8 +59,7 @@ public:
         int rows = n * g.out_h() * g.out_w(), k = int(patch());
         be.conv_kernel_gradient(g, filters_, x, dy, dparams);
         float* dbias = dparams + patch() * filters_;
-        be.fill(size_t(filters_), 0.0f, dbias);
-        be.add_column_sums(rows, filters_, dy, dbias);
+        be.column_sums(rows, filters_, dy, dbias);
         if (!dx) return;
         float* dcols = dcols_.get(be, size_t(rows) * k);
         be.gemm(Transpose::no, Transpose::yes, rows, k, filters_, 1.0f, dy, filters_, params,

@@ -26,6 +26,13 @@ public:
                 y, units_);
         be.add_bias(n, units_, params + size_t(in_) * units_, y);
     }
+    bool forward_relu(Backend& be, const float* params, int n, const float* x, float* y,
+                      float* relu_y) override {
+        be.gemm(Transpose::no, Transpose::no, n, units_, in_, 1.0f, x, in_, params, units_, 0.0f,
+                y, units_);
+        be.add_bias_relu(n, units_, params + size_t(in_) * units_, y, relu_y);
+        return true;
+    }
 
     // dW = xᵀ·dy; db = Σ_rows dy; dx = dy·Wᵀ
     void backward(Backend& be, const float* params, int n, const float* x, const float*,
@@ -33,8 +40,7 @@ public:
         be.gemm(Transpose::yes, Transpose::no, in_, units_, n, 1.0f, x, in_, dy, units_, 0.0f,
                 dparams, units_);
         float* dbias = dparams + size_t(in_) * units_;
-        be.fill(units_, 0.0f, dbias);
-        be.add_column_sums(n, units_, dy, dbias);
+        be.column_sums(n, units_, dy, dbias);
         if (dx)
             be.gemm(Transpose::no, Transpose::yes, n, in_, units_, 1.0f, dy, units_, params,
                     units_, 0.0f, dx, in_);

@@ -12,6 +12,7 @@ public:
     explicit Relu(Shape in) : shape_(in) {}
     std::unique_ptr<Layer> clone() const override { return std::make_unique<Relu>(*this); }
     std::string describe() const override { return "relu"; }
+    bool is_relu() const override { return true; }
     Shape output_shape() const override { return shape_; }
     void forward(Backend& be, const float*, int n, const float* x, float* y) override {
         be.relu_forward(size_t(n) * shape_.size(), x, y);

@@ -82,6 +82,15 @@ void Model::forward_all(Backend& be, const float* theta, int n, const float* x) 
     for (size_t l = 0; l < layers_.size(); ++l) {
         if (!layers_[l]->reshapes_only()) {
             float* out = acts_[l].get(be, size_t(n) * layers_[l]->output_shape().size());
+            if (l + 1 < layers_.size() && layers_[l + 1]->is_relu()) {   // fused where it can be
+                const size_t relu_size = size_t(n) * layers_[l + 1]->output_shape().size();
+                float* relu_out = acts_[l + 1].get(be, relu_size);
+                if (layers_[l]->forward_relu(be, theta + offsets_[l], n, in, out, relu_out)) {
+                    outputs_[l] = out;
+                    outputs_[++l] = in = relu_out;
+                    continue;
+                }
+            }
             layers_[l]->forward(be, theta + offsets_[l], n, in, out);
             in = out;
         }
@@ -103,11 +112,14 @@ BatchResult Model::evaluate(Backend& be, const float* theta, int n, const float*
 // layer with parameters, which needs no dx: below it nothing is trained (FC's first dense layer
 // sits behind a flatten: its dx would be 26% of the step's products).
 BatchResult Model::forward_backward(Backend& be, const float* theta, int n, const float* x,
-                                    const int32_t* labels, float* dtheta) {
+                                    const int32_t* labels, float* dtheta, double* loss_sum) {
     forward_all(be, theta, n, x);
     BatchResult r;
     float* dy = grad_a_.get(be, size_t(n) * classes_);
-    r.loss_sum = be.softmax_cross_entropy(n, classes_, outputs_.back(), labels, dy, &r.n_correct);
+    if (loss_sum)
+        be.softmax_cross_entropy_to(n, classes_, outputs_.back(), labels, dy, loss_sum);
+    else
+        r.loss_sum = be.softmax_cross_entropy(n, classes_, outputs_.back(), labels, dy, &r.n_correct);
     for (size_t l = layers_.size(); l-- > first_trainable_;) {
         if (layers_[l]->reshapes_only()) continue;
         const float* in = l == 0 ? x : outputs_[l - 1];

@@ -76,9 +76,25 @@ public:
     // own samples; the batch mean weighs them by their share (½ and ½ for an even split: exact).
     Metrics loss_and_grad(Backend& be, const float* theta, std::span<const uint32_t> batch,
                           float* dtheta) override {
-        const int n = int(batch.size());
+        return run_batch(be, theta, batch.data(), batch.size(), false, dtheta, nullptr);
+    }
+    void loss_and_grad_onto(Backend& be, const float* theta, const uint32_t* batch, size_t n,
+                            float* dtheta, double* loss_sum) override {
+        run_batch(be, theta, batch, n, true, dtheta, loss_sum);
+    }
+
+    Metrics evaluate_train(Backend& be, const float* theta) override { return evaluate(be, theta, data_.train); }
+    Metrics evaluate_test(Backend& be, const float* theta) override { return evaluate(be, theta, data_.test); }
+
+private:
+    // The batch's indices are where the backend reads them (host memory on a host-addressable
+    // backend) when `resident`; else on the host. With loss_sum the shards leave their loss sums
+    // in backend memory and the batch mean is added onto *loss_sum there (the result is empty).
+    Metrics run_batch(Backend& be, const float* theta, const uint32_t* batch, size_t batch_size,
+                      bool resident, float* dtheta, double* loss_sum) {
+        const int n = int(batch_size);
         const int shards = std::clamp(be.batch_shards(), 1, std::max(1, n / kMinShardSamples));
-        Scratch scratch = make_shards(be, shards, batch);
+        Scratch scratch = make_shards(be, shards, batch, batch_size, resident);
         auto first = [&](int s) { return int(int64_t(n) * s / shards); };
         std::vector<BatchResult> results(static_cast<size_t>(shards));
         // Shards 1, 2, … read θ from copies of their own, made by all threads: if every shard
@@ -90,11 +106,16 @@ public:
             const float* shard_theta = s == 0 ? theta : scratch.thetas[size_t(s)];
             Model& model = s == 0 ? *model_ : *replicas_[size_t(s - 1)];
             results[size_t(s)] = train_on(be, model, shard_theta, scratch, size_t(first(s)),
-                                          size_t(first(s + 1) - first(s)), grad);
+                                          size_t(first(s + 1) - first(s)), grad,
+                                          loss_sum ? scratch.losses + s : nullptr);
         });
         auto share = [&](int s) { return float(first(s + 1) - first(s)) / float(n); };
         for (int s = 1; s < shards; ++s)   // dθ = share₀·dθ₀ + Σ share_s·dθ_s
             be.axpby(dim(), share(s), scratch.grads[size_t(s)], s == 1 ? share(0) : 1.0f, dtheta);
+        if (loss_sum) {   // the host's sum below, on the backend
+            be.add_mean(size_t(shards), scratch.losses, double(n), loss_sum);
+            return {};
+        }
         BatchResult total;
         for (const BatchResult& r : results) {
             total.loss_sum += r.loss_sum;
@@ -103,10 +124,6 @@ public:
         return {total.loss_sum / n, double(total.n_correct) / n};
     }
 
-    Metrics evaluate_train(Backend& be, const float* theta) override { return evaluate(be, theta, data_.train); }
-    Metrics evaluate_test(Backend& be, const float* theta) override { return evaluate(be, theta, data_.test); }
-
-private:
     std::unique_ptr<Model> model_;
     std::shared_ptr<const SharedData> shared_;
     const DataSplit& data_;   // shared_'s
@@ -114,6 +131,7 @@ private:
     Workspace<uint32_t> index_;                       // the batch's sample indices
     Workspace<float> images_;                         // the batch's samples
     Workspace<int32_t> labels_;
+    Workspace<double> losses_;                        // per shard, its loss sum
     std::vector<Workspace<float>> shard_grads_;      // shards 1, 2, …: their dθ, before the sum
     std::vector<Workspace<float>> shard_thetas_;     // and their copies of θ
 
@@ -137,15 +155,16 @@ private:
         const uint32_t* index;
         float* images;
         int32_t* labels;
+        double* losses;
         std::vector<float*> grads, thetas;
     };
-    Scratch make_shards(Backend& be, int shards, std::span<const uint32_t> batch) {
-        Scratch s{split_on(be, data_.train), batch.data(),
-                  images_.get(be, batch.size() * data_.train.sample_size()),
-                  labels_.get(be, batch.size()), {nullptr}, {nullptr}};
-        if (!be.host_addressable()) {
-            uint32_t* index = index_.get(be, batch.size());
-            be.upload(batch.data(), batch.size_bytes(), index);
+    Scratch make_shards(Backend& be, int shards, const uint32_t* batch, size_t n, bool resident) {
+        Scratch s{split_on(be, data_.train), batch,
+                  images_.get(be, n * data_.train.sample_size()), labels_.get(be, n),
+                  losses_.get(be, size_t(shards)), {nullptr}, {nullptr}};
+        if (!resident && !be.host_addressable()) {
+            uint32_t* index = index_.get(be, n);
+            be.upload(batch, n * sizeof(uint32_t), index);
             s.index = index;
         }
         while (replicas_.size() < size_t(shards - 1)) replicas_.push_back(model_->clone());
@@ -161,13 +180,13 @@ private:
     // Gathers the samples [at, at + n) of the batch where they sit in it (on the thread that
     // trains on them, so they are in its core's cache) and runs forward and backward.
     BatchResult train_on(Backend& be, Model& model, const float* theta, const Scratch& s, size_t at,
-                         size_t n, float* grad) {
+                         size_t n, float* grad, double* loss_sum) {
         const size_t sample = data_.train.sample_size();
         float* images = s.images + at * sample;
         int32_t* labels = s.labels + at;
         be.gather_rows(n, s.index + at, sample, s.train.images, images);
         be.gather_ints(n, s.index + at, s.train.labels, labels);
-        return model.forward_backward(be, theta, int(n), images, labels, grad);
+        return model.forward_backward(be, theta, int(n), images, labels, grad, loss_sum);
     }
 
     Metrics evaluate(Backend& be, const float* theta, const Dataset& d) {
@@ -186,6 +205,23 @@ private:
 };
 
 }  // namespace
+
+void Task::add_onto(Backend& be, double loss, double* loss_sum) {
+    double sum;
+    be.download(loss_sum, sizeof sum, &sum);
+    sum += loss;
+    be.upload(&sum, sizeof sum, loss_sum);
+}
+
+void Task::loss_and_grad_onto(Backend& be, const float* theta, const uint32_t* batch, size_t n,
+                              float* dtheta, double* loss_sum) {
+    std::vector<uint32_t> host(batch, batch + (be.host_addressable() ? n : 0));
+    if (!be.host_addressable()) {
+        host.resize(n);
+        be.download(batch, n * sizeof(uint32_t), host.data());
+    }
+    add_onto(be, loss_and_grad(be, theta, host, dtheta).loss, loss_sum);
+}
 
 std::shared_ptr<const SharedData> share_data(DataSplit data) {
     return std::make_shared<const SharedData>(std::move(data));

@@ -45,6 +45,10 @@ public:
         }
         return {loss, solved(loss)};
     }
+    void loss_and_grad_onto(Backend& be, const float* theta, const uint32_t*, size_t,
+                            float* dtheta, double* loss_sum) override {
+        add_onto(be, loss_and_grad(be, theta, {}, dtheta).loss, loss_sum);   // no batch to read
+    }
     Metrics evaluate_train(Backend& be, const float* theta) override { return evaluate_test(be, theta); }
     Metrics evaluate_test(Backend& be, const float* theta) override {
         std::array<double, kGroups> r = residuals(be, theta);

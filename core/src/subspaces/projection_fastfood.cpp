@@ -91,8 +91,7 @@ public:
     // x = Zᵀ·B·H·Πᵀ·G·H·Eᵀ·y (H, B and G are symmetric), of which only the first d entries of the
     // last transform are kept.
     void contract(Backend& be, const float* y, float* x) override {
-        be.copy(dim_full_, y, work_.data());
-        be.fill(length_ - dim_full_, 0.0f, work_.data() + dim_full_);
+        be.copy_padded(dim_full_, length_, y, nullptr, work_.data());
         be.walsh_hadamard(length_, work_.data());
         if (folds_) {
             // H_L = H_{L/S} ⊗ H_S and H_{L/S}'s first row is all ones: the first S entries of H_L·v
@@ -137,12 +136,9 @@ private:
     // block k of H·B·Z·x is a + 0 for k < L/S − 1, and a for the last block. G·Π then looks up
     // [a + 0; a] (2S floats) at lookup_index_, which points Π(k) into the right half.
     void mix(Backend& be, const float* x) {
-        be.multiply(dim_sub_, sign_.data(), x, work_.data());
-        be.fill(short_ - dim_sub_, 0.0f, work_.data() + dim_sub_);
+        be.copy_padded(dim_sub_, short_, x, sign_.data(), work_.data());
         be.walsh_hadamard(short_, work_.data());
-        be.fill(short_, 0.0f, lookup_.data());
-        be.add(short_, work_.data(), lookup_.data(), lookup_.data());   // a + 0
-        be.copy(short_, work_.data(), lookup_.data() + short_);
+        be.copy_twice(short_, work_.data(), lookup_.data());   // [a + 0; a]
         be.gather_scaled(length_, lookup_index_.data(), lookup_.data(), gauss_.data(),
                          mixed_.data());
         be.walsh_hadamard(length_, mixed_.data());

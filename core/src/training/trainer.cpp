@@ -15,6 +15,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// train() on a device backend reads the loss this often: each read is a host wait, and a run
+// that diverged still stops within this many steps.
+constexpr int64_t kLossReadEvery = 16;
+
 void validate(const TrainConfig& c) {
     require(c.epochs >= 1, "epochs must be at least 1, got " + std::to_string(c.epochs));
     require(c.batch >= 1, "the batch size must be at least 1, got " + std::to_string(c.batch));
@@ -120,6 +124,7 @@ Trainer::Trainer(Backend& be, Task& task, Parametrization& param, const TrainCon
       direct_(param.trainable_is_theta()), w_(be, param.trainable_count()), grad_(be, w_.size()),
       theta_copy_(be, direct_ ? 0 : task.dim()), dtheta_copy_(be, direct_ ? 0 : task.dim()),
       optimizer_(be, config.optimizer, w_.size()),
+      order_on_(be, be.host_addressable() ? 0 : task.train_size()), loss_sum_(be, 1),
       steps_per_epoch_(int64_t((task.train_size() + config.batch - 1) / config.batch)) {
     require(task.train_size() >= 1, "the task has no training examples");
     param_.init_trainable(be_, w_.data());
@@ -136,26 +141,54 @@ double Trainer::update(std::span<const uint32_t> batch) {
     const int64_t k = steps_++;
     const double loss = task_.loss_and_grad(be_, expanded(), batch, dtheta()).loss;
     if (!std::isfinite(loss)) return loss;
+    apply_gradient(k);
+    return loss;
+}
+
+// Weight decay, the contraction to w's gradient and the optimiser's step k (from 0).
+void Trainer::apply_gradient(int64_t k) {
     if (config_.weight_decay > 0)   // Keras l2(λ) adds λ·Σθ² to the loss: ∇ += 2λθ
         be_.axpby(task_.dim(), float(2 * config_.weight_decay), theta(), 1.0f, dtheta());
     if (!direct_) param_.contract(be_, w_.data(), dtheta(), grad_.data());
     const double epoch = double(k / steps_per_epoch_) + double(k % steps_per_epoch_) / steps_per_epoch_;
     optimizer_.step(scheduled_lr(config_.optimizer, epoch, config_.epochs), grad_.data(), w_.data());
     theta_current_ = false;
-    return loss;
 }
 
-StepInfo Trainer::step() {
+Trainer::Batch Trainer::next_batch() {
     const int epoch = int(steps_ / steps_per_epoch_) + 1;
     const int64_t s = steps_ % steps_per_epoch_;
     const size_t n_train = task_.train_size(), begin = size_t(s) * config_.batch;
-    if (order_epoch_ != epoch) {
+    if (order_epoch_ != epoch) {   // one upload an epoch, not one a batch
         order_ = epoch_order(config_.seed, epoch, n_train);
         order_epoch_ = epoch;
+        if (!be_.host_addressable()) order_on_.upload(order_);
     }
-    std::span<const uint32_t> batch(order_.data() + begin,
-                                    std::min<size_t>(config_.batch, n_train - begin));
-    return {epoch, s + 1, steps_per_epoch_, update(batch)};
+    return {epoch, s, begin, std::min<size_t>(config_.batch, n_train - begin)};
+}
+
+StepInfo Trainer::step() {
+    const Batch b = next_batch();
+    return {b.epoch, b.step + 1, steps_per_epoch_, update({order_.data() + b.begin, b.n})};
+}
+
+StepInfo Trainer::step_deferred() {
+    const Batch b = next_batch();
+    if (b.step == 0) {
+        const double zero = 0;
+        be_.upload(&zero, sizeof zero, loss_sum_.data());
+    }
+    const int64_t k = steps_++;
+    const uint32_t* order = be_.host_addressable() ? order_.data() : order_on_.data();
+    task_.loss_and_grad_onto(be_, expanded(), order + b.begin, b.n, dtheta(), loss_sum_.data());
+    apply_gradient(k);
+    return {b.epoch, b.step + 1, steps_per_epoch_, std::nan("")};
+}
+
+double Trainer::epoch_loss_sum() const {
+    double sum;
+    be_.download(loss_sum_.data(), sizeof sum, &sum);
+    return sum;
 }
 
 // A hand-made batch (the page's, a test's): the trainer's own batches need no check.
@@ -218,15 +251,31 @@ TrainResult train(Backend& be, Task& task, Parametrization& param, const TrainCo
     };
 
     if (hooks.on_trainer) hooks.on_trainer(trainer);
+    // Where reading the loss is a wait on a device, the steps leave it there (step_deferred) and
+    // it is read every kLossReadEvery steps and at the epoch's end: the same sum, in the same
+    // order. On the host a read costs nothing, so a diverged step stops the run at once there.
+    const bool deferred = !be.host_addressable();
+    double shown_loss = std::nan("");   // deferred: the epoch's mean loss as last read
     for (int epoch = int(result.epochs.size()) + 1; epoch <= config.epochs; ++epoch) {
         double loss_sum = 0;
         for (int64_t s = 0; s < trainer.steps_per_epoch(); ++s) {
-            StepInfo info = trainer.step();
-            if (!std::isfinite(info.loss)) {
+            StepInfo info;
+            if (deferred) {
+                info = trainer.step_deferred();
+                if (info.step % kLossReadEvery == 0 || info.step == info.steps_per_epoch) {
+                    loss_sum = trainer.epoch_loss_sum();
+                    shown_loss = loss_sum / double(info.step);
+                }
+                info.loss = shown_loss;
+            } else {
+                info = trainer.step();
+                if (std::isfinite(info.loss)) loss_sum += info.loss;
+                else loss_sum = info.loss;
+            }
+            if (!std::isfinite(loss_sum)) {
                 result.stop = StopReason::diverged;
                 break;
             }
-            loss_sum += info.loss;
             if (hooks.on_step) hooks.on_step(info);
             if (hooks.on_trainer) hooks.on_trainer(trainer);
         }

@@ -83,9 +83,29 @@ public:
         for (size_t i = 0; i < n; ++i) z[i] = x[i] + y[i];
     }
 
+    void copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                     float* out) override {
+        for (size_t i = 0; i < n; ++i) out[i] = scale ? scale[i] * x[i] : x[i];
+        for (size_t i = n; i < total; ++i) out[i] = 0.0f;
+    }
+    void copy_twice(size_t n, const float* x, float* out) override {
+        for (size_t i = 0; i < n; ++i) {
+            out[i] = x[i] + 0.0f;
+            out[n + i] = x[i];
+        }
+    }
+
     void add_bias(int rows, int cols, const float* bias, float* x) override {
         for (int r = 0; r < rows; ++r)
             for (int c = 0; c < cols; ++c) x[size_t(r) * cols + c] += bias[c];
+    }
+    void add_bias_relu(int rows, int cols, const float* bias, float* x, float* y) override {
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) {
+                const size_t i = size_t(r) * cols + c;
+                x[i] += bias[c];
+                y[i] = x[i] > 0 ? x[i] : 0.0f;
+            }
     }
     void add_column_sums(int rows, int cols, const float* x, float* out) override {
         for (int c = 0; c < cols; ++c) {
@@ -93,6 +113,10 @@ public:
             for (int r = 0; r < rows; ++r) sum += x[size_t(r) * cols + c];
             out[c] += float(sum);
         }
+    }
+    void column_sums(int rows, int cols, const float* x, float* out) override {
+        for (int c = 0; c < cols; ++c) out[c] = 0.0f;
+        add_column_sums(rows, cols, x, out);
     }
 
     void relu_forward(size_t n, const float* x, float* y) override {

@@ -115,6 +115,24 @@ public:
     void row_sums(size_t rows, size_t cols, const float* x, double* out) override {
         cuda::row_sums(rows, cols, x, out);
     }
+    void softmax_cross_entropy_to(int batch, int classes, const float* logits,
+                                  const int32_t* labels, float* dlogits, double* loss_sum) override {
+        cuda::softmax_cross_entropy_to(batch, classes, logits, labels, dlogits, loss_sum);
+    }
+    void add_mean(size_t n, const double* x, double divisor, double* acc) override {
+        cuda::add_mean(n, x, divisor, acc);
+    }
+    void copy_twice(size_t n, const float* x, float* out) override { cuda::copy_twice(n, x, out); }
+    void copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                     float* out) override {
+        cuda::copy_padded(n, total, x, scale, out);
+    }
+    void column_sums(int rows, int cols, const float* x, float* out) override {
+        cuda::column_sums(rows, cols, x, out);
+    }
+    void add_bias_relu(int rows, int cols, const float* bias, float* x, float* y) override {
+        cuda::add_bias_relu(rows, cols, bias, x, y);
+    }
     void add_bias(int rows, int cols, const float* bias, float* x) override {
         cuda::add_bias(rows, cols, bias, x);
     }

@@ -68,4 +68,15 @@ void scatter_sum_scaled(size_t n, const uint32_t* index, const float* scale, con
 // Drops cached groupings built from memory in [p, p + bytes) (freed or overwritten).
 void forget_groupings(const void* p, size_t bytes);
 
+// ops_fused.cu: one launch for what two or three of the ops above would do
+void copy_twice(size_t n, const float* x, float* out);
+void copy_padded(size_t n, size_t total, const float* x, const float* scale, float* out);
+void column_sums(int rows, int cols, const float* x, float* out);
+void add_bias_relu(int rows, int cols, const float* bias, float* x, float* y);
+
+// ops_loss_on_device.cu: a training step's loss kept on the device
+void softmax_cross_entropy_to(int batch, int classes, const float* logits, const int32_t* labels,
+                              float* dlogits, double* loss_sum);
+void add_mean(size_t n, const double* x, double divisor, double* acc);
+
 }  // namespace idim::cuda

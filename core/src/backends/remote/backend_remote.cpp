@@ -105,6 +105,19 @@ public:
     void row_sums(size_t rows, size_t cols, const float* x, double* out) override {
         ref().row_sums(rows, cols, real(x), real(out));
     }
+    void copy_padded(size_t n, size_t total, const float* x, const float* scale,
+                     float* out) override {
+        ref().copy_padded(n, total, real(x), real(scale), real(out));
+    }
+    void copy_twice(size_t n, const float* x, float* out) override {
+        ref().copy_twice(n, real(x), real(out));
+    }
+    void column_sums(int rows, int cols, const float* x, float* out) override {
+        ref().column_sums(rows, cols, real(x), real(out));
+    }
+    void add_bias_relu(int rows, int cols, const float* bias, float* x, float* y) override {
+        ref().add_bias_relu(rows, cols, real(bias), real(x), real(y));
+    }
     void add_bias(int rows, int cols, const float* bias, float* x) override {
         ref().add_bias(rows, cols, real(bias), real(x));
     }
@@ -121,6 +134,14 @@ public:
                                  float* dlogits, int* n_correct) override {
         return ref().softmax_cross_entropy(batch, classes, real(logits), real(labels),
                                            real(dlogits), real(n_correct));
+    }
+    void softmax_cross_entropy_to(int batch, int classes, const float* logits,
+                                  const int32_t* labels, float* dlogits, double* loss_sum) override {
+        ref().softmax_cross_entropy_to(batch, classes, real(logits), real(labels), real(dlogits),
+                                       real(loss_sum));
+    }
+    void add_mean(size_t n, const double* x, double divisor, double* acc) override {
+        ref().add_mean(n, real(x), divisor, real(acc));
     }
     void conv_forward(const ConvGeometry& g, int filters, const float* image, const float* kernel,
                       float* y) override {
