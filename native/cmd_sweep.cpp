@@ -10,9 +10,7 @@
 #include "idim/error.h"
 #include "idim/dint_search.h"
 #include "journal.h"
-#include "mpi_runs.h"
-#include "results_writer.h"
-#include "run_pool.h"
+#include "search_command.h"
 
 namespace idim::cli {
 
@@ -28,12 +26,7 @@ namespace {
 
 int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
               const SweepOptions& s) {
-    const std::unique_ptr<MpiJob> mpi = MpiJob::join();
-    const bool mpi_worker = mpi && mpi->rank() > 0;
-    if (mpi_worker) o.quiet = true;
-    finalise_options(app, o);
-    finalise_projection(app, o, sub);
-    refuse_lora(sub, "sweep");
+    SearchCommand command(app, o, sub, "sweep");
     require(!s.dims.empty(), "--d needs at least one dimension");
     require(s.seeds >= 1 && s.jobs >= 1, "--seeds and --jobs must be at least 1");
     require(s.fraction > 0 && s.fraction <= 1, "--fraction must be in (0, 1]");
@@ -42,63 +35,54 @@ int run_sweep(const CLI::App& app, CommonOptions& o, SubspaceOptions& sub,
     for (int64_t d : s.dims)
         check_subspace_request(sub, problem, uint64_t(d));
     const RunContext ctx{problem, o, &sub};
-    if (mpi_worker) {
-        mpi->serve(ctx, ctx);
+    if (command.worker()) {
+        command.serve(ctx, ctx);
         return 0;
     }
-    const RunPoolFn pool = mpi && mpi->size() > 1 ? mpi->pool() : RunPoolFn(run_pool);
 
     RunList list;
     for (int64_t d : s.dims)
         for (int k = 0; k < s.seeds; ++k) list.push_back({uint64_t(d), o.seed + k});
     std::optional<double> threshold;
     if (s.baseline) threshold = s.fraction * *s.baseline;
-    Json head = {{"version", IDIM_VERSION}, {"config", config_json("sweep", o, &sub)},
-                 {"data", problem.data_description()}, {"D", problem.dim()},
-                 {"d", s.dims}, {"projection", sub.projection}, {"seeds", s.seeds}};
-    PlotSpec plot{plot_title(o, sub), plot_subtitle(problem)};
-    plot.fraction = s.fraction;
-    plot.d_int_label = d_int_name(s.fraction);
-    if (problem.toy()) plot.y_label = "solved (1) or not (0)";
-    // The journal's settings: what determines the runs (a run's bits depend on its thread count).
-    Json settings = head;
-    settings["config"].erase("threads");
+    Json head = command.head(problem);
+    head.update({{"d", s.dims}, {"seeds", s.seeds}});
     const int jobs = std::min<int>(s.jobs, int(list.size()));
-    settings["run_threads"] = run_threads(o, jobs);
-    std::optional<Journal> journal = Journal::open(s.journal, o.json_path, settings);
-    ResultsWriter writer(head, o, plot);
+    std::optional<Journal> journal = Journal::open(s.journal, o.json_path, command.journal_settings(head, jobs));
+    ResultsWriter writer(head, o, command.plot(problem, s.fraction));
     writer.set_plot_lines(s.baseline, threshold, std::nullopt);
     if (!o.init_path.empty()) std::cout << start_line(o) << '\n';
     Progress progress("sweep", int64_t(list.size()), o.quiet);
-    std::string status = "complete";
-    try {
-        run_journaled(pool, journal ? &*journal : nullptr, "sweep", ctx, list, jobs, progress,
-                      [&](const RunRecord& r) { writer.add(r); });
-    } catch (const Interrupted&) {
-        status = "interrupted";
-    } catch (...) {
-        writer.finish(Json::object(), "error");
-        throw;
-    }
-    progress.finish();
-
-    std::vector<RunRecord> runs = writer.runs();
-    std::vector<DSummary> summary = summarise(runs);
-    Json extra = summary.empty() ? Json::object() : headline_json(summary.back());
-    if (threshold) {
-        std::vector<RunOutcome> outcomes;
-        for (const RunRecord& r : runs)
-            outcomes.push_back(outcome_of(r));
-        std::optional<uint64_t> d_int = first_passing_d(outcomes, *threshold);
-        extra.update({{d_int_name(s.fraction), d_int ? Json(*d_int) : Json(nullptr)},
-                      {"threshold", *threshold}, {"baseline_accuracy", *s.baseline},
-                      {"fraction", s.fraction}});
-        writer.set_plot_lines(s.baseline, threshold, d_int);
-    }
-    writer.finish(extra, status);
-    print_runs_table(std::cout, runs, threshold);
-    if (status != "complete") std::cerr << "idim: interrupted; the runs so far are saved\n";
-    return status == "complete" ? 0 : kExitInterrupted;
+    // Ctrl-C ends the sweep like its last run: its results are written with what finished.
+    bool complete = true;
+    auto finish = [&] {
+        progress.finish();
+        std::vector<RunRecord> runs = writer.runs();
+        std::vector<DSummary> summary = summarise(runs);
+        Json extra = summary.empty() ? Json::object() : headline_json(summary.back());
+        if (threshold) {
+            std::vector<RunOutcome> outcomes;
+            for (const RunRecord& r : runs) outcomes.push_back(outcome_of(r));
+            std::optional<uint64_t> d_int = first_passing_d(outcomes, *threshold);
+            extra.update({{d_int_name(s.fraction), d_int ? Json(*d_int) : Json(nullptr)},
+                          {"threshold", *threshold}, {"baseline_accuracy", *s.baseline},
+                          {"fraction", s.fraction}});
+            writer.set_plot_lines(s.baseline, threshold, d_int);
+        }
+        writer.finish(extra, complete ? "complete" : "interrupted");
+        print_runs_table(std::cout, runs, threshold);
+        if (!complete) std::cerr << "idim: interrupted; the runs so far are saved\n";
+        return complete ? 0 : kExitInterrupted;
+    };
+    return command.run_keeping_results(writer, [] { return Json::object(); }, [&] {
+        try {
+            run_journaled(command.pool(), journal ? &*journal : nullptr, "sweep", ctx, list, jobs,
+                          progress, [&](const RunRecord& r) { writer.add(r); });
+        } catch (const Interrupted&) {
+            complete = false;
+        }
+        return finish();
+    });
 }
 
 }  // namespace

@@ -1,13 +1,11 @@
 #!/usr/bin/env python3
 """Builds docs/experiments-table.md from the `idim dint --json` files in a results folder.
 
-d_int90 is the search's answer; its uncertainty is a bootstrap over runs as in the original
-(Li et al. 2018): each replicate draws one run per tested d and takes the first d, in increasing
-order, whose drawn accuracy reaches the threshold. Usage: experiments_table.py RESULTS_DIR
+d_int90 is the median of the independent searches of `idim dint --searches N`; its range is the
+smallest and largest answer over them (docs/method.md). Usage: experiments_table.py RESULTS_DIR
 """
 import json
 import pathlib
-import random
 import sys
 
 ORDER = ["fc-mnist", "lenet-mnist", "fc-mnist-pixels", "lenet-mnist-pixels", "fc-mnist-labels",
@@ -16,20 +14,8 @@ ORDER = ["fc-mnist", "lenet-mnist", "fc-mnist-pixels", "lenet-mnist-pixels", "fc
          "fc-mnist-depth1", "fc-mnist-depth3", "fc-mnist-depth4", "fc-mnist-depth5"]
 
 
-def bootstrap_interval(runs, threshold, replicates=2000, seed=0):
-    by_d = {}
-    for r in runs:
-        accuracy = r.get("score", r.get("test_accuracy"))
-        by_d.setdefault(r["d"], []).append(0.0 if r.get("diverged") or accuracy is None else accuracy)
-    grid = sorted(by_d)
-    rng = random.Random(seed)
-    found = []
-    for _ in range(replicates):
-        found.append(next((d for d in grid if rng.choice(by_d[d]) >= threshold), None))
-    hits = sorted(d for d in found if d is not None)
-    if len(hits) < 0.9 * replicates:
-        return None
-    return hits[int(0.05 * len(hits))], hits[int(0.95 * len(hits)) - 1]
+def fmt_d(d):
+    return "above d max" if d is None else f"{d:,}"
 
 
 def row(name, doc, seconds):
@@ -39,7 +25,8 @@ def row(name, doc, seconds):
     runs = doc["runs"]
     at = [r for r in runs if r["d"] == d_int]
     accs = [r.get("score", r.get("test_accuracy")) or 0.0 for r in at]
-    interval = bootstrap_interval(runs, doc["threshold"])
+    spread = doc.get(name_key + "_range")
+    searches = doc.get(name_key + "_searches") or []
     model = cfg["model"]["name"]
     if model == "fc":
         model += " " + "-".join(str(w) for w in cfg["model"]["widths"])
@@ -55,7 +42,7 @@ def row(name, doc, seconds):
         name, model, data, f"{doc['D']:,}", doc["projection"], metric,
         f"{doc['baseline_accuracy']:.4f}", f"{doc['threshold']:.4f}",
         f"**{d_int:,}**" if d_int else "not found",
-        f"{interval[0]:,}–{interval[1]:,}" if interval else "—",
+        f"{fmt_d(spread[0])}–{fmt_d(spread[1])} ({len(searches)})" if spread else "—",
         f"{min(accs):.4f}–{max(accs):.4f}" if accs else "—",
         str(len(runs)), f"{seconds} s" if seconds else "—",
     ]) + " |"
@@ -65,7 +52,7 @@ def main():
     results = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "results")
     names = [n for n in ORDER if (results / f"{n}.json").exists()]
     lines = ["| experiment | model | data | D | projection | judged | baseline | threshold | "
-             "d_int90 | bootstrap 90% | accuracy at d_int90 (seeds) | runs | wall |",
+             "d_int90 | range over searches (N) | accuracy at d_int90 (seeds) | runs | wall |",
              "|" + "---|" * 13]
     for name in names:
         doc = json.loads((results / f"{name}.json").read_text())

@@ -49,12 +49,12 @@ import glob, json, os, sys
 out = sys.argv[1]
 pre = json.load(open(os.path.join(out, "pretrain.json")))
 print(f"pretraining: test accuracy {pre['test_accuracy']:.4f} after {pre['steps']} steps")
-print("| pretraining steps | checkpoint's test accuracy (pretraining task) | downstream d_int90 | bootstrap 90% | runs | wall |")
+print("| pretraining steps | checkpoint's test accuracy (pretraining task) | downstream d_int90 | range over searches | runs | wall |")
 print("|---:|---:|---:|---:|---:|---:|")
 for path in sorted(glob.glob(os.path.join(out, "dint-step*.json"))):
     step = int(os.path.basename(path)[len("dint-step"):-len(".json")])
     doc = json.load(open(path))
-    low, high = doc.get("d_int_range") or [None, None]
+    low, high = doc.get("d_int90_range") or [None, None]
     seconds = open(path[:-5] + ".seconds").read().strip()
     # the checkpoint's own test accuracy on the pretraining task (idim train --init ... --keep-head --epochs 0)
     check = json.load(open(os.path.join(out, f"checkpoint-step{step:06d}.json")))

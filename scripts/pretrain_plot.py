@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """d_int90 of a downstream task against pretraining steps (issue 21, experiment 1), one line per
-run of scripts/pretrain_experiment.sh, with each search's bootstrap range as an error bar.
+run of scripts/pretrain_experiment.sh, with the range over its independent searches as an error bar.
 Usage: scripts/pretrain_plot.py OUT.svg LABEL=DIR [LABEL=DIR ...]
 Prints each line's points as a table too."""
 import glob
@@ -19,7 +19,7 @@ def points(directory):
         doc = json.load(open(path))
         if doc.get("d_int90") is None:
             continue
-        lo, hi = doc.get("d_int_range") or [doc["d_int90"]] * 2
+        lo, hi = doc.get("d_int90_range") or [doc["d_int90"]] * 2
         out.append((step, doc["d_int90"], lo, hi))
     return sorted(out)
 
@@ -28,7 +28,7 @@ def main(argv):
     if len(argv) < 2 or any("=" not in a for a in argv[1:]):
         sys.exit(__doc__)
     series = []
-    print("| pretraining | steps | d_int90 | bootstrap 90% |")
+    print("| pretraining | steps | d_int90 | range over searches |")
     print("|---|---:|---:|---|")
     for arg in argv[1:]:
         label, directory = arg.split("=", 1)

@@ -43,7 +43,7 @@ import collections, json, os, sys
 sys.path.insert(0, "scripts")
 import svg_chart
 out, configs = sys.argv[1], sys.argv[2:]
-print("| network | D | pretrained on its task | baseline | d_int90 random (bootstrap) | d_int90 pretrained (bootstrap) | ratio |")
+print("| network | D | pretrained on its task | baseline | d_int90 random (range over searches) | d_int90 pretrained (range over searches) | ratio |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 series = collections.defaultdict(list)
 for config in configs:
@@ -52,8 +52,8 @@ for config in configs:
     D = runs["random"]["D"]
     cells = []
     for start, doc in runs.items():
-        d, (lo, hi) = doc.get("d_int90"), doc.get("d_int_range") or [None, None]
-        # a bootstrap end is null where some resample passed at no d the search tried
+        d, (lo, hi) = doc.get("d_int90"), doc.get("d_int90_range") or [None, None]
+        # a range end is null where a search found no passing d
         cells.append(f"{d} ({'?' if lo is None else lo}-{'?' if hi is None else hi})")
         if d is not None:
             series[(start, config.split("x")[1])].append((D, d) if None in (lo, hi) else (D, d, lo, hi))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Kill-and-resume and MPI tests of `idim dint`'s journal (docs/sweeps.md). A small search (FC on
-# 1,000 mnist digits, 5 epochs, a trained baseline of 2 seeds, runs trained on past their early stop)
-# runs once uninterrupted (about 10 s on 2 cores); then:
+# Kill-and-resume and MPI tests of `idim dint`'s journal (docs/sweeps.md). Two independent searches
+# (FC on 1,000 mnist digits, 5 epochs, each with a trained baseline of 2 seeds, runs trained on past
+# their early stop) run once uninterrupted (about 20 s on 2 cores); then:
 #   resume: the same search killed with SIGKILL during the baseline, mid-batch, as a batch ends and
 #           while a stopped run is trained on, resumed after each kill;
 #   mpi:    run by `mpirun -np 3` and `-np 1`, then killed in a worker rank and resumed with
@@ -14,7 +14,7 @@ set -euo pipefail
 idim=$1 out=$2 mode=$3 mpirun=${4:-mpirun}
 rm -rf "$out" && mkdir -p "$out" && cd "$out"
 args=(dint --model fc --data mnist --train-size 1000 --epochs 5 --seeds 2 --d-min 100 --d-max 3200
-      --precision 0.3 --baseline-seeds 2 --jobs 1 --threads 1)
+      --precision 0.3 --baseline-seeds 2 --searches 2 --jobs 1 --threads 1)
 sweep=(sweep --model fc --data mnist --train-size 1000 --epochs 3 --d 200,400,800 --seeds 2 --jobs 1
        --threads 1)
 mpi=("$mpirun" --allow-run-as-root --oversubscribe)
@@ -26,7 +26,8 @@ lines() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
 trainings() { cat "$@" | grep -cE '^(d = [0-9]+|full training) +seed .*after [0-9]+ epochs' || true; }
 # What must be identical: the answer, the baseline and every run's accuracies and stop.
 digest() {
-  jq -S '{d_int90, threshold, baseline_accuracy, status, summary,
+  jq -S '{d_int90, d_int90_searches, d_int90_range, threshold, baseline_accuracy, status, summary,
+          searches: [.searches[] | {d_int90, first_seed, baseline_accuracy, threshold, baseline_runs}],
           runs: [.runs[] | {d, seed, score, test_accuracy, train_accuracy, test_loss, stop,
                             epochs_run, trained_past}] | sort_by(.d, .seed),
           baseline: [.baseline_runs[] | {seed, test_accuracy, train_accuracy}]}' "$1"

@@ -11,6 +11,11 @@
 
 namespace idim {
 
+// `idim dint`'s default count: two show a spread at twice one search's cost (a default search, FC
+// on the npm digits with three seeds a d, takes about 45 s on two cores), and their median is
+// their mean; reported experiments use at least three (docs/method.md).
+constexpr int default_searches = 2;
+
 // The procedure of search k (0-based) of `config`: its seeds start at search.first_seed + k·s,
 // with s the larger of the per-d and baseline seed counts. Search 0 is `config` itself.
 DintProcedureConfig independent_search(DintProcedureConfig config, int k);
@@ -19,7 +24,9 @@ DintProcedureConfig independent_search(DintProcedureConfig config, int k);
 // above every d: it sorts last, and a median or end of the range that falls on it is none.
 struct DintSpread {
     std::vector<std::optional<uint64_t>> searches;   // each search's d_int, in search order
-    std::optional<uint64_t> median;   // the middle answer; of an even count, the lower middle
+    // The middle answer; of an even count, the two middle answers' mean, rounded to the nearest
+    // d (none if either is none).
+    std::optional<uint64_t> median;
     std::optional<uint64_t> low, high;   // the smallest and the largest answer
 };
 DintSpread dint_spread(const std::vector<std::optional<uint64_t>>& d_ints);   // d_ints not empty

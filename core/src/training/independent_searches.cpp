@@ -20,7 +20,10 @@ DintSpread dint_spread(const std::vector<std::optional<uint64_t>>& d_ints) {
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
         return a && (!b || *a < *b);
     });
-    return {d_ints, sorted[(sorted.size() - 1) / 2], sorted.front(), sorted.back()};
+    const std::optional<uint64_t> lower = sorted[(sorted.size() - 1) / 2], upper = sorted[sorted.size() / 2];
+    std::optional<uint64_t> median;
+    if (lower && upper) median = (*lower + *upper + 1) / 2;
+    return {d_ints, median, sorted.front(), sorted.back()};
 }
 
 }  // namespace idim
