@@ -1,6 +1,7 @@
 // Making and training one run (see training_run.h), the per-d summary and the Ctrl-C flag.
 #include "training_run.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -155,7 +156,12 @@ RunOutcome outcome_of(const RunRecord& r) {
     return {r.d, r.seed, r.score, r.result.diverged(), r.stopped_early};
 }
 
-std::vector<DSummary> summarise(const std::vector<RunRecord>& runs) {
+std::vector<DSummary> summarise(const std::vector<RunRecord>& unordered) {
+    // In (d, seed) order, so the sums' bits do not depend on the order the runs finished in.
+    std::vector<RunRecord> runs = unordered;
+    std::sort(runs.begin(), runs.end(), [](const RunRecord& a, const RunRecord& b) {
+        return std::pair(a.d, a.seed) < std::pair(b.d, b.seed);
+    });
     std::vector<RunOutcome> outcomes;
     for (const RunRecord& r : runs) outcomes.push_back(outcome_of(r));
     std::vector<DSummary> out;

@@ -27,7 +27,8 @@ trainings() { cat "$@" | grep -cE '^(d = [0-9]+|full training) +seed .*after [0-
 # What must be identical: the answer, the baseline and every run's accuracies and stop.
 digest() {
   jq -S '{d_int90, d_int90_searches, d_int90_range, threshold, baseline_accuracy, status, summary,
-          searches: [.searches[] | {d_int90, first_seed, baseline_accuracy, threshold, baseline_runs}],
+          searches: [.searches[] | {d_int90, first_seed, baseline_accuracy, threshold,
+                                 baseline: [.baseline_runs[] | {seed, test_accuracy, train_accuracy}]}],
           runs: [.runs[] | {d, seed, score, test_accuracy, train_accuracy, test_loss, stop,
                             epochs_run, trained_past}] | sort_by(.d, .seed),
           baseline: [.baseline_runs[] | {seed, test_accuracy, train_accuracy}]}' "$1"

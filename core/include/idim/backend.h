@@ -58,6 +58,10 @@ public:
     virtual void download(const void* src, size_t bytes, void* host);    // backend → host
     // Whether host code may read and write the backend's memory directly.
     virtual bool host_addressable() const { return true; }
+    // The backend whose memory this is: itself, or for a wrapper that lives only as long as a run
+    // (op counting, op_counter.h) the one it wraps. Memory kept across runs (a data set uploaded
+    // once per process) is allocated there, so it outlives the wrapper.
+    virtual Backend& memory_owner() { return *this; }
 
     // Data parallelism over a batch: a model's forward and backward pass may be cut into this many
     // sub-batches ("shards") run at once, one per host thread, their gradients summed after. The

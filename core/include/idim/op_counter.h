@@ -36,6 +36,7 @@ public:
     void upload(const void* host, size_t bytes, void* dst) override;
     void download(const void* src, size_t bytes, void* host) override;
     bool host_addressable() const override { return inner_.host_addressable(); }
+    Backend& memory_owner() override { return inner_.memory_owner(); }
     int batch_shards() const override { return inner_.batch_shards(); }
     void parallel_for(size_t n, const std::function<void(size_t)>& f) override {
         inner_.parallel_for(n, f);

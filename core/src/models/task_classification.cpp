@@ -28,7 +28,8 @@ public:
         Buffer<float> images[2];
         Buffer<int32_t> labels[2];
     };
-    const OnBackend& on(Backend& be) const {
+    const OnBackend& on(Backend& run_backend) const {
+        Backend& be = run_backend.memory_owner();   // the copy outlives a run's wrapper
         std::lock_guard<std::mutex> lock(mutex_);
         std::unique_ptr<OnBackend>& copy = copies_[&be];
         if (!copy) {
