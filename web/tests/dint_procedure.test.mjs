@@ -26,7 +26,7 @@ function drive(config, answer) {
       tried.push(batch[0].d);
       p.report(batch.map((r) => stepRun(r, answer)).reverse());
     }
-    return { result: p.result(), tried, summary: p.summary(), range: p.range(), baseline: p.baseline() };
+    return { result: p.result(), tried, summary: p.summary(), baseline: p.baseline() };
   } finally {
     p.delete();
   }
@@ -40,7 +40,6 @@ test('the search finds the known answer: a coarse doubling from d min, then bise
   assert.deepEqual(r.tried.slice(0, 8), [10, 20, 40, 80, 160, 320, 640, 1280]);
   assert.equal(r.result.threshold, 0.9 * 0.97);
   assert.equal(r.result.runs.length, 3 * r.tried.length);
-  assert.deepEqual(r.range, { low: 750, high: 750 });   // identical seeds: no spread
   const { mean, ...at } = r.summary.find((s) => s.d === 750);
   assert.deepEqual(at, { d: 750, runs: 3, diverged: 0, min: 0.95, max: 0.95 });
   assert.ok(Math.abs(mean - 0.95) < 1e-12);
@@ -51,6 +50,27 @@ test('the search finds the known answer: a coarse doubling from d min, then bise
   assert.deepEqual(p.summary(), [{ d: 10, runs: 2, diverged: 1, mean: 0.4, min: 0, max: 0.8 }]);   // a diverged run counts 0
   assert.equal(p.result().dint, null);
   p.delete();
+});
+
+test('independent searches: seeds of their own, and the median and range of their answers', () => {
+  const config = { ...search, seeds: 3, baselineSeeds: 4, precision: 0.05, firstSeed: 5 };
+  assert.deepEqual(idim.independentSearch(config, 0), { ...config, fraction: 0.9, growth: 2, baseline: null });
+  assert.equal(idim.independentSearch(config, 2).firstSeed, 5 + 2 * 4);   // 4 baseline seeds > 3 per d
+  // search 1's runs use seeds search 0's never do, baseline included
+  const seedsOf = (c) => {
+    const p = new idim.DintProcedure(c);
+    try { return p.next().map((r) => r.seed); } finally { p.delete(); }
+  };
+  const first = seedsOf(idim.independentSearch(config, 0)), second = seedsOf(idim.independentSearch(config, 1));
+  assert.deepEqual(first, [5, 6, 7, 8]);
+  assert.ok(second.every((s) => !first.includes(s)), `${second} shares a seed with ${first}`);
+  // a search that found none sorts above every d; of an even count the lower middle
+  assert.deepEqual(idim.dintSpread([400, 365, 381]), { searches: [400, 365, 381], median: 381, low: 365, high: 400 });
+  assert.deepEqual(idim.dintSpread([400, null, 365, 381]), { searches: [400, null, 365, 381], median: 381, low: 365, high: null });
+  assert.deepEqual(idim.dintSpread([null, 20]), { searches: [null, 20], median: 20, low: 20, high: null });
+  assert.deepEqual(idim.dintSpread([null]), { searches: [null], median: null, low: null, high: null });
+  assert.throws(() => idim.dintSpread([]), /no searches/);
+  assert.throws(() => idim.independentSearch(config, -1), /whole number/);
 });
 
 test('the baseline is trained first and gives the threshold', () => {
@@ -143,7 +163,6 @@ test('on the toy task the page\'s procedure gives what idim dint gives natively'
     assert.equal(native.runs.length, verdicts.size);
     for (const r of native.runs)
       assert.equal(verdicts.get(`${r.d}/${r.seed}`), r.test_accuracy >= 1, `d = ${r.d}, seed ${r.seed}`);
-    assert.deepEqual(p.range(), { low: native.d_int_range[0], high: native.d_int_range[1] });
   } finally {
     p.delete();
   }
