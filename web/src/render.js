@@ -25,6 +25,8 @@ export function renderStatus(el, view) {
   el.dataset.restored = String(view.restored ?? 0);
   el.dataset.trained = String(view.trained ?? 0);
   el.dataset.journal = String(view.journal?.length ?? 0);
+  // search 0's share of the journal: a one-search plan asks for exactly these runs (its keys and seeds are search 0's)
+  el.dataset.journalFirst = String(view.journal?.filter((e) => !/^s\d+\//.test(e.key)).length ?? 0);
 }
 
 // name: the element naming the result (d_int90, or d_int100 for a fraction of 1).
