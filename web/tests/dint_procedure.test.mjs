@@ -187,3 +187,44 @@ test('the page\'s presets are the core\'s defaults but for the differences they 
     new idim.DintProcedure(p.search).delete();   // settings the procedure accepts
   }
 });
+
+test('several searches through the page\'s Sweep: the median and range, and a journal replays them, whole or cut', async () => {
+  const { Sweep } = await import('../src/sweep.js');
+  const { Msg } = await import('../src/protocol.js');
+  // search k has seeds 3k … 3k+2 (3 a d, 1 baseline seed): search 0 passes from d = 300, search 1
+  // from 500, search 2 never
+  const passesFrom = (seed) => [300, 500, Infinity][Math.floor(seed / 3)];
+  const plan = { config: { task: 'toy' }, baselineConfig: { task: 'toy' }, workers: 2, searches: 3,
+                 search: { dMin: 10, dMax: 100000, seeds: 3, precision: 1e-9 } };
+  // the workers, faked: every queued run finishes at once with the accuracy above
+  const drain = (sweep) => {
+    while (sweep.state === 'running' && sweep.pool.waiting.length) {
+      const job = sweep.pool.waiting.shift();
+      sweep.pool.handlers.dispatched(job);
+      const acc = job.kind === 'baseline' ? 0.96 : job.d >= passesFrom(job.seed) ? 0.95 : 0.5;
+      sweep.onMessage(job, { type: Msg.done, result: { testAccuracy: acc, diverged: false, stoppedEarly: false },
+                             dimFull: 1000, dimTrainable: job.d ?? 1000, trainable: null });
+    }
+  };
+  const whole = new Sweep(idim, plan, () => {});
+  drain(whole);
+  assert.equal(whole.state, 'done');
+  assert.deepEqual(whole.dintSearches, [300, 500, null]);
+  assert.equal(whole.dint, 500);
+  assert.deepEqual(whole.range, { low: 300, high: null });
+  assert.deepEqual([...new Set(whole.baselineRuns.map((r) => r.seed))], [0, 3, 6]);   // each search its own baseline
+  // the whole journal: nothing trained, the same answer
+  const replayed = new Sweep(idim, plan, () => {}, whole.journal);
+  assert.equal(replayed.state, 'done');
+  assert.equal(replayed.trained, 0);
+  assert.deepEqual([replayed.dint, replayed.dintSearches], [whole.dint, whole.dintSearches]);
+  // cut in search 1: what it holds is restored, the rest trained, the journal as long as unbroken
+  const cut = whole.journal.slice(0, Math.floor(whole.journal.length / 2));
+  const resumed = new Sweep(idim, plan, () => {}, cut);
+  assert.equal(resumed.restored, cut.length);
+  drain(resumed);
+  assert.equal(resumed.state, 'done');
+  assert.equal(resumed.restored + resumed.trained, whole.journal.length);
+  assert.deepEqual(resumed.journal.map((e) => e.key), whole.journal.map((e) => e.key));
+  assert.deepEqual(resumed.dintSearches, whole.dintSearches);
+});
