@@ -10,15 +10,16 @@ import { join } from 'node:path';
 import { artifacts, startBrowser, startServer } from '../web/tests/browser.mjs';
 
 const limit = 300_000;
-// Each view: the button that starts it (or the select whose change does), when it is over, its status.
+// Each view: the button that starts it (or the select whose change does), when it is over, its
+// status, and where it states its result (if it does).
 const views = [
-  { name: 'd_int90 search (MNIST 14×14, FC 196-64-10)', click: '#run', status: '#status',
+  { name: 'd_int90 search (MNIST 14×14, FC 196-64-10, 3 searches)', click: '#run', status: '#status', result: '.dint-line',
     over: () => /^(Finished|Stopped)/.test(document.querySelector('#status').textContent) },
   { name: 'landscape, MNIST 14×14', click: '#land-run', status: '#land-status',
     over: () => document.querySelector('#land-status').dataset.state !== 'running' },
   { name: 'landscape, toy task', select: ['#land-task', 'toy'], status: '#land-status',
     over: () => document.querySelector('#land-status').dataset.state !== 'running' },
-  { name: 'pretraining: FC 196-100-100 pretrained on 0–9, two searches on 5–9', click: '#pre-run', status: '#pre-status',
+  { name: 'pretraining: FC 196-64 pretrained on 0–4, two starts × 2 searches on 5–9', click: '#pre-run', status: '#pre-status', result: '#pre-result',
     over: () => document.querySelector('#pre-status').dataset.state !== 'running' },
   { name: 'LoRA beside subspaces (41 runs)', click: '#lora-run', status: '#lora-status',
     over: () => document.querySelector('#lora-status').dataset.state !== 'running' },
@@ -38,7 +39,8 @@ try {
     await page.waitForTimeout(50);   // the click's state reaches the status element
     await page.waitForFunction(v.over, null, { timeout: limit });
     const seconds = (Date.now() - start) / 1000;
-    results.push({ view: v.name, seconds, status: (await page.textContent(v.status)).trim() });
+    const result = v.result ? (await page.textContent(v.result)).replace(/\s+/g, ' ').trim() : undefined;
+    results.push({ view: v.name, seconds, status: (await page.textContent(v.status)).trim(), result });
     console.log(`${v.name}: ${seconds.toFixed(1)} s`);
   }
   if (browser.consoleErrors.length) throw new Error(`console errors: ${browser.consoleErrors.join('; ')}`);

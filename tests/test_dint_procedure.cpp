@@ -1,6 +1,6 @@
 // The d_int procedure every front end drives: batch by batch it must reach exactly what the
 // search reaches when called straight through, with the baseline first and the threshold taken
-// from it; summaries count a diverged run as 0; the bootstrap range is deterministic.
+// from it; summaries count a diverged run as 0.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -168,25 +168,6 @@ TEST(DintProcedure, TheToySearchIsDint100OfAFixedBaselineFromOne) {
     EXPECT_EQ(*p.threshold(), 1.0);
     ASSERT_FALSE(p.next().empty());
     EXPECT_EQ(p.next().front().d, 1u);
-}
-
-TEST(DintProcedure, BootstrapRangeFollowsTheSeedsSpread) {
-    // Identical seeds: every resample gives the same d_int.
-    std::vector<RunOutcome> same;
-    for (uint64_t d : {100, 200, 400})
-        for (uint64_t seed = 0; seed < 3; ++seed) same.push_back({d, seed, d >= 200 ? 0.95 : 0.5});
-    DintRange r = bootstrap_range(same, 0.9);
-    EXPECT_EQ(r.low, std::optional<uint64_t>(200));
-    EXPECT_EQ(r.high, std::optional<uint64_t>(200));
-    // Two lucky seeds at d = 100 and one unlucky at d = 200: the range widens both ways.
-    std::vector<RunOutcome> spread = same;
-    spread[0].accuracy = spread[1].accuracy = 0.99;
-    spread[3].accuracy = 0.5;
-    DintRange w = bootstrap_range(spread, 0.9);
-    EXPECT_EQ(w.low, std::optional<uint64_t>(100));
-    EXPECT_EQ(w.high, std::optional<uint64_t>(400));
-    EXPECT_EQ(bootstrap_range(spread, 0.9).low, w.low);   // deterministic
-    EXPECT_FALSE(bootstrap_range(same, 0.99).low);        // nothing passes
 }
 
 }  // namespace

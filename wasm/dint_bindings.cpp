@@ -1,13 +1,15 @@
 // The JavaScript surface of the core's d_int procedure (dint_procedure.h), for the page's
 // asynchronous worker pool: new DintProcedure(config) .next() .report(outcomes) .finished()
-// .baseline() .threshold() .result() .baselineRuns() .summary() .range(); and the rules the page
-// applies to runs outside a procedure (a chart, an opened file, the LoRA view): summarise(runs),
-// firstPassingD(runs, threshold), countedAccuracy(run), dIntName(fraction).
+// .baseline() .threshold() .result() .baselineRuns() .summary(); independent searches of one
+// configuration (independent_searches.h): independentSearch(config, k), dintSpread(dInts); and
+// the rules the page applies to runs outside a procedure (a chart, an opened file, the LoRA
+// view): summarise(runs), firstPassingD(runs, threshold), countedAccuracy(run), dIntName(fraction).
 #include <emscripten/bind.h>
 
 #include <optional>
 
 #include "idim/dint_procedure.h"
+#include "idim/independent_searches.h"
 #include "js_values.h"
 
 namespace idim::wasm {
@@ -23,6 +25,7 @@ DintProcedureConfig parse_dint_config(const val& c) {
     s.fraction = get<double>(c, "fraction", s.fraction);
     s.growth = get<double>(c, "growth", s.growth);
     s.relative_precision = get<double>(c, "precision", s.relative_precision);
+    s.first_seed = whole_number(get<double>(c, "firstSeed", double(s.first_seed)), "firstSeed");
     val b = c["baseline"];
     if (!b.isUndefined() && !b.isNull()) p.baseline = b.as<double>();
     p.baseline_seeds = int(whole_number(get<double>(c, "baselineSeeds", p.baseline_seeds), "baselineSeeds"));
@@ -31,6 +34,22 @@ DintProcedureConfig parse_dint_config(const val& c) {
 
 val optional_to_js(std::optional<double> v) { return v ? val(*v) : val::null(); }
 val optional_to_js(std::optional<uint64_t> v) { return v ? val(double(*v)) : val::null(); }
+
+// The configuration as parse_dint_config reads it (every key written), so the page can keep it
+// in a plan and hand it to new DintProcedure.
+val dint_config_to_js(const DintProcedureConfig& p) {
+    val c = val::object();
+    c.set("dMin", double(p.search.d_min));
+    c.set("dMax", double(p.search.d_max));
+    c.set("seeds", p.search.seeds);
+    c.set("fraction", p.search.fraction);
+    c.set("growth", p.search.growth);
+    c.set("precision", p.search.relative_precision);
+    c.set("firstSeed", double(p.search.first_seed));
+    c.set("baseline", optional_to_js(p.baseline));
+    c.set("baselineSeeds", p.baseline_seeds);
+    return c;
+}
 
 val outcomes_to_js(const std::vector<RunOutcome>& runs) {
     val out = val::array();
@@ -116,17 +135,6 @@ public:
     }
     // summaries_to_js over the search's runs.
     val summary() const { return summaries_to_js(summarise(p_->result().runs)); }
-    // {low, high}: the bootstrap range of d_int over resampled seeds (null: none / above every d).
-    val range() const {
-        return guarded([&] {
-            val out = val::object();
-            const auto t = p_->threshold();
-            const DintRange r = t ? bootstrap_range(p_->result().runs, *t) : DintRange{};
-            out.set("low", optional_to_js(r.low));
-            out.set("high", optional_to_js(r.high));
-            return out;
-        });
-    }
 
 private:
     std::optional<DintProcedure> p_;
@@ -138,6 +146,38 @@ val summarise_runs(val runs) {
 
 val first_passing(val runs, double threshold) {
     return guarded([&] { return optional_to_js(first_passing_d(outcomes_from_js(runs, "firstPassingD"), threshold)); });
+}
+
+// The configuration of search k (0-based) of `config`: seeds of its own (independent_search).
+val independent(val config, double k) {
+    return guarded([&] {
+        const int search = int(whole_number(k, "the search's index"));
+        return dint_config_to_js(independent_search(parse_dint_config(config), search));
+    });
+}
+
+// [d_int or null (none found)] → {searches, median, low, high}, null for "above every d tried".
+val spread(val d_ints) {
+    return guarded([&] {
+        require(d_ints.isArray(), "dintSpread: expected an array of d_int (null: none found)");
+        std::vector<std::optional<uint64_t>> list;
+        const int n = d_ints["length"].as<int>();
+        for (int i = 0; i < n; ++i) {
+            val v = d_ints[i];
+            if (v.isNull() || v.isUndefined()) list.push_back(std::nullopt);
+            else list.push_back(whole_number(v.as<double>(), "d_int"));
+        }
+        require(!list.empty(), "dintSpread: no searches");
+        const DintSpread s = dint_spread(list);
+        val out = val::object();
+        val searches = val::array();
+        for (const auto& d : s.searches) searches.call<void>("push", optional_to_js(d));
+        out.set("searches", searches);
+        out.set("median", optional_to_js(s.median));
+        out.set("low", optional_to_js(s.low));
+        out.set("high", optional_to_js(s.high));
+        return out;
+    });
 }
 
 // {accuracy, diverged}: what the run adds to its d's mean (a failed run 0).
@@ -161,8 +201,9 @@ EMSCRIPTEN_BINDINGS(idim_dint) {
         .function("threshold", &JsDintProcedure::threshold)
         .function("baselineRuns", &JsDintProcedure::baselineRuns)
         .function("result", &JsDintProcedure::result)
-        .function("summary", &JsDintProcedure::summary)
-        .function("range", &JsDintProcedure::range);
+        .function("summary", &JsDintProcedure::summary);
+    emscripten::function("independentSearch", &independent);
+    emscripten::function("dintSpread", &spread);
     emscripten::function("summarise", &summarise_runs);
     emscripten::function("firstPassingD", &first_passing);
     emscripten::function("countedAccuracy", &counted);

@@ -1,6 +1,7 @@
 // The two charts (Chart.js): test accuracy against d on a log axis — every run the search made,
-// the mean over seeds with its min–max spread, the baseline, the threshold, d_int90 and its
-// bootstrap range (drawn along the threshold) — and the loss curves of the runs in flight.
+// the mean over seeds with its min–max spread, the baseline, the threshold, d_int90 (the median
+// over searches), each search's d_int90 and their range (drawn along the threshold) — and the
+// loss curves of the runs in flight.
 import {
   Chart, Filler, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement,
   ScatterController, Tooltip,
@@ -36,7 +37,9 @@ export function accuracyChart(canvas) {
         line('90% of baseline', colors.threshold, { borderDash: [2, 3] }),
         { label: 'd_int90', data: [], backgroundColor: colors.dint, borderColor: colors.dint,
           pointStyle: 'star', pointRadius: 14, borderWidth: 3 },
-        line('d_int over resampled seeds (5%–95%)', colors.dint, { borderWidth: 6, pointRadius: 0 }),
+        line('range over searches', colors.dint, { borderWidth: 6, pointRadius: 0 }),
+        { label: 'each search\'s d_int90', data: [], backgroundColor: '#ffffff', borderColor: colors.dint,
+          pointStyle: 'triangle', pointRadius: 7, borderWidth: 2 },
       ],
     },
     options: {
@@ -54,7 +57,7 @@ export function accuracyChart(canvas) {
   });
 }
 
-// view: {runs, baseline, threshold, fraction, dint, range: {low, high} | null}
+// view: {runs, baseline, threshold, fraction, dint, range: {low, high} | null, dintSearches}
 export function updateAccuracyChart(chart, view) {
   const ds = chart.data.datasets;
   const stats = summarise(view.runs);
@@ -66,17 +69,20 @@ export function updateAccuracyChart(chart, view) {
   const lo = Math.min(...ds_) / 1.3, hi = Math.max(...ds_) * 1.3;
   const name = dintName(view.fraction);
   ds[5].label = `${name.slice(5)}% of baseline`;
-  ds[6].label = name;
+  ds[6].label = (view.dintSearches?.length ?? 0) > 1 ? `${name} (median over searches)` : name;
+  ds[8].label = `each search's ${name}`;
   chart.options.scales.x.min = lo;
   chart.options.scales.x.max = hi;
   ds[4].data = view.baseline == null ? [] : [{ x: lo, y: view.baseline }, { x: hi, y: view.baseline }];
   ds[5].data = view.threshold == null ? [] : [{ x: lo, y: view.threshold }, { x: hi, y: view.threshold }];
   const hit = stats.find((s) => s.d === view.dint);
   ds[6].data = hit ? [{ x: hit.d, y: hit.mean }] : [];
-  // the range along the threshold line; an open top (no d passes in > 5% of resamples) runs to the edge
-  const r = view.range;
-  ds[7].data = r?.low != null && view.threshold != null
+  // the range along the threshold line; an open top (a search found none) runs to the edge
+  const r = view.range, several = (view.dintSearches?.length ?? 0) > 1;
+  ds[7].data = several && r?.low != null && view.threshold != null
     ? [{ x: r.low, y: view.threshold }, { x: r.high ?? hi, y: view.threshold }] : [];
+  ds[8].data = several && view.threshold != null
+    ? view.dintSearches.filter((d) => d != null).map((d) => ({ x: d, y: view.threshold })) : [];
   chart.update('none');
 }
 

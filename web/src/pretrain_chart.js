@@ -1,6 +1,6 @@
 // The pretraining chart (Chart.js): test accuracy against d on a log axis for the two starts on
-// the downstream digits — each run, the mean over seeds, each start's d_int90 — and the threshold
-// they share.
+// the downstream digits — each run, the mean over seeds, each start's d_int90 (the median over its
+// searches) and its range over searches (a bar just under the threshold) — and the threshold they share.
 import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, ScatterController } from 'chart.js';
 
 import { logTick } from './charts.js';
@@ -15,6 +15,7 @@ export function pretrainChart(canvas) {
     { label: `${label}: runs`, data: [], backgroundColor: `${color}88`, pointRadius: 3 },
     { type: 'line', label: `${label}: mean over seeds`, data: [], borderColor: color, backgroundColor: color, pointRadius: 2, borderWidth: 2 },
     { label: `${label}: d_int90`, data: [], backgroundColor: color, borderColor: '#1d2433', pointStyle: 'star', pointRadius: 14, borderWidth: 2 },
+    { type: 'line', label: `${label}: range over searches`, data: [], borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 6 },
   ]);
   datasets.push({ type: 'line', label: '90% of full training from a random start', data: [], borderColor: '#2a9d58',
                   borderDash: [4, 4], pointRadius: 0, borderWidth: 2 });
@@ -42,13 +43,19 @@ export function updatePretrainChart(chart, sweeps, threshold) {
     const runs = s?.runs ?? [];
     all.push(...runs.map((r) => r.d));
     const stats = summarise(runs);
-    ds[3 * k].data = runs.map((r) => ({ x: r.d, y: countedAccuracy(r) }));
-    ds[3 * k + 1].data = stats.map((x) => ({ x: x.d, y: x.mean }));
+    ds[4 * k].data = runs.map((r) => ({ x: r.d, y: countedAccuracy(r) }));
+    ds[4 * k + 1].data = stats.map((x) => ({ x: x.d, y: x.mean }));
     const hit = stats.find((x) => x.d === s?.dint);
-    ds[3 * k + 2].data = hit ? [{ x: hit.d, y: hit.mean }] : [];
+    ds[4 * k + 2].data = hit ? [{ x: hit.d, y: hit.mean }] : [];
   });
   const lo = all.length ? Math.min(...all) / 1.3 : 1, hi = all.length ? Math.max(...all) * 1.3 : 1000;
+  // each start's range under the threshold, the two a little apart so both show where they overlap
+  Object.keys(starts).forEach((key, k) => {
+    const r = sweeps[key]?.range;
+    const y = (threshold ?? 0.5) - 0.04 * (k + 1);
+    ds[4 * k + 3].data = r?.low != null ? [{ x: r.low, y }, { x: r.high ?? hi, y }] : [];
+  });
   Object.assign(chart.options.scales.x, { min: lo, max: hi });
-  ds[6].data = threshold == null ? [] : [{ x: lo, y: threshold }, { x: hi, y: threshold }];
+  ds[8].data = threshold == null ? [] : [{ x: lo, y: threshold }, { x: hi, y: threshold }];
   chart.update('none');
 }

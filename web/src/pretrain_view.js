@@ -69,7 +69,8 @@ export function setupPretrain(getContext, workers) {
       say('running', `${origin(start)} Searching d_int90 of digits ${digits(PRETRAIN.downstreamClasses)} from a random start…`);
       const random = await search(ctx.idim, plans.random, 'random', job);
       job.threshold = random.threshold;
-      say('running', `Random start: d_int90 = ${random.dint ?? 'not reached'}. Now from the pretrained start…`);
+      say('running', `Random start: d_int90 = ${random.dint ?? 'not reached'} (median of ${random.searchCount} searches). ` +
+        'Now from the pretrained start…');
       const pretrained = await search(ctx.idim, withBaseline(plans.pretrained, random.baseline), 'pretrained', job);
       if (job !== current) return;
       draw(job);
@@ -78,7 +79,9 @@ export function setupPretrain(getContext, workers) {
         `${random.baseline.toFixed(4)}; threshold ${random.threshold.toFixed(4)}.`);
       result.dataset.random = String(random.dint ?? '');
       result.dataset.pretrained = String(pretrained.dint ?? '');
-      result.textContent = `${ratioInWords(random.dint, pretrained.dint)}.`;
+      result.dataset.randomRange = JSON.stringify(random.range);
+      result.dataset.pretrainedRange = JSON.stringify(pretrained.range);
+      result.textContent = `${ratioInWords(random, pretrained)}.`;
     } catch (e) {
       if (job === current) say('failed', `Stopped: ${e.message}`);
     }

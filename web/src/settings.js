@@ -3,6 +3,11 @@
 // run one procedure and differ only where a task needs it or a browser needs a smaller budget to
 // finish in a minute or two. readPlan turns the form into a search plan.
 
+// Independent searches a preset makes (`idim dint --searches N`; plan.searches): the default
+// experiment's search takes about 20 s on two cores, so three (web/README.md: about a minute)
+// stay within the page's minute or two while giving a median and a range over searches.
+export const DEFAULT_SEARCHES = 3;
+
 // idim: the module. Per task: data and model, the search (DintProcedure's keys), the subspace
 // runs' and the baseline's training, and `why`: what differs from the CLI and why. dMax is D of the
 // preset's network (the module's dimOf), the CLI's own d max.
@@ -17,6 +22,7 @@ export function taskPresets(idim) {
       why: `none: the CLI's defaults (3 seeds, d from 10 to D = ${fmt(mnist14)}, a 5% bisection, 15 subspace and 20 baseline epochs) take well under a minute on two cores.`,
       data: { model: 'fc', widths: '64', projection: core.projection, trainSize: 0 },
       search: { ...core.dint, dMax: mnist14 },
+      searches: DEFAULT_SEARCHES,
       subspace: { ...core.subspace },
       baseline: { ...core.full },
     },
@@ -24,6 +30,7 @@ export function taskPresets(idim) {
       why: `2 seeds (not 3) and 4,000 of the 7,996 training digits: with 28×28 inputs (D = ${fmt(mnist28)}) a run costs several times as much as at 14×14, and this keeps the search short.`,
       data: { model: 'fc', widths: '100', projection: core.projection, trainSize: 4000 },
       search: { ...core.dint, seeds: 2, dMax: mnist28 },
+      searches: DEFAULT_SEARCHES,
       subspace: { ...core.subspace },
       baseline: { ...core.full },
     },
@@ -32,6 +39,7 @@ export function taskPresets(idim) {
       data: { model: 'fc', widths: '', projection: core.toyProjection, trainSize: 0 },
       // the core's toy search (toy_dint_config): solved or not, so d_int100 of a fixed baseline 1
       search: { ...core.dint, ...core.toyDint, dMax: toy },
+      searches: DEFAULT_SEARCHES,
       subspace: { ...core.toy },
       baseline: { ...core.toy },
     },
@@ -39,6 +47,7 @@ export function taskPresets(idim) {
       why: 'smaller batches and more epochs (subspace 30 × 32, baseline 60 × 32, not 15 × 128 and 20 × 64): 1,000 points give few steps per epoch, and the CLI\'s would leave the runs unconverged.',
       data: { model: 'fc', widths: '32,32', projection: core.projection, trainSize: 0 },
       search: { ...core.dint, dMax: spirals },
+      searches: DEFAULT_SEARCHES,
       subspace: { ...core.subspace, epochs: 30, batch: 32 },
       baseline: { ...core.full, epochs: 60, batch: 32 },
     },
@@ -46,6 +55,7 @@ export function taskPresets(idim) {
       why: `d from 1 (not 10): this small network (D = ${fmt(circles)}) needs fewer than 10 directions, and the search only looks upward from d min.`,
       data: { model: 'fc', widths: '16', projection: core.projection, trainSize: 0 },
       search: { ...core.dint, dMin: 1, dMax: circles },
+      searches: DEFAULT_SEARCHES,
       subspace: { ...core.subspace },
       baseline: { ...core.full },
     },
@@ -56,7 +66,7 @@ export function taskPresets(idim) {
 const fields = {
   model: (p) => p.data.model, widths: (p) => p.data.widths, projection: (p) => p.data.projection,
   trainSize: (p) => p.data.trainSize, dMin: (p) => p.search.dMin, dMax: (p) => p.search.dMax,
-  seeds: (p) => p.search.seeds, precision: (p) => p.search.precision, epochs: (p) => p.subspace.epochs,
+  seeds: (p) => p.search.seeds, searches: (p) => p.searches, precision: (p) => p.search.precision, epochs: (p) => p.subspace.epochs,
   batch: (p) => p.subspace.batch, optimizer: (p) => p.subspace.optimizer, lr: (p) => p.subspace.lr,
   baselineEpochs: (p) => p.baseline.epochs, baselineLr: (p) => p.baseline.lr,
   baseline: (p) => (p.search.baseline != null ? 'fixed' : 'train'),
@@ -86,7 +96,7 @@ export function parseWidths(text) {
 }
 
 // The form → {config (subspace runs), baselineConfig (full training), search (DintProcedure's
-// configuration), workers}. What the form does not show (schedule, momentum, growth, fraction)
+// configuration), searches (independent searches, Sweep), workers}. What the form does not show (schedule, momentum, growth, fraction)
 // comes from the task's preset. Throws an Error with a readable message for a bad field.
 export function readPlan(form, presets, maxWorkers) {
   const task = form.elements.task.value;
@@ -111,5 +121,5 @@ export function readPlan(form, presets, maxWorkers) {
     seeds: number(form, 'seeds', { min: 1, integer: true }), precision: number(form, 'precision', { min: 0 }),
     baseline: form.elements.baseline.value === 'fixed' ? 1.0 : null,
   };
-  return { config, baselineConfig, search, workers: maxWorkers };
+  return { config, baselineConfig, search, searches: number(form, 'searches', { min: 1, integer: true }), workers: maxWorkers };
 }

@@ -1,12 +1,16 @@
 // A d_int search: the core's DintProcedure (the CLI's own, through the module) decides which runs
 // to make, batch by batch; a pool of Web Workers (pool.js) trains each batch, one run per worker at a time.
+// With plan.searches = N it makes N independent searches one after the other, as `idim dint
+// --searches N` does: search k is the procedure of independentSearch(search, k), seeds of its own
+// (its own baseline too), and the answer is the median of their d_int90 with their range
+// (dintSpread): the spread over searches is what the reported d_int90 is uncertain by.
 // The procedure lives on the page's thread, in the module instance the page loads for its
 // defaults: it only does bookkeeping (microseconds per batch), so a worker of its own would add a
 // message hop and gain nothing. Finished runs are kept; stop() terminates the workers (and so the
 // runs in flight) but keeps what finished.
 //
-// The journal: every finished run's outcome under its job key (baseline or d, seed, and whether
-// early stops were on), in finishing order. A sweep given the journal of an interrupted one (a
+// The journal: every finished run's outcome under its job key (the search, baseline or d, seed,
+// and whether early stops were on), in finishing order. A sweep given the journal of an interrupted one (a
 // reload, a crash, a shared link) replays the procedure through it: a request the journal answers
 // is recorded at once, and only the others are trained, so no finished run is repeated.
 import { WorkerPool } from './pool.js';
@@ -23,15 +27,27 @@ export function runConfig(plan, request, threshold) {
   return config;
 }
 
-export const jobKey = (job) => `${job.kind === 'baseline' ? 'baseline' : `d${job.d}`}/seed${job.seed}/${job.earlyStops ? 'stops' : 'full'}`;
+// Search 0's keys carry no search, as before there were several: a journal kept then still replays.
+export const jobKey = (job) => `${job.search ? `s${job.search}/` : ''}${job.kind === 'baseline' ? 'baseline' : `d${job.d}`}` +
+  `/seed${job.seed}/${job.earlyStops ? 'stops' : 'full'}`;
+
+// The number of searches a plan asks for (a plan kept before there were several: one).
+export const searchCount = (plan) => plan.searches ?? 1;
 
 export class Sweep {
-  // idim: the module (main thread); plan: {config, baselineConfig, search, workers} (settings.js);
-  // journal: a previous sweep's (same plan) to continue from. Throws for settings the procedure refuses.
+  // idim: the module (main thread); plan: {config, baselineConfig, search, searches, workers}
+  // (settings.js); journal: a previous sweep's (same plan) to continue from. Throws for settings
+  // the procedure refuses.
   constructor(idim, plan, onChange, journal = []) {
     this.plan = plan;
-    this.procedure = new idim.DintProcedure(plan.search);
-    this.config = { ...plan.config, search: plan.search };
+    this.idim = idim;
+    this.searchCount = searchCount(plan);
+    if (!Number.isInteger(this.searchCount) || this.searchCount < 1)
+      throw new Error(`searches: expected a whole number ≥ 1, got ${this.searchCount}`);
+    this.search = 0;            // the search in progress
+    this.procedure = new idim.DintProcedure(idim.independentSearch(plan.search, 0));
+    this.searches = [];         // the finished searches: [{dint, baseline, threshold}]
+    this.config = { ...plan.config, search: plan.search, searches: this.searchCount };
     this.fraction = plan.search.fraction;
     this.onChange = onChange;
     this.baselineRuns = [];
@@ -53,8 +69,9 @@ export class Sweep {
       message: (job, m) => this.onMessage(job, m),
       failed: (text) => this.fail(text),
     });
-    this.dint = null;
-    this.range = null;          // {low, high}: d_int over resampled seeds, once finished
+    this.dint = null;           // the median over searches, once all finished
+    this.range = null;          // {low, high}: the smallest and largest search's d_int (null: above every d)
+    this.dintSearches = null;   // each search's d_int (null: none found), once all finished
     this.journal = [];          // [{key, outcome}]: see above
     this.known = new Map(journal.map((e) => [e.key, e.outcome]));
     this.restored = 0;          // runs taken from the given journal
@@ -67,7 +84,7 @@ export class Sweep {
   enqueue() {
     const threshold = this.procedure.threshold();
     const jobs = [...this.procedure.next()].map((request) => ({
-      id: this.nextId++, kind: request.baseline ? 'baseline' : 'subspace', d: request.baseline ? null : request.d,
+      id: this.nextId++, search: this.search, kind: request.baseline ? 'baseline' : 'subspace', d: request.baseline ? null : request.d,
       seed: request.seed, earlyStops: request.earlyStops, config: runConfig(this.plan, request, threshold) }));
     this.batchSize = jobs.length;
     const untrained = [];
@@ -111,12 +128,12 @@ export class Sweep {
     this.journal.push({ key: jobKey(job), outcome: { result: m.result, dimFull: m.dimFull, dimTrainable: m.dimTrainable,
                                                      trainable: m.trainable } });
     const r = m.result;
-    const run = { id: job.id, d: job.d, seed: job.seed, accuracy: r.diverged ? NaN : r.testAccuracy,
+    const run = { id: job.id, search: job.search, d: job.d, seed: job.seed, accuracy: r.diverged ? NaN : r.testAccuracy,
                   diverged: r.diverged, stoppedEarly: r.stoppedEarly, steps: r.steps, seconds: r.seconds, stop: r.stop,
                   dimFull: m.dimFull, dimTrainable: m.dimTrainable, trainable: m.trainable, config: job.config };
     if (job.kind === 'baseline') this.baselineRuns.push(run);
     else {
-      const same = this.runs.findIndex((x) => x.d === run.d && x.seed === run.seed);
+      const same = this.runs.findIndex((x) => x.search === run.search && x.d === run.d && x.seed === run.seed);
       if (same >= 0) this.runs[same] = run;
       else this.runs.push(run);
     }
@@ -137,8 +154,20 @@ export class Sweep {
       this.fail(e.message);
       return;
     }
-    if (this.procedure.finished()) this.finish('done');
-    else this.enqueue();
+    if (!this.procedure.finished()) { this.enqueue(); return; }
+    this.searches.push({ dint: this.procedure.result().dint, baseline: this.baseline, threshold: this.threshold });
+    if (this.searches.length === this.searchCount) { this.finish('done'); return; }
+    this.procedure.delete();
+    try {
+      this.search++;
+      this.procedure = new this.idim.DintProcedure(this.idim.independentSearch(this.plan.search, this.search));
+      this.readProcedure();
+    } catch (e) {
+      this.procedure = null;
+      this.fail(e.message);
+      return;
+    }
+    this.enqueue();
   }
 
   // Copied out of the procedure after each batch, so the view outlives it (and reads like an
@@ -163,10 +192,18 @@ export class Sweep {
     this.pool.stop();
     this.running.clear();
     if (state === 'done') {
-      this.dint = this.procedure.result().dint;
-      this.range = this.procedure.range();
+      const spread = this.idim.dintSpread(this.searches.map((s) => s.dint));
+      this.dint = spread.median;
+      this.range = { low: spread.low, high: spread.high };
+      this.dintSearches = spread.searches;
+      // the baseline and threshold shown: those of the first search whose answer is the median
+      const median = this.searches.find((s) => s.dint === spread.median) ?? this.searches[0];
+      this.baseline = median.baseline;
+      this.threshold = median.threshold;
+      this.medianSearch = this.searches.indexOf(median);
     }
-    this.procedure.delete();   // what the page shows is copied out above
+    this.procedure?.delete();   // what the page shows is copied out above
+    this.procedure = null;
     this.onChange(this);
   }
 

@@ -55,9 +55,15 @@ test('d_int is recomputed when a file lacks it, and bad files say why', () => {
   const named = parseNativeResults(JSON.stringify({ d_int100: 12, threshold: 1, runs: [{ d: 12, seed: 0, test_accuracy: 1 }] }));
   assert.equal(named.dint, 12);
   assert.equal(named.fraction, 1);
-  // the bootstrap range idim dint writes (null: above every d tried)
-  const ranged = parseNativeResults(JSON.stringify({ d_int90: 9, d_int_range: [8, null], threshold: 0.9, runs: [] }));
+  // idim dint --searches N: the median, each search's d_int90 and their range (null: above every d tried)
+  const ranged = parseNativeResults(JSON.stringify({ d_int90: 9, d_int90_searches: [8, 9, null], d_int90_range: [8, null],
+                                                     threshold: 0.9, runs: [] }));
+  assert.equal(ranged.dint, 9);
   assert.deepEqual(ranged.range, { low: 8, high: null });
+  assert.deepEqual(ranged.dintSearches, [8, 9, null]);
+  assert.equal(ranged.searchCount, 3);
+  // the old bootstrap range was no range for d_int90: a file that still has one shows none
+  assert.equal(parseNativeResults(JSON.stringify({ d_int90: 9, d_int_range: [8, 10], threshold: 0.9, runs: [] })).range, null);
   assert.throws(() => parseNativeResults('{"runs": 3}'), /no "runs" array/);
   assert.throws(() => parseNativeResults('not json'), /not JSON/);
   assert.throws(() => parseNativeResults('{"runs": [{"seed": 1}]}'), /runs\[0\]: no valid "d"/);

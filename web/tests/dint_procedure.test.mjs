@@ -26,7 +26,7 @@ function drive(config, answer) {
       tried.push(batch[0].d);
       p.report(batch.map((r) => stepRun(r, answer)).reverse());
     }
-    return { result: p.result(), tried, summary: p.summary(), range: p.range(), baseline: p.baseline() };
+    return { result: p.result(), tried, summary: p.summary(), baseline: p.baseline() };
   } finally {
     p.delete();
   }
@@ -40,7 +40,6 @@ test('the search finds the known answer: a coarse doubling from d min, then bise
   assert.deepEqual(r.tried.slice(0, 8), [10, 20, 40, 80, 160, 320, 640, 1280]);
   assert.equal(r.result.threshold, 0.9 * 0.97);
   assert.equal(r.result.runs.length, 3 * r.tried.length);
-  assert.deepEqual(r.range, { low: 750, high: 750 });   // identical seeds: no spread
   const { mean, ...at } = r.summary.find((s) => s.d === 750);
   assert.deepEqual(at, { d: 750, runs: 3, diverged: 0, min: 0.95, max: 0.95 });
   assert.ok(Math.abs(mean - 0.95) < 1e-12);
@@ -51,6 +50,27 @@ test('the search finds the known answer: a coarse doubling from d min, then bise
   assert.deepEqual(p.summary(), [{ d: 10, runs: 2, diverged: 1, mean: 0.4, min: 0, max: 0.8 }]);   // a diverged run counts 0
   assert.equal(p.result().dint, null);
   p.delete();
+});
+
+test('independent searches: seeds of their own, and the median and range of their answers', () => {
+  const config = { ...search, seeds: 3, baselineSeeds: 4, precision: 0.05, firstSeed: 5 };
+  assert.deepEqual(idim.independentSearch(config, 0), { ...config, fraction: 0.9, growth: 2, baseline: null });
+  assert.equal(idim.independentSearch(config, 2).firstSeed, 5 + 2 * 4);   // 4 baseline seeds > 3 per d
+  // search 1's runs use seeds search 0's never do, baseline included
+  const seedsOf = (c) => {
+    const p = new idim.DintProcedure(c);
+    try { return p.next().map((r) => r.seed); } finally { p.delete(); }
+  };
+  const first = seedsOf(idim.independentSearch(config, 0)), second = seedsOf(idim.independentSearch(config, 1));
+  assert.deepEqual(first, [5, 6, 7, 8]);
+  assert.ok(second.every((s) => !first.includes(s)), `${second} shares a seed with ${first}`);
+  // a search that found none sorts above every d; of an even count the lower middle
+  assert.deepEqual(idim.dintSpread([400, 365, 381]), { searches: [400, 365, 381], median: 381, low: 365, high: 400 });
+  assert.deepEqual(idim.dintSpread([400, null, 365, 381]), { searches: [400, null, 365, 381], median: 381, low: 365, high: null });
+  assert.deepEqual(idim.dintSpread([null, 20]), { searches: [null, 20], median: 20, low: 20, high: null });
+  assert.deepEqual(idim.dintSpread([null]), { searches: [null], median: null, low: null, high: null });
+  assert.throws(() => idim.dintSpread([]), /no searches/);
+  assert.throws(() => idim.independentSearch(config, -1), /whole number/);
 });
 
 test('the baseline is trained first and gives the threshold', () => {
@@ -143,7 +163,6 @@ test('on the toy task the page\'s procedure gives what idim dint gives natively'
     assert.equal(native.runs.length, verdicts.size);
     for (const r of native.runs)
       assert.equal(verdicts.get(`${r.d}/${r.seed}`), r.test_accuracy >= 1, `d = ${r.d}, seed ${r.seed}`);
-    assert.deepEqual(p.range(), { low: native.d_int_range[0], high: native.d_int_range[1] });
   } finally {
     p.delete();
   }
@@ -167,4 +186,45 @@ test('the page\'s presets are the core\'s defaults but for the differences they 
     assert.ok(p.why.length > 10, `${task}: no reason given`);
     new idim.DintProcedure(p.search).delete();   // settings the procedure accepts
   }
+});
+
+test('several searches through the page\'s Sweep: the median and range, and a journal replays them, whole or cut', async () => {
+  const { Sweep } = await import('../src/sweep.js');
+  const { Msg } = await import('../src/protocol.js');
+  // search k has seeds 3k … 3k+2 (3 a d, 1 baseline seed): search 0 passes from d = 300, search 1
+  // from 500, search 2 never
+  const passesFrom = (seed) => [300, 500, Infinity][Math.floor(seed / 3)];
+  const plan = { config: { task: 'toy' }, baselineConfig: { task: 'toy' }, workers: 2, searches: 3,
+                 search: { dMin: 10, dMax: 100000, seeds: 3, precision: 1e-9 } };
+  // the workers, faked: every queued run finishes at once with the accuracy above
+  const drain = (sweep) => {
+    while (sweep.state === 'running' && sweep.pool.waiting.length) {
+      const job = sweep.pool.waiting.shift();
+      sweep.pool.handlers.dispatched(job);
+      const acc = job.kind === 'baseline' ? 0.96 : job.d >= passesFrom(job.seed) ? 0.95 : 0.5;
+      sweep.onMessage(job, { type: Msg.done, result: { testAccuracy: acc, diverged: false, stoppedEarly: false },
+                             dimFull: 1000, dimTrainable: job.d ?? 1000, trainable: null });
+    }
+  };
+  const whole = new Sweep(idim, plan, () => {});
+  drain(whole);
+  assert.equal(whole.state, 'done');
+  assert.deepEqual(whole.dintSearches, [300, 500, null]);
+  assert.equal(whole.dint, 500);
+  assert.deepEqual(whole.range, { low: 300, high: null });
+  assert.deepEqual([...new Set(whole.baselineRuns.map((r) => r.seed))], [0, 3, 6]);   // each search its own baseline
+  // the whole journal: nothing trained, the same answer
+  const replayed = new Sweep(idim, plan, () => {}, whole.journal);
+  assert.equal(replayed.state, 'done');
+  assert.equal(replayed.trained, 0);
+  assert.deepEqual([replayed.dint, replayed.dintSearches], [whole.dint, whole.dintSearches]);
+  // cut in search 1: what it holds is restored, the rest trained, the journal as long as unbroken
+  const cut = whole.journal.slice(0, Math.floor(whole.journal.length / 2));
+  const resumed = new Sweep(idim, plan, () => {}, cut);
+  assert.equal(resumed.restored, cut.length);
+  drain(resumed);
+  assert.equal(resumed.state, 'done');
+  assert.equal(resumed.restored + resumed.trained, whole.journal.length);
+  assert.deepEqual(resumed.journal.map((e) => e.key), whole.journal.map((e) => e.key));
+  assert.deepEqual(resumed.dintSearches, whole.dintSearches);
 });

@@ -52,6 +52,9 @@ test('a shared link carries the plan, every outcome and small θ_d, and reads ba
   assert.equal(back.journal[0].key, 'd4/seed1/stops');
   assert.deepEqual(back.journal[0].outcome, sweep.journal[0].outcome);
   assert.equal(back.journal[1].key, 'baseline/seed0/full');
+  // search 0's keys are as they were before there were several searches; another search's carry it
+  assert.equal(jobKey({ search: 0, kind: 'subspace', d: 4, seed: 1, earlyStops: true }), 'd4/seed1/stops');
+  assert.equal(jobKey({ search: 2, kind: 'baseline', seed: 7, earlyStops: false }), 's2/baseline/seed7/full');
   assert.ok(Number.isNaN(back.journal[1].outcome.result.testAccuracy));
 });
 
@@ -79,7 +82,12 @@ test('the pretraining view refuses files it cannot start from', async () => {
   assert.throws(() => networkOfFile({ ...header, kind: 'subspace' }, 'a.idim'), /a\.idim: a subspace file .* cannot be a starting point/);
   assert.throws(() => networkOfFile({ ...header, input: [32, 32, 3] }, 'c.idim'), /c\.idim: its network takes 32×32×3 inputs/);
   assert.throws(() => networkOfFile({ ...header, model: 'lenet', input: [14, 14, 1] }, 'l.idim'), /LeNet needs 28×28/);
-  assert.match(ratioInWords(200, 160), /160 against 200 .*0\.80× \(lower\)/);
-  assert.match(ratioInWords(140, 146), /1\.04× \(about the same\)/);
-  assert.match(ratioInWords(null, 146), /did not reach the threshold/);
+  const start = (dint, low, high) => ({ dint, range: { low, high } });
+  assert.match(ratioInWords(start(200, 190, 210), start(160, 150, 170)),
+               /160 \(range 150 to 170\) against 200 \(range 190 to 210\) .*0\.80× \(lower; the ranges do not overlap\)/);
+  // ranges that overlap (touching ends included) measure no difference, whatever the medians
+  assert.match(ratioInWords(start(140, 130, 150), start(146, 150, 160)), /: no difference measured \(the ranges over searches overlap\)$/);
+  assert.match(ratioInWords(start(140, 130, 150), start(200, 190, null)), /0\.70×|1\.43× \(higher/);
+  assert.match(ratioInWords(start(140, 130, null), start(300, 250, null)), /no difference measured/);   // both open above
+  assert.match(ratioInWords(start(null, null, null), start(146, 140, 150)), /did not reach the threshold, so there is no ratio/);
 });

@@ -1,6 +1,7 @@
 // The whole d_int procedure of Li et al. (2018) as every front end runs it: the baseline (trained
 // or fixed), the threshold (a fraction of it), the search (intrinsic_dim.h), the runs that stopped
-// early trained on where the answer rests on them, per-d summaries and a bootstrap range. It
+// early trained on where the answer rests on them, and per-d summaries (how far d_int moves is
+// measured by independent searches, independent_searches.h). It
 // hands out one batch of runs at a time and waits for their outcomes, so whoever trains them — the
 // CLI's thread pool, the page's Web Workers (asynchronously), other machines — plugs in the same
 // way and reaches the same answer from the same outcomes.
@@ -65,14 +66,5 @@ struct DSummary {
     double mean = 0, min = 0, max = 0;   // of counted_accuracy over the runs at d
 };
 std::vector<DSummary> summarise(const std::vector<RunOutcome>& runs);   // sorted by d
-
-// How far d_int moves with the seeds: d_int (first_passing_d over the d tried) of `resamples`
-// bootstrap resamples, each d's runs drawn with replacement from its own; the 5th and 95th
-// percentiles. high is none where more than 5% of resamples pass at no d tried. Deterministic.
-struct DintRange {
-    std::optional<uint64_t> low, high;
-};
-DintRange bootstrap_range(const std::vector<RunOutcome>& runs, double threshold,
-                          int resamples = 1000);
 
 }  // namespace idim

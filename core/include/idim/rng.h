@@ -31,7 +31,6 @@ enum class Stream : uint32_t {
     label_noise = 9,
     train_subset = 10,
     toy_targets = 11,
-    bootstrap = 12,        // resampling seeds for d_int's range
     lora = 13,             // LoRA's A matrices
     learned = 14,          // learned subspaces: v's start (IST), the MSF auto-encoder's weights, its batches
 };

@@ -8,7 +8,6 @@
 #include <map>
 
 #include "idim/error.h"
-#include "idim/rng.h"
 
 namespace idim {
 namespace {
@@ -121,31 +120,6 @@ std::vector<DSummary> summarise(const std::vector<RunOutcome>& runs) {
         out.push_back(s);
     }
     return out;
-}
-
-DintRange bootstrap_range(const std::vector<RunOutcome>& runs, double threshold, int resamples) {
-    require(resamples >= 1, "the bootstrap needs at least one resample");
-    std::map<uint64_t, std::vector<RunOutcome>> by_d;
-    for (const RunOutcome& r : runs) by_d[r.d].push_back(r);
-    if (by_d.empty()) return {};
-    const CounterRng rng(0, Stream::bootstrap);
-    uint64_t draw = 0;
-    // d_int of each resample; none (no d passes) sorts above every d.
-    std::vector<uint64_t> found;
-    const uint64_t none = UINT64_MAX;
-    for (int k = 0; k < resamples; ++k) {
-        std::vector<RunOutcome> resample;
-        for (const auto& [d, at_d] : by_d)
-            for (size_t i = 0; i < at_d.size(); ++i)
-                resample.push_back(at_d[rng.below(draw++, uint32_t(at_d.size()))]);
-        found.push_back(first_passing_d(resample, threshold).value_or(none));
-    }
-    std::sort(found.begin(), found.end());
-    auto at = [&](double q) {
-        uint64_t v = found[size_t(std::floor(q * (found.size() - 1)))];
-        return v == none ? std::nullopt : std::optional<uint64_t>(v);
-    };
-    return {at(0.05), at(0.95)};
 }
 
 }  // namespace idim
