@@ -26,7 +26,7 @@ build/release/tests/wasm_fixture/idim_wasm_fixture > build/web-artifacts/wasm_fi
 
 echo "== native d_int of the toy task (the page's procedure must reach the same)"
 nice cmake --build build/release --target idim -j 2 2>&1 | tail -n 1
-build/release/native/idim dint --data toy --seeds 2 --json build/web-artifacts/native_toy_dint.json -q > /dev/null
+build/release/native/idim dint --data toy --seeds 2 --searches 1 --json build/web-artifacts/native_toy_dint.json -q > /dev/null
 
 echo "== a native model file for the page to start from (FC 784-64-5 on digits 0-4, one epoch)"
 build/release/native/idim train --data mnist --classes 0-4 --widths 64 --epochs 1 -q \
