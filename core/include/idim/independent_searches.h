@@ -12,8 +12,9 @@
 namespace idim {
 
 // `idim dint`'s default count: two show a spread at twice one search's cost (a default search, FC
-// on the npm digits with three seeds a d, takes about 45 s on two cores), and their median is
-// their mean; reported experiments use at least three (docs/method.md).
+// on the npm digits with three seeds a d, takes about 45 s on two cores); their median is the
+// lower answer, the range beside it the other. Reported experiments use at least three, an odd
+// count, whose median is the middle answer (docs/method.md).
 constexpr int default_searches = 2;
 
 // The procedure of search k (0-based) of `config`: its seeds start at search.first_seed + k·s,
@@ -24,8 +25,8 @@ DintProcedureConfig independent_search(DintProcedureConfig config, int k);
 // above every d: it sorts last, and a median or end of the range that falls on it is none.
 struct DintSpread {
     std::vector<std::optional<uint64_t>> searches;   // each search's d_int, in search order
-    // The middle answer; of an even count, the two middle answers' mean, rounded to the nearest
-    // d (none if either is none).
+    // The middle answer; of an even count, the lower of the two middle ones, so the median is a
+    // d that was tried and its runs can be shown (the range gives the other).
     std::optional<uint64_t> median;
     std::optional<uint64_t> low, high;   // the smallest and the largest answer
 };

@@ -20,10 +20,7 @@ DintSpread dint_spread(const std::vector<std::optional<uint64_t>>& d_ints) {
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
         return a && (!b || *a < *b);
     });
-    const std::optional<uint64_t> lower = sorted[(sorted.size() - 1) / 2], upper = sorted[sorted.size() / 2];
-    std::optional<uint64_t> median;
-    if (lower && upper) median = (*lower + *upper + 1) / 2;
-    return {d_ints, median, sorted.front(), sorted.back()};
+    return {d_ints, sorted[(sorted.size() - 1) / 2], sorted.front(), sorted.back()};
 }
 
 }  // namespace idim
